@@ -1,0 +1,68 @@
+"""The pipeline in order: load → validate → lint → plan → render → write. Each step is a named call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostics
+from generator.formats import Catalogue, catalogue as load_catalogue
+from generator.model import Site
+from generator.stages.lint import lint
+from generator.stages.load import load
+from generator.stages.plan import plan
+from generator.stages.render import Renderer, make_env, theme_dirs
+from generator.stages.validate import validate
+from generator.stages.write import Staging
+
+
+@dataclass
+class CheckResult:
+    site: Site | None
+    diags: Diagnostics
+    catalogue: Catalogue
+
+
+@dataclass
+class BuildResult:
+    check: CheckResult
+    out: Path
+    pages: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.check.diags.has_errors
+
+
+def check(content: Path) -> CheckResult:
+    """Load and validate the content; the model is returned even when there are errors."""
+    diags = Diagnostics()
+    cat = load_catalogue()
+    sources = load(content, diags)
+    site = validate(sources, cat, diags)
+    docs = {r.data_rel: r.data for r in sources.reports if r.data is not None}
+    site = lint(site, cat, docs, diags)
+    return CheckResult(site, diags, cat)
+
+
+def build(content: Path, out: Path) -> BuildResult:
+    """Check, then write the whole site atomically. Nothing is written when the content has errors."""
+    result = BuildResult(check(content), out)
+    diags, site = result.check.diags, result.check.site
+    if diags.has_errors or site is None:
+        return result
+    pages = plan(site, diags)
+    if diags.has_errors:
+        return result
+    custom_theme = (content.parent / site.config.theme) if site.config.theme else None
+    dirs = theme_dirs(custom_theme)
+    renderer = Renderer(site, result.check.catalogue, make_env(dirs))
+    with Staging(out) as staging:
+        for page in pages:
+            staging.write(page.url, renderer.render(page))
+            result.pages.append(page.url)
+        for theme in dirs:
+            if (theme / "static").is_dir():
+                staging.copy_tree(theme / "static", "assets")
+        staging.commit()
+    return result

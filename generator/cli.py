@@ -1,0 +1,57 @@
+"""The command line: argument parsing and dispatch only; each verb lives in `commands/<verb>.py`.
+
+A verb module defines `HELP` (one line, Chinese), `configure(parser)` and `run(args) -> exit code`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from generator import __version__
+
+# verb -> module under generator.commands (import_ because `import` is a keyword)
+COMMANDS = {
+    "check": "check",
+    "build": "build",
+    "schema": "schema",
+}
+REPORT_TO = "README.md 的“报告问题”一节所列的维护者"
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: 用法错误：{message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="nianbao", description="政府信息公开工作年度报告静态门户生成器")
+    p.add_argument("--version", action="version", version=f"nianbao {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for verb, module_name in COMMANDS.items():
+        module = importlib.import_module(f"generator.commands.{module_name}")
+        module.configure(sub.add_parser(verb, help=module.HELP, description=module.HELP))
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        module = importlib.import_module(f"generator.commands.{COMMANDS[args.command]}")
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: say it is our fault, and where to report it
+        if os.environ.get("NIANBAO_RAISE"):
+            raise
+        traceback.print_exc()
+        print(f"\nnianbao 内部错误（这不是内容的问题）。请将以上信息和所用命令报告给{REPORT_TO}。", file=sys.stderr)
+        return EXIT_INTERNAL

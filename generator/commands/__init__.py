@@ -1,0 +1,1 @@
+"""One command-line verb per module, each `run(args) -> exit code`."""

@@ -1,0 +1,51 @@
+"""`nianbao build`: check the content and, if it has no errors, write the site."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.build import build
+from generator.commands.report import exit_code, print_problems, summary
+from generator.stages.write import OutputError
+
+
+HELP = "检查内容并生成站点"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", default="content", help="内容目录（默认 content）")
+    p.add_argument("--out", default="site", help="输出目录（默认 site）")
+    p.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：CPU 核数）")
+    p.add_argument("--no-search", action="store_true", help="不生成全文检索索引")
+    p.add_argument("--strict", action="store_true", help="有警告也视为失败")
+    p.add_argument("--verbose", "-v", action="store_true", help="同时列出提示信息")
+
+
+def run(args: argparse.Namespace) -> int:
+    content, out = Path(args.content), Path(args.out)
+    if not content.is_dir():
+        print(f"nianbao: 用法错误：找不到内容目录 {content}", file=sys.stderr)
+        return 2
+    if _unsafe_output(content, out):
+        print(f"nianbao: 用法错误：输出目录 {out} 不能是内容目录或其上级目录", file=sys.stderr)
+        return 2
+    try:
+        result = build(content, out)
+    except OutputError as exc:
+        print(f"nianbao: {exc}", file=sys.stderr)
+        return 2
+    diags = result.check.diags
+    print_problems(diags, verbose=args.verbose)
+    if not result.ok:
+        print(f"未生成站点（{summary(diags)}）。原有站点保持不变。", file=sys.stderr)
+        return 1
+    code = exit_code(diags, args.strict)
+    print(f"已生成 {len(result.pages)} 个页面到 {out}/（{summary(diags)}）。用浏览器打开 {out}/index.html 即可查看。", file=sys.stderr)
+    return code
+
+
+def _unsafe_output(content: Path, out: Path) -> bool:
+    c, o = content.resolve(), out.resolve()
+    return o == c or c.is_relative_to(o) or o.is_relative_to(c) or o == Path(o.anchor)

@@ -1,0 +1,140 @@
+"""Regions, towns, reports and the site they make up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from generator.diagnostics import Problem
+from generator.numbers import Number
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """`site.yaml`: what the portal is and the furniture a government site must show."""
+
+    title: str
+    authority: str = ""
+    description: str = ""
+    base_url: str = ""
+    column_name: str = "政府信息公开年报"
+    site_id_code: str = ""
+    icp: str = ""
+    police_filing: str = ""
+    police_filing_code: str = ""
+    badge: str = ""
+    error_report_url: str = ""
+    contact: Contact = Contact()
+    show_consistency_notes: bool = True
+    theme: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    """A division above town level (province, city, county), named by its folder path."""
+
+    path: str  # "shandong/yantai/laiyang"
+    name: str
+    code: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") + 1
+
+
+@dataclass(frozen=True)
+class Town:
+    path: str  # "shandong/yantai/laiyang/yangjun"
+    name: str
+    kind: str = ""
+    authority: str = ""
+    code: str = ""
+    regions: tuple[Region, ...] = ()  # from the top (province) down
+
+    @property
+    def slug(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def region_path(self) -> str:
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else ""
+
+    @property
+    def full_name(self) -> str:
+        return "".join(r.name for r in self.regions) + self.name
+
+
+@dataclass(frozen=True)
+class Signature:
+    authority: str = ""
+    date: dt.date | None = None
+    date_text: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str = ""
+    document: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """A canonical indicator's value in one report, and where it came from."""
+
+    indicator: str
+    value: Number | None
+    origin: str  # "table" (from cells through the crosswalk) or "text" (a key figure stated in the narrative)
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    town: Town
+    year: int
+    format: str
+    title: str
+    narrative: str  # Markdown
+    data_path: str  # as shown in messages, e.g. content/shandong/.../2016.yaml
+    narrative_path: str
+    authority: str = ""
+    published: dt.date | None = None
+    signature: Signature = Signature()
+    source: Source = Source()
+    filled_by: str = ""
+    statistics: dict[str, Number | None] = field(default_factory=dict, hash=False)  # cell id -> value (None: blank in source)
+    figures: dict[str, Number] = field(default_factory=dict, hash=False)  # indicator id -> value stated in the text
+    indicators: dict[str, IndicatorValue] = field(default_factory=dict, hash=False)
+    notes: tuple[Problem, ...] = ()  # consistency notes about this report (lint), shown on its page if the site wants
+
+    @property
+    def key(self) -> str:
+        """Stable identity of a report: its town path and year."""
+        return f"{self.town.path}/{self.year}"
+
+    @property
+    def date(self) -> dt.date | None:
+        """The date a reader sees: the published date, else the signature date."""
+        return self.published or self.signature.date
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    regions: tuple[Region, ...]
+    towns: tuple[Town, ...]
+    reports: tuple[Report, ...]  # sorted by town path, then year
+
+    def reports_of(self, town: Town) -> tuple[Report, ...]:
+        return tuple(r for r in self.reports if r.town.path == town.path)

@@ -1,0 +1,1 @@
+"""The build pipeline, one stage per module: load → validate → lint → plan → render → write."""

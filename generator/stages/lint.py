@@ -1,0 +1,113 @@
+"""Lint stage: is each report consistent with itself? (text against table, dates against the year)
+
+Nothing here is an error: the published report is the record, mistakes included.
+The publisher is told, with both places, and the report page may show the notes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from generator.diagnostics import Diagnostics, Problem, Where
+from generator.formats import Catalogue
+from generator.model import Report, Site
+from generator.numbers import format_number
+from generator.statements import find_statements
+from generator.yaml_source import YamlDoc
+
+MAX_SIGNATURE_GAP_DAYS = 60
+
+
+def lint(site: Site, catalogue: Catalogue, docs: dict[str, YamlDoc], diags: Diagnostics) -> Site:
+    """Return the site with each report's consistency notes attached (and added to `diags`)."""
+    reports = []
+    for report in site.reports:
+        notes = Diagnostics()
+        _figures(report, catalogue, docs.get(report.data_path), notes)
+        _dates(report, docs.get(report.data_path), notes)
+        diags.extend(notes)
+        reports.append(dataclasses.replace(report, notes=tuple(notes.sorted())))
+    return dataclasses.replace(site, reports=tuple(reports))
+
+
+def _where(doc: YamlDoc | None, path: tuple, fallback: str) -> Where:
+    return doc.where(path) if doc is not None else Where(fallback)
+
+
+def _figures(report: Report, catalogue: Catalogue, doc: YamlDoc | None, notes: Diagnostics) -> None:
+    fmt = catalogue.formats[report.format]
+    cells = fmt.cells
+    for st in find_statements(report.narrative, catalogue.indicators):
+        indicator = catalogue.indicators[st.indicator]
+        text_where = Where(report.narrative_path, st.line, st.column)
+        value = report.indicators.get(st.indicator)
+        if value is None or value.value is None or value.value == st.value:
+            continue
+        if value.origin == "table":
+            first = cells[value.cells[0]]
+            table_where = _where(doc, ("statistics",) + first.path, report.data_path)
+            source = "统计表" + ("（" + " + ".join(cells[c].label for c in value.cells) + "）")
+        else:
+            table_where = _where(doc, ("figures", st.indicator), report.data_path)
+            source = "关键数字 figures"
+        notes.warning(
+            "figure-mismatch",
+            text_where,
+            f"正文所述“{st.quote}”与{source}不一致：{indicator.label}",
+            field=st.indicator,
+            expected=f"{format_number(value.value)}{indicator.unit}（{table_where}）",
+            found=f"{st.value}{indicator.unit}（{text_where}）",
+            related=[table_where],
+        )
+    for ind, figure in report.figures.items():
+        value = report.indicators.get(ind)
+        fmt_cells = fmt.indicators.get(ind)
+        if fmt_cells and value is not None and value.origin == "table" and value.value is not None and value.value != figure:
+            indicator = catalogue.indicators[ind]
+            notes.warning(
+                "figure-mismatch",
+                _where(doc, ("figures", ind), report.data_path),
+                f"关键数字与统计表不一致：{indicator.label}",
+                field=f"figures.{ind}",
+                expected=f"{format_number(value.value)}{indicator.unit}（统计表）",
+                found=f"{format_number(figure)}{indicator.unit}",
+            )
+
+
+def _dates(report: Report, doc: YamlDoc | None, notes: Diagnostics) -> None:
+    year_end = dt.date(report.year, 12, 31)
+    sig = report.signature
+    if report.published and report.published <= year_end:
+        notes.warning(
+            "date-before-year-end",
+            _where(doc, ("published",), report.data_path),
+            f"发布日期早于报告年度（{report.year}年）结束",
+            field="published",
+            expected=f"{report.year + 1}-01-01 或以后",
+            found=report.published.isoformat(),
+        )
+    if sig.date and sig.date <= year_end:
+        notes.warning(
+            "date-before-year-end",
+            _where(doc, ("signature", "date"), report.data_path),
+            f"落款日期早于报告年度（{report.year}年）结束" + (f"：原文“{sig.date_text}”" if sig.date_text else ""),
+            field="signature.date",
+            expected=f"{report.year + 1}-01-01 或以后",
+            found=sig.date.isoformat(),
+        )
+    if report.published and sig.date and abs((report.published - sig.date).days) > MAX_SIGNATURE_GAP_DAYS:
+        notes.warning(
+            "date-mismatch",
+            _where(doc, ("signature", "date"), report.data_path),
+            "落款日期与报告开头的日期不一致" + (f"：原文落款“{sig.date_text}”" if sig.date_text else ""),
+            field="signature.date",
+            expected=report.published.isoformat(),
+            found=sig.date.isoformat(),
+            related=[_where(doc, ("published",), report.data_path)],
+        )
+
+
+def public_notes(report: Report) -> tuple[Problem, ...]:
+    """The notes a citizen may see (the publisher chooses in site.yaml whether to show them)."""
+    return tuple(n for n in report.notes if n.code in {"figure-mismatch", "date-before-year-end", "date-mismatch", "identity-known"})

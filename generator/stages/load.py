@@ -1,0 +1,165 @@
+"""Load stage: read the content folder into sources that remember where everything came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostics, Where
+from generator.slugs import SLUG
+from generator.yaml_source import YamlDoc, decode_text, load_yaml
+
+REPORT_FILE = re.compile(r"(?P<year>\d{4})\.(?P<ext>yaml|md)\Z")
+MAX_NARRATIVE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class ReportSource:
+    town_path: str
+    year_in_name: int
+    data_rel: str
+    narrative_rel: str
+    data: YamlDoc | None = None
+    narrative: str | None = None
+
+
+@dataclass
+class Sources:
+    root: Path
+    site: YamlDoc | None = None
+    regions: dict[str, YamlDoc] = field(default_factory=dict)
+    towns: dict[str, YamlDoc] = field(default_factory=dict)
+    reports: list[ReportSource] = field(default_factory=list)
+
+
+def load(root: Path, diags: Diagnostics) -> Sources:
+    """Read every file of the content tree; problems go to `diags`, nothing raises for bad content."""
+    sources = Sources(root)
+    prefix = root.name
+    if not root.is_dir():
+        diags.error("no-content", Where(str(root)), "找不到内容目录")
+        return sources
+    resolved_root = root.resolve()
+
+    def rel(path: Path) -> str:
+        return f"{prefix}/{path.relative_to(root).as_posix()}"
+
+    def read(path: Path) -> bytes | None:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(resolved_root):
+                diags.error("symlink-outside", Where(rel(path)), "符号链接指向内容目录之外，已拒绝", found=str(target))
+                return None
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            diags.error("unreadable", Where(rel(path)), f"无法读取文件：{exc.strerror}")
+            return None
+
+    site_file = root / "site.yaml"
+    if site_file.exists():
+        raw = read(site_file)
+        if raw is not None:
+            sources.site = load_yaml(raw, rel(site_file), diags)
+    else:
+        diags.error("missing-file", Where(f"{prefix}/site.yaml"), "缺少站点配置文件 site.yaml")
+
+    for folder in _folders(root, resolved_root, diags, rel):
+        segments = folder.relative_to(root).parts
+        folder_path = "/".join(segments)
+        bad = [s for s in segments if not SLUG.fullmatch(s)]
+        if bad:
+            diags.error(
+                "bad-slug",
+                Where(rel(folder)),
+                "目录名只能用小写英文字母、数字和连字符（用作网址）",
+                expected="例如 yangjun、huancui-qu",
+                found=bad[0],
+            )
+            continue
+        town_file = folder / "town.yaml"
+        region_file = folder / "region.yaml"
+        if town_file.exists():
+            raw = read(town_file)
+            doc = load_yaml(raw, rel(town_file), diags) if raw is not None else None
+            if doc is not None:
+                sources.towns[folder_path] = doc
+            _reports(folder, folder_path, sources, diags, rel, read)
+            if region_file.exists():
+                diags.error("town-and-region", Where(rel(region_file)), "同一目录不能既是镇（town.yaml）又是地区（region.yaml）")
+        elif region_file.exists():
+            raw = read(region_file)
+            doc = load_yaml(raw, rel(region_file), diags) if raw is not None else None
+            if doc is not None:
+                sources.regions[folder_path] = doc
+            stray = [p.name for p in folder.iterdir() if p.is_file() and REPORT_FILE.match(p.name)]
+            if stray:
+                diags.error("report-outside-town", Where(rel(folder / stray[0])), "年报文件应放在镇目录（含 town.yaml）中")
+        else:
+            diags.error(
+                "missing-file",
+                Where(rel(folder)),
+                "目录中既没有 town.yaml 也没有 region.yaml",
+                expected="地区目录放 region.yaml（写地区名称），镇目录放 town.yaml",
+            )
+    return sources
+
+
+def _folders(root: Path, resolved_root: Path, diags: Diagnostics, rel) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Every folder below root in sorted order, skipping hidden ones and refusing links that leave root."""
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        children = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))), reverse=True)
+        for child in children:
+            if child.is_symlink() and not child.resolve().is_relative_to(resolved_root):
+                diags.error("symlink-outside", Where(rel(child)), "符号链接指向内容目录之外，已拒绝", found=str(child.resolve()))
+                continue
+            found.append(child)
+            stack.append(child)
+    return sorted(found)
+
+
+def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics, rel, read) -> None:  # type: ignore[no-untyped-def]
+    years: dict[int, dict[str, Path]] = {}
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "_")) or path.name == "town.yaml":
+            continue
+        m = REPORT_FILE.match(path.name)
+        if not m:
+            diags.warning(
+                "unknown-file",
+                Where(rel(path)),
+                "无法识别的文件，已忽略",
+                expected="年份.yaml（数据）和 年份.md（正文），例如 2021.yaml、2021.md",
+                found=path.name,
+            )
+            continue
+        years.setdefault(int(m["year"]), {})[m["ext"]] = path
+    for year, files in sorted(years.items()):
+        data_path = files.get("yaml", folder / f"{year}.yaml")
+        md_path = files.get("md", folder / f"{year}.md")
+        source = ReportSource(town_path, year, rel(data_path), rel(md_path))
+        if "yaml" not in files:
+            diags.error("missing-file", Where(rel(md_path)), f"有正文 {year}.md 却没有数据文件 {year}.yaml")
+            continue
+        raw = read(data_path)
+        source.data = load_yaml(raw, rel(data_path), diags) if raw is not None else None
+        if "md" in files:
+            raw_md = read(md_path)
+            if raw_md is not None:
+                if len(raw_md) > MAX_NARRATIVE_BYTES:
+                    diags.error(
+                        "too-large",
+                        Where(rel(md_path)),
+                        "正文文件过大",
+                        expected=f"不超过 {MAX_NARRATIVE_BYTES // 1024 // 1024} MB",
+                        found=f"{len(raw_md)} 字节",
+                    )
+                else:
+                    source.narrative = decode_text(raw_md, rel(md_path), diags)
+        else:
+            diags.error("missing-file", Where(rel(md_path)), f"缺少正文文件 {year}.md", expected="与数据文件同名的 Markdown 正文")
+        sources.reports.append(source)

@@ -1,0 +1,141 @@
+"""Validate stage: sources -> the model, with every problem reported (never raising for bad data)."""
+
+from __future__ import annotations
+
+from generator.diagnostics import Diagnostics, Where
+from generator.fields import Fields
+from generator.formats import Catalogue
+from generator.model import Region, Report, Site, SiteConfig, Town
+from generator.model.site import Contact
+from generator.stages.load import Sources
+from generator.stages.validate_report import validate_report
+
+SITE_FIELDS = {
+    "title": "门户名称",
+    "authority": "主办单位",
+    "description": "门户简介",
+    "base_url": "正式发布地址（以 / 结尾）",
+    "column_name": "栏目名称",
+    "site_id_code": "网站标识码",
+    "icp": "ICP备案号",
+    "police_filing": "公安机关备案号",
+    "police_filing_code": "公安机关备案号中的数字编号（用于备案查询链接）",
+    "badge": "党政机关网站标识图片（内容目录内的相对路径）",
+    "error_report_url": "“我为政府网站找错”链接",
+    "contact": "联系方式（phone、email、address）",
+    "show_consistency_notes": "是否在年报页面公开显示一致性提示（true/false）",
+    "theme": "自定义主题目录（相对于内容目录的上级目录）",
+}
+REGION_FIELDS = {"name": "地区名称，如 山东省", "code": "行政区划代码（如已知）", "kind": "级别，如 省、市、县"}
+TOWN_FIELDS = {"name": "镇（乡、街道）名称", "kind": "类别：镇、乡、街道等", "authority": "发布机关，如 羊郡镇人民政府", "code": "行政区划代码（如已知）"}
+
+
+def validate(sources: Sources, catalogue: Catalogue, diags: Diagnostics) -> Site:
+    config = _site_config(sources, diags)
+    regions = {path: _region(path, doc, diags) for path, doc in sources.regions.items()}
+    towns: dict[str, Town] = {}
+    for path, doc in sources.towns.items():
+        town = _town(path, doc, regions, diags, sources.root.name)
+        if town is not None:
+            towns[path] = town
+    reports: list[Report] = []
+    for source in sources.reports:
+        town = towns.get(source.town_path)
+        if town is None or source.data is None:
+            continue
+        report = validate_report(source, town, catalogue, diags)
+        if report is not None:
+            reports.append(report)
+    reports.sort(key=lambda r: (r.town.path, r.year))
+    return Site(
+        config=config,
+        regions=tuple(sorted(regions.values(), key=lambda r: r.path)),
+        towns=tuple(sorted(towns.values(), key=lambda t: t.path)),
+        reports=tuple(reports),
+    )
+
+
+def _site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
+    if sources.site is None:
+        return SiteConfig(title="政府信息公开工作年度报告")
+    f = Fields.root(sources.site, diags)
+    f.check_keys(SITE_FIELDS, ("title",))
+    contact = Contact()
+    cf = f.mapping("contact")
+    if cf is not None and cf.ok:
+        cf.check_keys({"phone": "电话", "email": "电子邮箱", "address": "地址"})
+        contact = Contact(cf.text("phone"), cf.text("email"), cf.text("address"))
+    base_url = f.text("base_url")
+    if base_url and not (base_url.startswith(("https://", "http://")) and base_url.endswith("/")):
+        f.error("base_url", "bad-value", "发布地址应为以 http(s):// 开头、以 / 结尾的网址", expected="https://www.example.gov.cn/xxgk/nb/", found=base_url)
+        base_url = ""
+    code = f.text("site_id_code")
+    if code and not (len(code) == 10 and code.isalnum()):
+        f.warning("site_id_code", "bad-value", "网站标识码通常为10位", found=code)
+    for key in ("error_report_url",):
+        url = f.text(key)
+        if url and not url.startswith(("https://", "http://")):
+            f.error(key, "bad-value", "链接应以 http:// 或 https:// 开头", found=url)
+    return SiteConfig(
+        title=f.text("title", "政府信息公开工作年度报告"),
+        authority=f.text("authority"),
+        description=f.text("description"),
+        base_url=base_url,
+        column_name=f.text("column_name", "政府信息公开年报"),
+        site_id_code=code,
+        icp=f.text("icp"),
+        police_filing=f.text("police_filing"),
+        police_filing_code=f.text("police_filing_code"),
+        badge=f.text("badge"),
+        error_report_url=f.text("error_report_url"),
+        contact=contact,
+        show_consistency_notes=f.boolean("show_consistency_notes", True),
+        theme=f.text("theme"),
+    )
+
+
+def _region(path: str, doc, diags: Diagnostics) -> Region:  # type: ignore[no-untyped-def]
+    f = Fields.root(doc, diags)
+    f.check_keys(REGION_FIELDS, ("name",))
+    code = _code(f)
+    return Region(path=path, name=f.text("name", path.rsplit("/", 1)[-1]), code=code)
+
+
+def _code(f: Fields) -> str:
+    value = f.data.get("code")
+    if value is None:
+        return ""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else f.text("code")
+    if text and not (text.isdigit() and len(text) in (6, 9, 12)):
+        f.error("code", "bad-value", "行政区划代码应为6、9或12位数字", found=text)
+        return ""
+    return text
+
+
+def _town(path: str, doc, regions: dict[str, Region], diags: Diagnostics, prefix: str) -> Town | None:  # type: ignore[no-untyped-def]
+    f = Fields.root(doc, diags)
+    f.check_keys(TOWN_FIELDS, ("name",))
+    parents: list[Region] = []
+    parts = path.split("/")
+    for i in range(1, len(parts)):
+        region_path = "/".join(parts[:i])
+        region = regions.get(region_path)
+        if region is None:
+            diags.error(
+                "missing-file",
+                Where(f"{prefix}/{region_path}/region.yaml"),
+                "上级地区目录缺少 region.yaml（写明地区名称）",
+                expected="name: 某某省",
+            )
+            return None
+        parents.append(region)
+    if not f.ok:
+        return None
+    return Town(
+        path=path,
+        name=f.text("name", parts[-1]),
+        kind=f.text("kind"),
+        authority=f.text("authority"),
+        code=_code(f),
+        regions=tuple(parents),
+    )

@@ -1,0 +1,68 @@
+"""Figures stated in a narrative: "主动公开政府信息56条" found by each indicator's patterns.
+
+Used by the consistency lint (text against table) and by the importer (key figures of
+narrative-only reports).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from generator.formats import Indicator
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Statement:
+    indicator: str
+    value: int
+    line: int
+    column: int
+    quote: str  # the matched words, as in the text (whitespace removed)
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def find_statements(text: str, indicators: dict[str, Indicator]) -> list[Statement]:
+    """Every statement of an indicator's value, in text order (one per place)."""
+    squeezed_chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            squeezed_chars.append(ch)
+            origin.append(i)
+    squeezed = "".join(squeezed_chars)
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    found: dict[int, Statement] = {}
+    for indicator in indicators.values():
+        for pattern in _compiled(indicator.patterns):
+            for m in pattern.finditer(squeezed):
+                start = origin[m.start("n")]
+                if start in found:
+                    continue
+                line = _line_of(line_starts, start)
+                found[start] = Statement(
+                    indicator=indicator.id,
+                    value=int(m.group("n")),
+                    line=line,
+                    column=start - line_starts[line - 1] + 1,
+                    quote=m.group(0),
+                )
+    return [found[k] for k in sorted(found)]
+
+
+def _line_of(line_starts: list[int], offset: int) -> int:
+    lo, hi = 0, len(line_starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if line_starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo + 1

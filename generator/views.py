@@ -1,0 +1,56 @@
+"""What a report page shows, assembled from the model: narrative sections with their tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.formats import Format
+from generator.markdown import render_narrative
+from generator.model import Report
+from generator.outline import section_of
+from generator.tables import DrawnTable, draw
+
+APPENDIX_HEADING = "附表"
+
+
+@dataclass(frozen=True)
+class SectionView:
+    anchor: str
+    heading: str
+    html: str
+    tables: tuple[DrawnTable, ...]
+    level: int = 2
+    from_outline: bool = False  # True when the narrative lacked this section and the outline supplied it
+
+
+@dataclass(frozen=True)
+class ReportView:
+    intro: str
+    sections: tuple[SectionView, ...]
+    toc: tuple[tuple[int, str, str], ...]
+
+
+def report_view(report: Report, fmt: Format) -> ReportView:
+    narrative = render_narrative(report.narrative)
+    placed: set[str] = set()
+    sections: list[SectionView] = []
+    for section in narrative.sections:
+        outline_section = section_of(section.heading, fmt.outline.sections)
+        tables: list[DrawnTable] = []
+        if outline_section is not None:
+            for table in fmt.tables:
+                if table.section == outline_section.id and table.id not in placed:
+                    tables.append(draw(table, report.statistics))
+                    placed.add(table.id)
+        sections.append(SectionView(section.anchor, section.heading, section.html, tuple(tables), section.level))
+    toc = list(narrative.toc)
+    leftovers: dict[str, list[DrawnTable]] = {}
+    for table in fmt.tables:
+        if table.id not in placed:
+            leftovers.setdefault(table.section or "appendix", []).append(draw(table, report.statistics))
+    for n, (section_id, tables) in enumerate(leftovers.items(), start=1):
+        heading = next((s.heading for s in fmt.outline.sections if s.id == section_id), APPENDIX_HEADING)
+        anchor = f"t{n}"
+        sections.append(SectionView(anchor, heading, "", tuple(tables), 2, True))
+        toc.append((2, anchor, heading))
+    return ReportView(narrative.intro, tuple(sections), tuple(toc))
