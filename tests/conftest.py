@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from browser import browser  # noqa: F401  (a session fixture shared by the browser tests)
+
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
