@@ -104,6 +104,10 @@ def load_yaml(raw: bytes, rel: str, diags: Diagnostics) -> YamlDoc | None:
         return None
     loader = _Loader(text)
     try:
+        deep = _too_deep(text)
+        if deep is not None:
+            diags.error("yaml-too-deep", Where(rel, deep.line + 1, deep.column + 1), f"YAML 嵌套超过 {MAX_DEPTH} 层，拒绝处理")
+            return None
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -125,6 +129,28 @@ def load_yaml(raw: bytes, rel: str, diags: Diagnostics) -> YamlDoc | None:
         diags.error(exc.code, Where(rel, mark.line + 1, mark.column + 1), exc.message)
         return None
     return doc
+
+
+def _too_deep(text: str) -> yaml.Mark | None:
+    """Where nesting first exceeds MAX_DEPTH, found from the event stream before composing.
+
+    libyaml's parser keeps its own stack, but composing nodes recurses in C: a document
+    nested a hundred thousand levels deep would overflow the C stack and kill the process.
+    """
+    scanner = _Loader(text)
+    depth = 0
+    try:
+        while scanner.check_event():
+            event = scanner.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        scanner.dispose()
+    return None
 
 
 def _char_at(text: str, mark: yaml.Mark | None) -> str:

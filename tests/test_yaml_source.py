@@ -63,3 +63,19 @@ def test_yaml_11_booleans_stay_what_yaml_says() -> None:
     doc, diags = load("no: 1\n")
     assert not diags.problems
     assert doc.data == {"False": 1}
+
+
+def test_very_deep_nesting_is_refused_before_it_can_overflow_the_stack() -> None:
+    # composing this with libyaml recursed in C until the process died (SIGSEGV)
+    for text in ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "a: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n"):
+        doc, diags = load(text)
+        assert doc is None
+        [p] = diags.problems
+        assert p.code == "yaml-too-deep" and p.line == 1 and p.column > 3
+
+
+def test_deep_block_nesting_names_the_line() -> None:
+    text = "".join(" " * i + "a:\n" for i in range(2_000)) + " " * 2_000 + "b\n"
+    _, diags = load(text)
+    [p] = diags.problems
+    assert p.code == "yaml-too-deep" and p.line == 51  # the 51st mapping starts there
