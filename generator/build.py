@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.diagnostics import Diagnostics
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
+from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
 from generator.stages.load import load
 from generator.stages.plan import plan
@@ -28,6 +29,8 @@ class BuildResult:
     check: CheckResult
     out: Path
     pages: list[str] = field(default_factory=list)
+    exclusions: Exclusions = field(default_factory=Exclusions)
+    written: bool = False  # the output now holds this build's site
 
     @property
     def ok(self) -> bool:
@@ -46,14 +49,24 @@ def check(content: Path) -> CheckResult:
 
 
 def build(content: Path, out: Path) -> BuildResult:
-    """Check, then write the whole site atomically. Nothing is written when the content has errors."""
+    """Check, leave out every part with errors, then write the rest of the site atomically.
+
+    Errors in a report (or a town or region file) keep that part off the site and the
+    others are published; errors about the whole site (site.yaml, say) mean nothing is
+    written and the last good site stays. `result.ok` is False in both cases.
+    """
     result = BuildResult(check(content), out)
     diags, site = result.check.diags, result.check.site
-    if diags.has_errors or site is None:
+    if site is None:
+        return result
+    site, result.exclusions = exclude(site, diags, content.name)
+    if result.exclusions.blocks_site:
         return result
     pages = plan(site, diags)
-    if diags.has_errors:
+    site, result.exclusions = exclude(site, diags, content.name)  # planning may refuse folder names
+    if result.exclusions.blocks_site:
         return result
+    pages = plan(site, Diagnostics())
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None
     dirs = theme_dirs(custom_theme)
     renderer = Renderer(site, result.check.catalogue, make_env(dirs))
@@ -65,4 +78,5 @@ def build(content: Path, out: Path) -> BuildResult:
             if (theme / "static").is_dir():
                 staging.copy_tree(theme / "static", "assets")
         staging.commit()
+    result.written = True
     return result

@@ -1,0 +1,123 @@
+"""One bad file never takes the site down: the parts with errors are left out, the rest is published."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import run_cli
+from sites import narrative_content, snapshot
+
+TOWN = "sheng/shi/xian/zhen001"
+
+
+def build(content: Path, out: Path):  # type: ignore[no-untyped-def]
+    return run_cli("build", "--content", str(content), "--out", str(out), "--no-search")
+
+
+def home_links(out: Path) -> set[str]:
+    soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return {a["href"] for a in soup.find_all("a")}
+
+
+def test_a_report_with_errors_is_left_out_and_the_others_are_published(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 3)
+    out = tmp_path / "site"
+    assert build(content, out).code == 0
+    assert (out / TOWN / "2021/index.html").exists()
+    (content / TOWN / "2021.yaml").write_text("format: narrative\nyear: 2021\ntitle: 标题\nbogus: 1\n", encoding="utf-8")
+    result = build(content, out)
+    assert result.code == 1
+    assert f"content/{TOWN}/2021.yaml:4:1: 错误 unknown-field [bogus]" in result.err
+    assert f"content/{TOWN}/2021.yaml（1 个错误）：未发布该年报" in result.err
+    assert not (out / TOWN / "2021").exists()  # its previous page is not kept either
+    assert (out / TOWN / "2020/index.html").exists()
+    links = home_links(out)
+    assert f"{TOWN}/2021/index.html" not in links
+    assert {f"sheng/shi/xian/zhen{t:03d}/{y}/index.html" for t in (0, 2) for y in (2020, 2021)} <= links
+    older = BeautifulSoup((out / TOWN / "2020/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert older.find("a", rel="next") is None  # no link to the page that is not there
+
+
+def test_a_broken_narrative_leaves_out_only_its_report(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 2)
+    (content / TOWN / "2020.md").write_bytes(b"## \xe4\xb8\n\xff\xfe broken")
+    result = build(content, tmp_path / "site")
+    assert result.code == 1 and f"content/{TOWN}/2020.md:1:4: 错误 encoding" in result.err
+    assert not (tmp_path / "site" / TOWN / "2020").exists()
+    assert (tmp_path / "site" / TOWN / "2021/index.html").exists()
+
+
+def test_a_town_file_with_errors_leaves_out_the_town(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 3)
+    (content / TOWN / "town.yaml").write_text("name: [不是文字]\n", encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.code == 1
+    assert "town.yaml（1 个错误）：未发布目录" in result.err
+    assert not (out / TOWN).exists()
+    assert (out / "sheng/shi/xian/zhen002/2021/index.html").exists()
+
+
+def test_a_region_file_with_errors_leaves_out_the_region(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 2)
+    other = content / "qita/zhen"
+    other.mkdir(parents=True)
+    (content / "qita/region.yaml").write_text("name: 另一省\n", encoding="utf-8")
+    for name in ("town.yaml", "2021.yaml", "2021.md"):
+        shutil.copy(content / TOWN / name, other / name)
+    (content / "sheng/shi/region.yaml").write_text("name: 某市\nname: 又一市\n", encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.code == 1 and "duplicate-key" in result.err
+    assert not (out / "sheng").exists()
+    assert (out / "qita/zhen/2021/index.html").exists()
+
+
+def test_errors_about_the_whole_site_keep_the_last_good_site(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 2)
+    out = tmp_path / "site"
+    assert build(content, out).code == 0
+    before = snapshot(out)
+    (content / "site.yaml").write_text("title: [\n", encoding="utf-8")
+    (content / TOWN / "2021.md").write_text("## 一、总体情况\n\n改过的正文。\n", encoding="utf-8")
+    result = build(content, out)
+    assert result.code == 1
+    assert "content/site.yaml:2:1: 错误 yaml-syntax" in result.err
+    assert "原有站点保持不变" in result.err
+    assert snapshot(out) == before
+
+
+def test_a_missing_site_file_keeps_the_last_good_site(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 1)
+    out = tmp_path / "site"
+    assert build(content, out).code == 0
+    before = snapshot(out)
+    (content / "site.yaml").unlink()
+    result = build(content, out)
+    assert result.code == 1 and "content/site.yaml: 错误 missing-file" in result.err
+    assert snapshot(out) == before
+
+
+def test_every_report_bad_still_gives_a_working_home_page(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 1)
+    for year in (2020, 2021):
+        (content / TOWN.replace("001", "000") / f"{year}.yaml").write_text(f"format: nope\nyear: {year}\ntitle: x\n", encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.code == 1 and "unknown-format" in result.err
+    assert (out / "index.html").exists() and not (out / "sheng/shi/xian/zhen000/2020").exists()
+
+
+def test_which_part_an_error_is_about() -> None:
+    from generator.stages.exclude import scope_of
+
+    assert scope_of("content/a/b/zhen/2021.yaml", "content") == "a/b/zhen/2021"
+    assert scope_of("content/a/b/zhen/2021.md", "content") == "a/b/zhen/2021"
+    assert scope_of("content/a/b/zhen/town.yaml", "content") == "a/b/zhen"
+    assert scope_of("content/a/region.yaml", "content") == "a"
+    assert scope_of("content/a/Bad", "content") == "a/Bad"
+    for whole_site in ("content/site.yaml", "content", "index.html", "generator/formats/x.yaml", "other/a/2021.yaml", "content/2021.yaml"):
+        assert scope_of(whole_site, "content") is None, whole_site
