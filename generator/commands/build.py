@@ -30,14 +30,14 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     content, out = Path(args.content), Path(args.out)
+    if args.jobs < 0:
+        print(f"nianbao: 用法错误：--jobs 不能为负数（{args.jobs}）", file=sys.stderr)
+        return 2
     if not content.is_dir():
         print(f"nianbao: 用法错误：找不到内容目录 {content}", file=sys.stderr)
         return 2
     if _unsafe_output(content, out):
         print(f"nianbao: 用法错误：输出目录 {out} 不能是内容目录或其上级目录", file=sys.stderr)
-        return 2
-    if args.jobs < 0:
-        print(f"nianbao: 用法错误：--jobs 不能为负数（{args.jobs}）", file=sys.stderr)
         return 2
     try:
         result = build(content, out)
