@@ -26,6 +26,7 @@ MAX_NODES = 200_000
 MAX_BYTES = 5 * 1024 * 1024
 
 Path_ = tuple[str | int, ...]
+_PLAIN_COLLECTIONS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 @dataclass
@@ -191,6 +192,10 @@ def _convert(node: yaml.Node, path: Path_, doc: YamlDoc, loader: Any, budget: _B
             raise _Refused("yaml-value", f"无法识别的值：{exc.problem}", node) from None
         except ValueError as exc:  # e.g. an impossible date such as 2021-02-30
             raise _Refused("yaml-value", f"无法识别的值 {node.value!r}：{exc}", node) from None
+    if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.tag not in _PLAIN_COLLECTIONS:
+        # the converter below builds plain lists and dicts, so a tag such as
+        # !!python/object/apply or !!set on a collection would be silently ignored
+        raise _Refused("yaml-tag", f"不支持 YAML 标签“{node.tag}”，请直接写出值", node)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, path + (i,), doc, loader, budget, depth + 1) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):

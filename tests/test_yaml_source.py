@@ -79,3 +79,13 @@ def test_deep_block_nesting_names_the_line() -> None:
     _, diags = load(text)
     [p] = diags.problems
     assert p.code == "yaml-too-deep" and p.line == 51  # the 51st mapping starts there
+
+
+def test_tags_on_collections_are_refused_not_ignored() -> None:
+    for text in ('a: !!python/object/apply:os.system ["echo x"]\n', "a: !!set {x: null}\n", "a: !!omap [x: 1]\n", "a: !custom {b: 1}\n"):
+        doc, diags = load(text)
+        assert doc is None, text
+        assert [p.code for p in diags.problems] == ["yaml-tag"], text
+        assert diags.problems[0].line == 1
+    doc, diags = load("a: !!seq [1]\nb: !!map {c: 1}\n")
+    assert doc is not None and doc.data == {"a": [1], "b": {"c": 1}}
