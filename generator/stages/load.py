@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.controls import first_invisible, strip_invisible
 from generator.diagnostics import Diagnostics, Where
 from generator.slugs import MAX_SLUG, is_slug
 from generator.yaml_source import MAX_BYTES as MAX_YAML_BYTES, YamlDoc, decode_text, load_yaml
@@ -116,6 +117,22 @@ def load(root: Path, diags: Diagnostics) -> Sources:
     return sources
 
 
+def _visible(text: str, rel: str, diags: Diagnostics) -> str:
+    """The narrative without control and direction-override characters, with a warning where they were."""
+    bad = first_invisible(text)
+    if bad < 0:
+        return text
+    line = text.count("\n", 0, bad) + 1
+    column = bad - (text.rfind("\n", 0, bad) + 1) + 1
+    diags.warning(
+        "control-char",
+        Where(rel, line, column),
+        "正文含有控制字符或文字方向控制符，已删除（请检查原文复制时是否带入了不可见字符）",
+        found=f"U+{ord(text[bad]):04X}",
+    )
+    return strip_invisible(text)
+
+
 def _real(path: Path) -> Path | None:
     """The path with every link followed, or None for a link loop."""
     try:
@@ -178,7 +195,8 @@ def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics,
         if "md" in files:
             raw_md = read(md_path, MAX_NARRATIVE_BYTES)  # the size is checked before reading
             if raw_md is not None:
-                source.narrative = decode_text(raw_md, rel(md_path), diags)
+                text = decode_text(raw_md, rel(md_path), diags)
+                source.narrative = _visible(text, rel(md_path), diags) if text is not None else None
         else:
             diags.error("missing-file", Where(rel(md_path)), f"缺少正文文件 {year}.md", expected="与数据文件同名的 Markdown 正文")
         sources.reports.append(source)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.diagnostics import Diagnostics, Where
-from generator.fields import Fields
+from generator.fields import MAX_NAME, Fields
 from generator.formats import Catalogue
 from generator.model import Region, Report, Site, SiteConfig, Town
 from generator.model.site import Contact
@@ -77,7 +77,7 @@ def _site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
         if url and not url.startswith(("https://", "http://")):
             f.error(key, "bad-value", "链接应以 http:// 或 https:// 开头", found=url)
     return SiteConfig(
-        title=f.text("title", "政府信息公开工作年度报告"),
+        title=f.text("title", "政府信息公开工作年度报告", max_len=MAX_NAME),
         authority=f.text("authority"),
         description=f.text("description"),
         base_url=base_url,
@@ -98,7 +98,7 @@ def _region(path: str, doc, diags: Diagnostics) -> Region:  # type: ignore[no-un
     f = Fields.root(doc, diags)
     f.check_keys(REGION_FIELDS, ("name",))
     code = _code(f)
-    return Region(path=path, name=f.text("name", path.rsplit("/", 1)[-1]), code=code)
+    return Region(path=path, name=f.text("name", path.rsplit("/", 1)[-1], max_len=MAX_NAME), code=code)
 
 
 def _code(f: Fields) -> str:
@@ -133,7 +133,7 @@ def _town(path: str, doc, regions: dict[str, Region], diags: Diagnostics, prefix
         return None
     return Town(
         path=path,
-        name=f.text("name", parts[-1]),
+        name=f.text("name", parts[-1], max_len=MAX_NAME),
         kind=f.text("kind"),
         authority=f.text("authority"),
         code=_code(f),
