@@ -1,0 +1,166 @@
+"""Property-based tests: whatever a YAML or Markdown file holds, the pipeline answers with a
+model or with diagnostics, never with an exception; whatever it publishes is inert.
+
+NIANBAO_FUZZ_EXAMPLES raises the number of examples for a longer session, e.g.
+`NIANBAO_FUZZ_EXAMPLES=20000 python -m pytest tests/test_properties.py` (docs/reliability.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.diagnostics import Diagnostics, Level
+from generator.formats import catalogue
+from generator.markdown import render_narrative
+from generator.numbers import read_number
+from generator.stages.exclude import exclude
+from generator.stages.lint import lint
+from generator.stages.load import ReportSource, Sources
+from generator.stages.plan import plan
+from generator.stages.render import Renderer, make_env, theme_dirs
+from generator.stages.validate import validate
+from generator.yaml_source import load_yaml
+from hostile import assert_inert_html
+from reports import report_yaml
+
+EXAMPLES = int(os.environ.get("NIANBAO_FUZZ_EXAMPLES", "60"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+# Characters that mean something to YAML, Markdown or HTML, and ones that break things.
+NASTY = ":-?[]{},#&*!|>'\"%@`\t\n\r\\<>/=;()~\x00\x07\x1b\x7f\x85\u00a0\u2028\u202e\u2066\ufeff\ufffe０１年报"
+texts = st.text(alphabet=st.one_of(st.sampled_from(NASTY), st.characters(codec="utf-8")), max_size=40)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    texts,
+    st.dates(min_value=dt.date(1, 1, 1)),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(st.one_of(texts, st.integers()), inner, max_size=5)),
+    max_leaves=30,
+)
+REPORT_KEYS = ["format", "year", "title", "authority", "published", "signature", "source", "filled_by", "statistics", "figures", "known_issues"]
+
+
+def load(raw: bytes) -> tuple[Any, Diagnostics]:
+    diags = Diagnostics()
+    doc = load_yaml(raw, "content/a/b/c/d/2021.yaml", diags)
+    if doc is None:
+        assert diags.has_errors, "a document refused without saying why"
+    return doc, diags
+
+
+def pipeline(report_raw: bytes, narrative: str, town_raw: bytes = b"name: \xe6\xb5\x8b\xe8\xaf\x95\xe9\x95\x87\n") -> None:
+    """load -> validate -> lint -> exclude -> plan -> render, in process, for one report."""
+    diags = Diagnostics()
+    sources = Sources(Path("content"))
+    sources.site = load_yaml(b"title: t\n", "content/site.yaml", diags)
+    for i, region in enumerate(("a", "a/b", "a/b/c")):
+        sources.regions[region] = load_yaml(f"name: r{i}\n".encode(), f"content/{region}/region.yaml", diags)
+    town = load_yaml(town_raw, "content/a/b/c/d/town.yaml", diags)
+    if town is not None:
+        sources.towns["a/b/c/d"] = town
+    source = ReportSource("a/b/c/d", 2021, "content/a/b/c/d/2021.yaml", "content/a/b/c/d/2021.md")
+    source.data = load_yaml(report_raw, source.data_rel, diags)
+    source.narrative = narrative
+    sources.reports.append(source)
+    cat = catalogue()
+    site = validate(sources, cat, diags)
+    docs = {source.data_rel: source.data} if source.data is not None else {}
+    site = lint(site, cat, docs, diags)
+    site, exclusions = exclude(site, diags, "content")
+    assert not exclusions.blocks_site, [p.format() for p in exclusions.site_errors]
+    for problem in diags.problems:
+        problem.format()  # every message can be printed
+        assert problem.path.startswith("content/")
+    if site.reports:
+        assert not any(p.level == Level.ERROR for p in diags.problems if p.path.startswith("content/a/b/c/d/2021"))
+    renderer = Renderer(site, cat, make_env(theme_dirs(None)))
+    for page in plan(site, Diagnostics()):
+        assert_inert_html(renderer.render(page).decode("utf-8"), where=page.url)
+
+
+@SETTINGS
+@given(values)
+def test_any_yaml_value_loads_or_is_refused(value: Any) -> None:
+    for style in (False, True, None):
+        raw = yaml.safe_dump(value, allow_unicode=True, default_flow_style=style).encode("utf-8", "surrogatepass")
+        doc, _ = load(raw)
+        if doc is not None:
+            assert doc.where(("any", "path")).path.endswith("2021.yaml")
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_any_bytes_load_or_are_refused(raw: bytes) -> None:
+    load(raw)
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(REPORT_KEYS) | texts, values, max_size=8))
+def test_any_report_shaped_mapping_validates_or_yields_diagnostics(data: dict[Any, Any]) -> None:
+    raw = yaml.safe_dump(data, allow_unicode=True).encode("utf-8", "surrogatepass")
+    pipeline(raw, "## 一、总体情况\n\n正文。\n")
+
+
+VALID = {fmt: report_yaml(fmt, 2021).encode("utf-8") for fmt in ("gov-2008", "gov-2019", "gov-2021")}
+VALID["narrative"] = b"format: narrative\nyear: 2021\ntitle: t\npublished: 2022-01-20\nsignature: {authority: a, date: 2022-01-20}\nsource: {url: 'https://a.b/'}\nfigures: {proactive.total: 5}\n"
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    raw = bytearray(VALID[draw(st.sampled_from(sorted(VALID)))])
+    for _ in range(draw(st.integers(1, 6))):
+        pos = draw(st.integers(0, len(raw)))
+        kind = draw(st.sampled_from(["insert", "delete", "replace", "duplicate-line"]))
+        piece = draw(texts | st.sampled_from(["\t", ": ", "- ", "&a ", "*a", "!!binary ", "<<: ", "'", '"', "{", "[", "\n  ", "\n", ".nan", "1e999", "-1", "2021-02-30", "\xff"])).encode("utf-8", "surrogatepass")
+        if kind == "insert":
+            raw[pos:pos] = piece
+        elif kind == "delete":
+            del raw[pos : pos + draw(st.integers(1, 20))]
+        elif kind == "replace":
+            raw[pos : pos + len(piece)] = piece
+        else:
+            start = raw.rfind(b"\n", 0, pos) + 1
+            end = raw.find(b"\n", pos)
+            end = len(raw) if end < 0 else end + 1
+            raw[end:end] = raw[start:end]
+    return bytes(raw)
+
+
+@SETTINGS
+@given(mutated(), texts)
+def test_mutations_of_valid_reports_validate_or_yield_diagnostics(raw: bytes, narrative_tail: str) -> None:
+    pipeline(raw, "## 一、总体情况\n\n正文。" + narrative_tail + "\n")
+
+
+def test_the_unmutated_reports_publish() -> None:
+    for fmt, raw in VALID.items():
+        diags = Diagnostics()
+        assert load_yaml(raw, "x.yaml", diags) is not None and not diags.has_errors, fmt
+
+
+@SETTINGS
+@given(st.one_of(scalars, values))
+def test_any_cell_value_reads_or_is_refused(value: Any) -> None:
+    for integer in (True, False):
+        for signed in (True, False):
+            reading = read_number(value, integer=integer, signed=signed)
+            assert (reading.value is None) or not reading.error
+
+
+@SETTINGS
+@given(st.text(alphabet=st.one_of(st.sampled_from("#>-*_[]()!<>`~|\\\n &;:/"), st.characters()), max_size=400))
+def test_any_markdown_renders_inert(text: str) -> None:
+    narrative = render_narrative(text)
+    assert_inert_html(narrative.intro + "".join(s.html for s in narrative.sections))
