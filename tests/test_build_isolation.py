@@ -121,3 +121,15 @@ def test_which_part_an_error_is_about() -> None:
     assert scope_of("content/a/Bad", "content") == "a/Bad"
     for whole_site in ("content/site.yaml", "content", "index.html", "generator/formats/x.yaml", "other/a/2021.yaml", "content/2021.yaml"):
         assert scope_of(whole_site, "content") is None, whole_site
+
+
+def test_a_theme_outside_the_project_is_refused_and_keeps_the_last_site(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 1)
+    out = tmp_path / "site"
+    assert build(content, out).code == 0
+    before = snapshot(out)
+    for theme, code in (("../../etc", "bad-value"), ("/etc", "bad-value"), ("C:\\\\themes", "bad-value"), ("nope", "missing-file")):
+        (content / "site.yaml").write_text(f"title: 门户\ntheme: '{theme}'\n", encoding="utf-8")
+        result = build(content, out)
+        assert result.code == 1 and f"错误 {code} [theme]" in result.err, (theme, result.err)
+        assert snapshot(out) == before

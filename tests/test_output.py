@@ -217,3 +217,15 @@ def test_sigkill_at_random_moments_never_damages_the_site(tmp_path: Path, swap: 
     assert snapshot(out) == new
     assert leftovers(out) == []
     assert "old" in outcomes  # at least some kills landed before the swap (the test tested something)
+
+
+def test_theme_files_linked_from_outside_the_theme_are_not_copied(tmp_path: Path) -> None:
+    static = tmp_path / "theme" / "static"
+    static.mkdir(parents=True)
+    (static / "style.css").write_text("body{}", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("password", encoding="utf-8")
+    (static / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(OutputError, match="主题目录之外"):
+        with Staging(tmp_path / "site") as staging:
+            staging.copy_tree(static, "assets")
+    assert not (tmp_path / "site").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from generator.diagnostics import Diagnostics, Where
 from generator.fields import MAX_NAME, Fields
 from generator.formats import Catalogue
@@ -76,6 +78,15 @@ def _site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
         url = f.text(key)
         if url and not url.startswith(("https://", "http://")):
             f.error(key, "bad-value", "链接应以 http:// 或 https:// 开头", found=url)
+    theme = f.text("theme")
+    if theme:
+        parts = PurePosixPath(theme).parts
+        if theme.startswith(("/", "\\")) or "\\" in theme or ":" in theme or ".." in parts:
+            f.error("theme", "bad-value", "主题目录应为相对于内容目录上级目录的路径，不能含“..”或以“/”开头", expected="例如 mytheme", found=theme)
+            theme = ""
+        elif not (sources.root.parent / theme).is_dir():
+            f.error("theme", "missing-file", "找不到主题目录", expected=f"{sources.root.parent / theme} 是一个目录", found=theme)
+            theme = ""
     return SiteConfig(
         title=f.text("title", "政府信息公开工作年度报告", max_len=MAX_NAME),
         authority=f.text("authority"),
@@ -90,7 +101,7 @@ def _site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
         error_report_url=f.text("error_report_url"),
         contact=contact,
         show_consistency_notes=f.boolean("show_consistency_notes", True),
-        theme=f.text("theme"),
+        theme=theme,
     )
 
 

@@ -148,8 +148,11 @@ class Staging:
 
     def copy_tree(self, source: Path, rel: str) -> None:
         """Copy a folder of assets (later sources do not overwrite earlier ones: overrides come first)."""
+        real_source = source.resolve()
         for path in sorted(source.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
+                if not path.resolve().is_relative_to(real_source):
+                    raise OutputError(f"拒绝复制链接到主题目录之外的文件：{path}")
                 name = f"{rel}/{path.relative_to(source).as_posix()}"
                 if name not in self.written:
                     self.write(name, path.read_bytes())
