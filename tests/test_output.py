@@ -229,3 +229,19 @@ def test_theme_files_linked_from_outside_the_theme_are_not_copied(tmp_path: Path
         with Staging(tmp_path / "site") as staging:
             staging.copy_tree(static, "assets")
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("swap", ["exchange", "rename"])
+def test_an_output_that_is_a_link_stays_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str) -> None:
+    monkeypatch.setattr(write, "SWAP", swap)
+    (tmp_path / "releases").mkdir()
+    link = tmp_path / "www"
+    link.symlink_to(tmp_path / "releases" / "site", target_is_directory=True)
+    for version in ("first", "second"):
+        with Staging(link) as staging:
+            staging.write(f"{version}.html", version.encode())
+            staging.commit()
+    assert link.is_symlink()
+    assert snapshot(link) == {"second.html": b"second", MARKER: b"nianbao\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["releases", "www"]
+    assert leftovers(tmp_path / "releases" / "site") == []

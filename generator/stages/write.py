@@ -83,6 +83,8 @@ def exchange(a: Path, b: Path) -> bool:
 
 class Staging:
     def __init__(self, out: Path) -> None:
+        if out.is_symlink():  # publish into the linked folder; the link itself stays as the deployer made it
+            out = out.resolve()
         self.out = out
         self.stage = out.parent / f".{out.name}.building-{os.getpid()}"
         self.old = out.parent / f".{out.name}.old"
