@@ -133,3 +133,17 @@ def test_a_theme_outside_the_project_is_refused_and_keeps_the_last_site(tmp_path
         result = build(content, out)
         assert result.code == 1 and f"错误 {code} [theme]" in result.err, (theme, result.err)
         assert snapshot(out) == before
+
+
+def test_a_year_out_of_range_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 1)
+    town = content / "sheng/shi/xian/zhen000"
+    (town / "0000.yaml").write_text("format: narrative\nyear: 0\ntitle: t\npublished: 2020-01-01\n", encoding="utf-8")
+    (town / "0000.md").write_text("## 一、总体情况\n", encoding="utf-8")
+    (town / "２０２２.yaml").write_text("format: narrative\nyear: 2022\ntitle: t\n", encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(content, out)  # the lint took dt.date(0, 12, 31): ValueError, exit 3
+    assert result.code == 1, result.err
+    assert "0000.yaml:2:7: 错误 bad-value [year]" in result.err
+    assert "２０２２.yaml: 警告 unknown-file" in result.err  # full-width digits are not a year
+    assert not (out / "sheng/shi/xian/zhen000/0").exists() and (out / "sheng/shi/xian/zhen000/2021/index.html").exists()

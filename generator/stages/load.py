@@ -11,7 +11,7 @@ from generator.diagnostics import Diagnostics, Where
 from generator.slugs import MAX_SLUG, is_slug
 from generator.yaml_source import MAX_BYTES as MAX_YAML_BYTES, YamlDoc, decode_text, load_yaml
 
-REPORT_FILE = re.compile(r"(?P<year>\d{4})\.(?P<ext>yaml|md)\Z")
+REPORT_FILE = re.compile(r"(?P<year>[0-9]{4})\.(?P<ext>yaml|md)\Z")  # ASCII digits: \d takes ２０２１ too
 MAX_NARRATIVE_BYTES = 2 * 1024 * 1024
 
 
