@@ -6,6 +6,9 @@ with the queries the web search is tested with, and the reports that come back a
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +16,7 @@ from urllib.parse import quote, unquote, urlencode
 
 import pytest
 
+from browser import serve
 from conftest import run_cli
 
 pytestmark = pytest.mark.browser
@@ -90,7 +94,8 @@ def test_every_page_is_reached_by_links_from_the_home_page(watched: Watched, unp
         ({"q": "培训"}, {"jichang", "yangting"}),  # a two-character word
         ({"q": "依申请公开"}, {"jichang", "yangjun", "yangting"}),  # a four/five-character term
         ({"q": "行政复议"}, {"jichang", "yangting"}),
-        ({"q": "新闻发布会"}, {"jichang"}),  # a term in one report only
+        ({"q": "档案"}, {"jichang"}),  # a term in one report only
+        ({"q": "新闻发布会"}, {"jichang"}),  # a phrase is matched as written (新闻 and 发布 apart elsewhere do not count)
         ({"q": "区块链"}, set()),  # a term in none
         ({"q": "公开", "year": "2016"}, {"jichang", "yangjun"}),  # filter by year
         ({"q": "公开", "town": "羊亭镇"}, {"yangting"}),  # filter by town
@@ -146,3 +151,47 @@ def test_reading_works_without_javascript(browser, unpacked: Path) -> None:  # t
     page.goto((unpacked / "index.html").as_uri())
     assert page.locator("main a[href$='/index.html']").count() >= 3
     context.close()
+
+
+# The queries of the web search's tests, without filters (the filters need the web search's markup).
+PARITY = ["羊郡镇", "吉昌镇", "羊亭镇", "培训", "便民", "依申请公开", "行政复议", "行政诉讼", "政务公开", "档案", "磐石", "区块链", "张三", "2016"]
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(built_default: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default site indexed by Pagefind (extended), as `nianbao build` does for the web."""
+    site = tmp_path_factory.mktemp("web") / "site"
+    shutil.copytree(built_default, site)
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if "data-pagefind-body" not in html:
+            page.write_text(html.replace('<article class="report">', '<article class="report" data-pagefind-body>'), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return site
+
+
+def test_offline_search_finds_what_the_web_search_finds(browser, watched: Watched, unpacked: Path, pagefind_site: Path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()  # the web search is served over HTTP, apart from the file:// page being watched
+    web_page = context.new_page()
+    with serve(pagefind_site) as base:
+        web_page.goto(base + "index.html")
+        web = {
+            q: sorted(town_of_path(u) for u in web_page.evaluate(
+                """async q => { const pf = await import('/pagefind/pagefind.js');
+                   const r = await pf.search(q); return Promise.all(r.results.map(async x => (await x.data()).url)); }""",
+                q,
+            ))
+            for q in PARITY
+        }
+    context.close()
+    assert web["依申请公开"] and web["区块链"] == [], "Pagefind answered"
+    offline = {q: sorted(search(watched, unpacked, q=q)) for q in PARITY}
+    assert offline == web
+
+
+def town_of_path(url: str) -> str:
+    """…/yangjun/2016/ or …/yangjun/2016/index.html -> yangjun (Pagefind drops index.html unless told to keep it)."""
+    parts = url.removesuffix("index.html").rstrip("/").split("/")
+    assert parts[-1].isdigit(), url
+    return parts[-2]
