@@ -14,6 +14,7 @@ from conftest import CONTENT, run_cli
 from generator.archive.extract import read_page
 from generator.archive.grams import grams, normalise, query_terms, term_grams
 from generator.archive.manifest import MANIFEST
+from generator.archive.offline_page import offline_page
 
 TOWNS = {"jichang", "yangjun", "yangting"}
 
@@ -121,6 +122,42 @@ def test_index_records_every_report_with_its_facets(built_default: Path) -> None
     assert "磐石市" in records["jichang"].regions and "山东省" in records["yangting"].regions
     assert all(r.format and r.title and len(r.text) > 1000 for r in records.values())
     assert "首页" not in records["jichang"].text.split(" ")[:3], "the breadcrumb is not indexed"
+
+
+def test_web_search_files_stay_out_and_the_search_page_is_replaced(built_default: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built_default, site)
+    (site / "pagefind").mkdir()
+    (site / "pagefind/pagefind.js").write_text("export {}", encoding="utf-8")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    web_search = home.replace('href="index.html"', 'href="../index.html"').replace('href="assets/', 'href="../assets/')
+    web_search = web_search.replace("</head>", '<link rel="stylesheet" href="../pagefind/pagefind-ui.css"></head>')
+    web_search = web_search.replace("</body>", '<script type="module">import "../pagefind/pagefind.js";</script></body>')
+    (site / "search").mkdir()
+    (site / "search/index.html").write_text(web_search, encoding="utf-8")
+    out = tmp_path / "a.zip"
+    assert run_cli("archive", "--site", str(site), "--out", str(out)).code == 0
+    with zipfile.ZipFile(out) as z:
+        names = [n.split("/", 1)[1] for n in z.namelist()]
+        page = z.read("a/search/index.html").decode()
+    assert not [n for n in names if n.startswith("pagefind/")]
+    assert "pagefind" not in page and 'type="module"' not in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("link", href="../assets/style.css") and soup.find("form", id="offline-search")
+    assert [s["src"] for s in soup.find_all("script")] == ["../offline-search/engine.js"]
+
+
+def test_search_page_cut_from_the_home_page_moves_its_links_one_folder_down() -> None:
+    home = """<html lang="zh-CN"><head><title>门户</title><meta name="SiteName" content="某门户"><link rel="stylesheet" href="assets/style.css"></head>
+    <body><header><a href="index.html">首页</a><form action="search/index.html" role="search"><input name="q"></form>
+    <a href="https://www.gov.cn/">外链</a><a href="#main">跳</a></header><main id="main"><p>首页内容</p></main></body></html>"""
+    page = offline_page(home, from_root=True)
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.title.string == "站内检索 - 某门户"
+    assert soup.find("link", href="../assets/style.css")
+    assert soup.find("form", action="../search/index.html"), "the header box submits to this very page"
+    assert [a["href"] for a in soup.header.find_all("a")] == ["../index.html", "https://www.gov.cn/", "#main"]
+    assert "首页内容" not in page and soup.main.find("form", id="offline-search")
 
 
 # -- extraction and segmentation

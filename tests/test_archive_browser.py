@@ -57,7 +57,7 @@ def watched(browser) -> Iterator[Watched]:  # type: ignore[no-untyped-def]
 def search(w: Watched, root: Path, **params: str) -> list[str]:
     w.page.goto((root / "search" / "index.html").as_uri() + "?" + urlencode(params, quote_via=quote))
     w.page.wait_for_selector("body[data-search-done]")
-    return [town_of(u) for u in w.page.locator("#results li").evaluate_all("els => els.map(e => e.querySelector('a').href)")]
+    return [town_of(u) for u in w.page.locator("#offline-results li").evaluate_all("els => els.map(e => e.querySelector('a').href)")]
 
 
 def town_of(url: str) -> str:
@@ -87,6 +87,26 @@ def test_every_page_is_reached_by_links_from_the_home_page(watched: Watched, unp
     assert reports == {"jichang", "yangjun", "yangting"}
 
 
+def test_a_search_box_on_any_page_submits_to_the_offline_search(watched: Watched, unpacked: Path) -> None:
+    page = watched.page
+    # a report page two folders down, and the search page itself; the site header's box, when the
+    # theme has one, is a GET form to …/search/index.html like the offline page's own form
+    for start in (next(unpacked.glob("shandong/**/yangting/2021/index.html")), unpacked / "search" / "index.html"):
+        page.goto(start.as_uri())
+        forms = page.locator("form[action$='search/index.html'], form#offline-search")
+        for i in range(forms.count()):
+            page.goto(start.as_uri())
+            if start.name == "index.html" and start.parent.name == "search":
+                page.wait_for_selector("body[data-search-done]")
+            box = page.locator("form[action$='search/index.html'], form#offline-search").nth(i).locator("input[name=q]")
+            box.fill("行政复议")
+            box.press("Enter")
+            page.wait_for_url("**/search/index.html?*")
+            page.wait_for_selector("body[data-search-done]")
+            found = page.locator("#offline-results a").evaluate_all("els => els.map(e => e.href)")
+            assert sorted(town_of(u) for u in found) == ["jichang", "yangting"]
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
@@ -108,13 +128,13 @@ def test_offline_search_finds_the_right_reports(watched: Watched, unpacked: Path
     found = search(watched, unpacked, **params)
     assert set(found) == expected
     assert len(found) == len(set(found))
-    status = watched.page.locator("#status").inner_text()
+    status = watched.page.locator("#offline-status").inner_text()
     assert (f"找到 {len(expected)} 份年报" in status) if expected else ("没有找到" in status)
 
 
 def test_results_show_title_excerpt_with_marks_and_link_to_the_report(watched: Watched, unpacked: Path) -> None:
     search(watched, unpacked, q="行政复议")
-    first = watched.page.locator("#results li").first
+    first = watched.page.locator("#offline-results li").first
     marks = first.locator(".excerpt mark").all_inner_texts()
     assert marks and set(marks) == {"行政复议"}
     link = first.locator("h2 a")
@@ -131,16 +151,16 @@ def test_typing_into_the_box_and_the_filters_submit_from_disk(watched: Watched, 
     page.goto((unpacked / "index.html").as_uri())
     page.goto((unpacked / "search" / "index.html").as_uri())
     page.wait_for_selector("body[data-search-done]")
-    assert "共收录 3 份年报" in page.locator("#status").inner_text()
-    assert page.locator("#f-year option").all_inner_texts() == ["全部年度", "2021年", "2016年"]
-    page.fill("#q", "依申请公开")
-    page.select_option("#f-town", "吉昌镇")
-    page.press("#q", "Enter")
+    assert "共收录 3 份年报" in page.locator("#offline-status").inner_text()
+    assert page.locator("#offline-year option").all_inner_texts() == ["全部年度", "2021年", "2016年"]
+    page.fill("#offline-q", "依申请公开")
+    page.select_option("#offline-town", "吉昌镇")
+    page.press("#offline-q", "Enter")
     page.wait_for_url("**/search/index.html?*")
     page.wait_for_selector("body[data-search-done]")
-    assert [town_of(u) for u in page.locator("#results a").evaluate_all("els => els.map(e => e.href)")] == ["jichang"]
-    assert page.input_value("#q") == "依申请公开"
-    assert page.locator("#f-town").input_value() == "吉昌镇"
+    assert [town_of(u) for u in page.locator("#offline-results a").evaluate_all("els => els.map(e => e.href)")] == ["jichang"]
+    assert page.input_value("#offline-q") == "依申请公开"
+    assert page.locator("#offline-town").input_value() == "吉昌镇"
 
 
 def test_reading_works_without_javascript(browser, unpacked: Path) -> None:  # type: ignore[no-untyped-def]

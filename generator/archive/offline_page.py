@@ -23,16 +23,16 @@ MAIN_HTML = """
 <h1>站内检索</h1>
 <p class="offline-note">本页是离线存档中的检索，在本机运行，不需要联网。</p>
 <form id="offline-search" class="offline-search" action="index.html" method="get" role="search">
-  <div class="field"><label for="q">检索词</label><input id="q" name="q" type="search" enterkeyhint="search" autocomplete="off"></div>
-  <div class="field"><label for="f-year">年度</label><select id="f-year" name="year"><option value="">全部年度</option></select></div>
-  <div class="field"><label for="f-town">乡镇</label><select id="f-town" name="town"><option value="">全部乡镇</option></select></div>
-  <div class="field"><label for="f-region">地区</label><select id="f-region" name="region"><option value="">全部地区</option></select></div>
-  <div class="field"><label for="f-format">报告格式</label><select id="f-format" name="format"><option value="">全部格式</option></select></div>
+  <div class="field"><label for="offline-q">检索词</label><input id="offline-q" name="q" type="search" enterkeyhint="search" autocomplete="off"></div>
+  <div class="field"><label for="offline-year">年度</label><select id="offline-year" name="year"><option value="">全部年度</option></select></div>
+  <div class="field"><label for="offline-town">乡镇</label><select id="offline-town" name="town"><option value="">全部乡镇</option></select></div>
+  <div class="field"><label for="offline-region">地区</label><select id="offline-region" name="region"><option value="">全部地区</option></select></div>
+  <div class="field"><label for="offline-format">报告格式</label><select id="offline-format" name="format"><option value="">全部格式</option></select></div>
   <button type="submit">检索</button>
 </form>
 <noscript><p>离线检索需要浏览器启用 JavaScript。不检索也可以从<a href="../index.html">首页</a>逐级浏览全部年报。</p></noscript>
-<p id="status" role="status" aria-live="polite"></p>
-<ol id="results" class="results"></ol>
+<p id="offline-status" role="status" aria-live="polite"></p>
+<ol id="offline-results" class="results"></ol>
 """
 
 

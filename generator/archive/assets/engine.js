@@ -228,7 +228,7 @@
   }
 
   function render(hits, query, queryTerms) {
-    var list = document.getElementById("results"), status = document.getElementById("status");
+    var list = document.getElementById("offline-results"), status = document.getElementById("offline-status");
     list.textContent = "";
     var shown = Math.min(hits.length, MAX_SHOWN);
     for (var i = 0; i < shown; i++) {
@@ -258,14 +258,16 @@
     if (!form) { return; }
     var p = params(), query = (p.q || "").trim();
     var filters = { year: p.year || "", town: p.town || "", region: p.region || "", format: p.format || "" };
-    var box = document.getElementById("q"), status = document.getElementById("status");
+    var box = document.getElementById("offline-q"), status = document.getElementById("offline-status");
     box.value = query;
+    var boxes = document.querySelectorAll("input[name=q]");  // the header's search box too, if the site has one
+    for (var b = 0; b < boxes.length; b++) { boxes[b].value = query; }
     status.textContent = "正在载入索引……";
     load("meta.js").then(function (meta) {
-      fillSelect(document.getElementById("f-year"), meta.facets.year, filters.year);
-      fillSelect(document.getElementById("f-town"), meta.facets.town, filters.town);
-      fillSelect(document.getElementById("f-region"), meta.facets.region, filters.region);
-      fillSelect(document.getElementById("f-format"), meta.facets.format, filters.format);
+      fillSelect(document.getElementById("offline-year"), meta.facets.year, filters.year);
+      fillSelect(document.getElementById("offline-town"), meta.facets.town, filters.town);
+      fillSelect(document.getElementById("offline-region"), meta.facets.region, filters.region);
+      fillSelect(document.getElementById("offline-format"), meta.facets.format, filters.format);
       if (!query && !filters.year && !filters.town && !filters.region && !filters.format) {
         status.textContent = "请输入检索词（如乡镇名称、“依申请公开”“行政复议”），可按年度、乡镇筛选。共收录 " + meta.docs.length + " 份年报。";
         document.body.setAttribute("data-search-done", "idle");
