@@ -18,6 +18,7 @@ import pytest
 
 from browser import serve
 from conftest import run_cli
+from generator.archive.grams import query_terms, shard_of, term_grams
 
 pytestmark = pytest.mark.browser
 
@@ -215,3 +216,21 @@ def town_of_path(url: str) -> str:
     parts = url.removesuffix("index.html").rstrip("/").split("/")
     assert parts[-1].isdigit(), url
     return parts[-2]
+
+
+TRICKY = [
+    "依申请公开　行政复议", "ＡＢＣ１２３，Ｄｅｆ", "2021年8.1%", "Ünïcode façade", "①②③ ㈠", "𠀀𠀁中文𠀂",
+    "ｶﾀｶﾅ ﾞ", "羊亭镇（环翠区）", "《条例》第二十条", "e\u0301", "ﬁle", "Ⅻ章", "x×y÷z", "한국어 日本語",
+]
+
+
+def test_the_browser_engine_segments_exactly_as_the_indexer(watched: Watched, unpacked: Path) -> None:
+    watched.page.goto((unpacked / "search" / "index.html").as_uri())
+    watched.page.wait_for_selector("body[data-search-done]")
+    for text in TRICKY:
+        js = watched.page.evaluate(
+            "t => { const n = window.NianbaoOffline; return n.terms(t).map(x => [x, n.termGrams(x), n.termGrams(x).map(g => n.shardOf(g, 97))]); }",
+            text,
+        )
+        py = [[t, term_grams(t), [shard_of(g, 97) for g in term_grams(t)]] for t in query_terms(text)]
+        assert js == py, text

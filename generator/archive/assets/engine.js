@@ -19,6 +19,7 @@
       s.src = BASE + name;
       s.charset = "utf-8";
       s.onerror = function () { reject(new Error(name)); };
+      s.onload = function () { if (!entry.done) { reject(new Error(name)); } };  // loaded but did not register
       document.head.appendChild(s);
     });
     state.waiting[name] = entry;
@@ -27,7 +28,7 @@
 
   function arrived(name, value) {
     var entry = state.waiting[name];
-    if (entry) { entry.resolve(value); }
+    if (entry) { entry.done = true; entry.resolve(value); }
   }
 
   window.NianbaoOffline = {
@@ -197,7 +198,7 @@
         pos = folded.indexOf(queryTerms[j], pos + queryTerms[j].length);
       }
     }
-    marks.sort(function (a, b) { return a[0] - b[0]; });
+    marks.sort(function (a, b) { return (a[0] - b[0]) || (b[1] - a[1]); });
     var p = document.createElement("p"), cursor = start;
     p.className = "excerpt";
     if (start > 0) { p.appendChild(document.createTextNode("…")); }
@@ -268,7 +269,7 @@
       fillSelect(document.getElementById("offline-town"), meta.facets.town, filters.town);
       fillSelect(document.getElementById("offline-region"), meta.facets.region, filters.region);
       fillSelect(document.getElementById("offline-format"), meta.facets.format, filters.format);
-      if (!query && !filters.year && !filters.town && !filters.region && !filters.format) {
+      if (!terms(query).length && !filters.year && !filters.town && !filters.region && !filters.format) {
         status.textContent = "请输入检索词（如乡镇名称、“依申请公开”“行政复议”），可按年度、乡镇筛选。共收录 " + meta.docs.length + " 份年报。";
         document.body.setAttribute("data-search-done", "idle");
         return null;
@@ -289,6 +290,11 @@
       return hits.map(function (h) { return state.meta.docs[h.id][0]; });
     });
   };
+
+  /* the segmentation, for checking it against grams.py */
+  window.NianbaoOffline.terms = terms;
+  window.NianbaoOffline.termGrams = termGrams;
+  window.NianbaoOffline.shardOf = shardOf;
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
   else { start(); }
