@@ -135,11 +135,21 @@ def test_web_search_files_stay_out_and_the_search_page_is_replaced(built_default
     web_search = web_search.replace("</body>", '<script type="module">import "../pagefind/pagefind.js";</script></body>')
     (site / "search").mkdir()
     (site / "search/index.html").write_text(web_search, encoding="utf-8")
+    report = next(site.glob("shandong/**/yangting/2021/index.html"))
+    original = report.read_text(encoding="utf-8")
+    with_web_search = original.replace("</head>", '<link rel="stylesheet" href="../../../../../pagefind/pagefind-ui.css">\n</head>').replace(
+        "</body>", '<script src="../../../../../pagefind/pagefind-highlight.js"></script>\n<script>var keep = 1;</script>\n</body>'
+    )
+    report.write_text(with_web_search, encoding="utf-8")
     out = tmp_path / "a.zip"
     assert run_cli("archive", "--site", str(site), "--out", str(out)).code == 0
     with zipfile.ZipFile(out) as z:
         names = [n.split("/", 1)[1] for n in z.namelist()]
         page = z.read("a/search/index.html").decode()
+        archived_report = z.read("a/" + report.relative_to(site).as_posix()).decode()
+        assert z.read("a/index.html") == (site / "index.html").read_bytes(), "pages without Pagefind stay as they are"
+    assert "pagefind" not in archived_report and "var keep = 1;" in archived_report
+    assert archived_report == original.replace("</body>", "<script>var keep = 1;</script>\n</body>")
     assert not [n for n in names if n.startswith("pagefind/")]
     assert "pagefind" not in page and 'type="module"' not in page
     soup = BeautifulSoup(page, "html.parser")

@@ -36,6 +36,18 @@ MAIN_HTML = """
 """
 
 
+def without_web_search(page: str) -> str:
+    """A page with its references to Pagefind's files removed (they are not in the archive).
+
+    Only scripts and stylesheets that name `pagefind` go; a page that has none is returned
+    unchanged, byte for byte.
+    """
+    if "pagefind/" not in page and "pagefind.js" not in page:
+        return page
+    page = SCRIPT.sub(lambda m: "" if "pagefind" in m.group(0) else m.group(0), page)
+    return PAGEFIND_LINK.sub("", page)
+
+
 def _down_one_folder(page: str) -> str:
     def fix(m: re.Match[str]) -> str:
         value = m.group(2)

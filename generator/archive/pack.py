@@ -19,10 +19,12 @@ from pathlib import Path
 from generator.archive.extract import read_site
 from generator.archive.manifest import MANIFEST, write_manifest
 from generator.archive.offline_index import FOLDER, IndexStats, build_index
-from generator.archive.offline_page import offline_page
+from generator.archive.offline_page import offline_page, without_web_search
 
 README = "README.txt"
-LEFT_OUT = ("pagefind/", "search/")  # the web search cannot run from disk; the offline one replaces it
+# The web search cannot run from disk; the offline one replaces it. Pagefind's own output is also
+# not deterministic (its filter files change name on every run), another reason to leave it out.
+LEFT_OUT = ("pagefind/", "search/")
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -47,7 +49,10 @@ def assemble(site: Path) -> Assembled:
             continue
         if path.is_symlink():
             raise ArchiveError(f"站点中有符号链接，不能存档：{rel}")
-        files[rel] = path.read_bytes()
+        data = path.read_bytes()
+        if rel.endswith(".html") and b"pagefind" in data:
+            data = without_web_search(data.decode("utf-8")).encode("utf-8")
+        files[rel] = data
 
     records = read_site(site)
     index_files, stats = build_index(records)
