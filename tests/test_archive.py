@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import random
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings, strategies as st
 
 from conftest import CONTENT, run_cli
-from generator.archive.extract import read_page
-from generator.archive.grams import grams, normalise, query_terms, term_grams
+from generator.archive.extract import Record, read_page
+from generator.archive.grams import grams, normalise, query_terms, shard_of, term_grams
 from generator.archive.manifest import MANIFEST
+from generator.archive.offline_index import SHARD_BYTES, build_index
 from generator.archive.offline_page import offline_page
 
 TOWNS = {"jichang", "yangjun", "yangting"}
@@ -315,3 +320,66 @@ def test_verify_without_a_manifest_or_with_a_broken_zip_fails(archive: Path, tmp
 def test_verify_usage_errors(tmp_path: Path) -> None:
     assert run_cli("verify").code == 2
     assert run_cli("verify", str(tmp_path / "nope.zip")).code == 2
+
+
+# -- the index files, read back as the browser reads them
+
+
+def _load_index(files: dict[str, bytes]) -> tuple[dict, dict[int, dict[str, str]], list[str]]:
+    def payload(name: str) -> tuple[int | None, object]:
+        text = files[name].decode("utf-8")
+        m = re.fullmatch(r"NianbaoOffline\.(\w+)\((?:(\d+),)?(.*)\);\n", text, re.S)
+        assert m, name
+        return (int(m.group(2)) if m.group(2) else None), json.loads(m.group(3))
+
+    _, meta = payload("offline-search/meta.js")
+    shards = {}
+    for n in range(meta["shards"]):  # type: ignore[index]
+        number, grams_ = payload(f"offline-search/index-{n}.js")
+        assert number == n
+        shards[n] = grams_
+    texts: list[str] = []
+    for n in range(meta["chunks"]):  # type: ignore[index]
+        texts += payload(f"offline-search/text-{n}.js")[1]  # type: ignore[operator]
+    return meta, shards, texts  # type: ignore[return-value]
+
+
+def _ids(postings: str) -> list[int]:
+    out, previous = [], 0
+    for part in postings.split(","):
+        previous += int(part, 36)
+        out.append(previous)
+    return out
+
+
+ALPHABET = st.sampled_from(list("依申请公开行政复议羊亭镇吉昌郡年报告２０1Ab，。 、"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.text(ALPHABET, min_size=1, max_size=60), min_size=1, max_size=8), data=st.data())
+def test_every_substring_of_a_report_leads_back_to_it(texts: list[str], data: st.DataObject) -> None:
+    records = [Record(url=f"r{i}/index.html", title=f"t{i}", text=t, year="2016") for i, t in enumerate(texts)]
+    files, _ = build_index(records)
+    meta, shards, stored = _load_index(files)
+    assert stored == texts and [d[0] for d in meta["docs"]] == [r.url for r in records]
+    doc = data.draw(st.integers(0, len(texts) - 1))
+    folded = normalise(texts[doc])
+    start = data.draw(st.integers(0, len(folded) - 1))
+    piece = folded[start : data.draw(st.integers(start + 1, len(folded)))]
+    for term in query_terms(piece):
+        for gram in term_grams(term):
+            postings = shards[shard_of(gram, meta["shards"])].get(gram)
+            assert postings is not None and doc in _ids(postings), (term, gram)
+
+
+def test_a_large_index_is_split_into_shards_of_about_the_target_size() -> None:
+    rnd = random.Random(7)
+    chars = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    records = [Record(url=f"r{i}/index.html", title="t", text="".join(rnd.choice(chars) for _ in range(3000))) for i in range(60)]
+    files, stats = build_index(records)
+    assert stats.shards > 3
+    sizes = [len(v) for k, v in files.items() if "/index-" in k]
+    assert len(sizes) == stats.shards and max(sizes) < 2 * SHARD_BYTES
+    meta, shards, _ = _load_index(files)
+    for n, grams_ in shards.items():
+        assert all(shard_of(g, meta["shards"]) == n for g in grams_)
