@@ -14,7 +14,7 @@ character, or a query would look for grams the index never wrote. Rules:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
 SEPARATORS = set(" \t\r\n\f\v\u00a0\u3000,;:?!\"'()<>[]{}，。、；：？！“”‘’（）《》【】「」『』〈〉…—")
@@ -86,9 +86,3 @@ def shard_of(gram: str, shards: int) -> int:
     b = ord(gram[1]) if len(gram) > 1 else 0
     return (a * 65599 + b * 31 + 7) % shards
 
-
-def unique_grams(texts: Iterable[str]) -> set[str]:
-    out: set[str] = set()
-    for t in texts:
-        out.update(grams(t))
-    return out
