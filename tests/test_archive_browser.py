@@ -221,6 +221,7 @@ def town_of_path(url: str) -> str:
 TRICKY = [
     "依申请公开　行政复议", "ＡＢＣ１２３，Ｄｅｆ", "2021年8.1%", "Ünïcode façade", "①②③ ㈠", "𠀀𠀁中文𠀂",
     "ｶﾀｶﾅ ﾞ", "羊亭镇（环翠区）", "《条例》第二十条", "e\u0301", "ﬁle", "Ⅻ章", "x×y÷z", "한국어 日本語",
+    "constructor __proto__ toString constructor",
 ]
 
 

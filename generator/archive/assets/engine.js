@@ -8,7 +8,7 @@
   var MAX_SHOWN = 100;
   var SEPARATORS = " \t\r\n\f\u000b\u00a0\u3000,;:?!\"'()<>[]{}，。、；：？！“”‘’（）《》【】「」『』〈〉…—";
 
-  var state = { meta: null, shards: {}, texts: {}, waiting: {}, norm: {} };
+  var state = { meta: null, shards: {}, texts: {}, waiting: Object.create(null), norm: Object.create(null) };
 
   function load(name) {
     if (state.waiting[name]) { return state.waiting[name].promise; }
@@ -71,13 +71,13 @@
       else { current += cs[i]; }
     }
     if (current) { out.push(current); }
-    var seen = {}, unique = [];
+    var seen = Object.create(null), unique = [];
     for (var j = 0; j < out.length; j++) { if (!seen[out[j]]) { seen[out[j]] = true; unique.push(out[j]); } }
     return unique;
   }
 
   function termGrams(term) {
-    var cs = chars(term), pairs = [], singles = [], seen = {};
+    var cs = chars(term), pairs = [], singles = [], seen = Object.create(null);
     for (var i = 0; i < cs.length; i++) {
       if (!isWord(cs[i])) { continue; }
       if (!seen[cs[i]]) { seen[cs[i]] = true; singles.push(cs[i]); }
@@ -169,7 +169,7 @@
 
   /* -- the page */
   function params() {
-    var out = {}, s = window.location.search.replace(/^\?/, "");
+    var out = Object.create(null), s = window.location.search.replace(/^\?/, "");
     if (!s) { return out; }
     var parts = s.split("&");
     for (var i = 0; i < parts.length; i++) {
