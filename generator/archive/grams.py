@@ -57,7 +57,7 @@ def grams(text: str) -> Iterator[str]:
 
 
 def query_terms(query: str) -> list[str]:
-    """A query split into terms at spaces and punctuation (every term must occur in a result)."""
+    """A query split into distinct terms at spaces and punctuation (every term must occur in a result)."""
     terms: list[str] = []
     current: list[str] = []
     for c in normalise(query):
@@ -69,7 +69,7 @@ def query_terms(query: str) -> list[str]:
             current.append(c)
     if current:
         terms.append("".join(current))
-    return terms
+    return list(dict.fromkeys(terms))
 
 
 def term_grams(term: str) -> list[str]:
