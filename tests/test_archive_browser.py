@@ -75,8 +75,9 @@ def test_every_page_is_reached_by_links_from_the_home_page(watched: Watched, unp
         url = queue.pop()
         page.goto(url)
         assert page.locator("html").get_attribute("lang") == "zh-CN"
-        # the stylesheet applied: the site's band colour, not the browser default
-        assert page.locator("header.band").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(179, 27, 27)"
+        # a missing or blocked stylesheet, script or image shows up as a failed request, which the
+        # `watched` fixture turns into a failure
+        assert page.locator("link[rel=stylesheet]").count() >= 1
         for href in page.locator("a[href]").evaluate_all("els => els.map(e => e.href)"):
             if href.startswith("file://"):
                 target = href.split("#")[0].split("?")[0]
