@@ -1,5 +1,6 @@
 """Same content, same bytes: builds in different folders, at different times, with different
---jobs, hash seeds, time zones and locales produce identical sites, file for file."""
+--jobs, hash seeds, time zones and locales produce identical sites, file for file, and
+identical archives (the zip made by `nianbao archive`, compared as a whole)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ EXEMPT: dict[str, str] = {}
 
 
 def build(content: Path, out: Path, cwd: Path, *, jobs: str, seed: str, tz: str, lang: str) -> None:
+    """Build the site, then the archive of it (`<out>.zip` beside it, same name in both places)."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": seed, "TZ": tz, "LANG": lang, "LC_ALL": lang}
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out), "--jobs", jobs],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=900,
-    )
-    assert proc.returncode in (0, 1), proc.stderr
+    env.pop("SOURCE_DATE_EPOCH", None)
+    for args in (
+        ["build", "--content", str(content), "--out", str(out), "--jobs", jobs],
+        ["archive", "--site", str(out), "--out", str(out.parent / "archive" / "nianbao.zip")],
+    ):
+        proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+        assert proc.returncode in (0, 1), proc.stderr
     assert (out / "index.html").exists(), proc.stderr
 
 
@@ -41,6 +45,8 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     time.sleep(1.1)  # another second on the clock
     build(b_content, b_root / "public", tmp_path, jobs="2", seed="2", tz="Asia/Shanghai", lang="zh_CN.UTF-8")
     a, b = snapshot(a_root / "site"), snapshot(b_root / "public")
+    a["(archive)"] = (a_root / "archive" / "nianbao.zip").read_bytes()
+    b["(archive)"] = (b_root / "archive" / "nianbao.zip").read_bytes()
     assert sorted(a) == sorted(b), "the two builds wrote different files"
     differing = sorted(rel for rel in a if a[rel] != b[rel] and rel not in EXEMPT)
     assert differing == [], f"files that differ between identical builds: {differing[:20]}"
