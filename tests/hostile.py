@@ -49,6 +49,7 @@ HTML_PAYLOADS = [
     '=HYPERLINK("http://evil.example","nbx_pwned")',
 ]
 
+_JSONP = re.compile(r"\A\s*[A-Za-z_$][\w$.]*\((.*)\);?\s*\Z", re.S)
 _URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data", "srcdoc", "content"}
 _SCRIPT_URL = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
 _CONTROLS = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\ufeff]+")
@@ -62,7 +63,9 @@ def assert_inert_html(html: str, *, where: str = "") -> None:
     """No element, attribute or URL in this HTML can run anything a payload brought."""
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(True):
-        assert tag.name not in {"iframe", "object", "embed", "svg", "math", "base", "form", "img"}, (where, str(tag)[:200])
+        # the theme may use forms, images and inline SVG; an injected one would need an
+        # event handler or a script URL to act, and those are checked below
+        assert tag.name not in {"iframe", "frame", "frameset", "object", "embed", "applet", "base"}, (where, str(tag)[:200])
         if tag.name == "script":
             assert MARK not in tag.get_text() or tag.get("type") in {"application/json", "application/ld+json"}, (where, str(tag)[:200])
             assert "</" not in (tag.string or "") and "<!--" not in (tag.string or ""), (where, str(tag)[:200])
@@ -97,7 +100,12 @@ def assert_inert_file(path: Path, rel: str) -> None:
                     assert cell[:1] not in {"=", "+", "-", "@", "\t", "\r"}, (rel, cell[:100])
     elif suffix in {".css", ".js", ".png", ".svg", ".ico", ".woff2", ".pf_fragment", ".pf_index", ".pf_meta", ".pagefind", ".gz", ".txt", ""}:
         pass  # theme assets, search-index shards and robots.txt: not built from content text...
-    if suffix in {".js", ".svg", ".css"}:
+    if suffix == ".js" and MARK.encode() in data:
+        # content may reach a script only as data: one call whose arguments are JSON (JSONP)
+        m = _JSONP.match(data.decode("utf-8"))
+        assert m, (rel, "content text in a script that is not a JSONP data file")
+        json.loads("[" + m.group(1) + "]")
+    elif suffix in {".svg", ".css"}:
         assert MARK.encode() not in data, rel  # ...so content text must never reach them
 
 

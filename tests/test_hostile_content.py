@@ -4,6 +4,7 @@ each is neutralised on every page or refused with file, line and field, and the 
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,21 @@ def test_each_hostile_file_is_refused_with_file_line_and_field(hostile_build: tu
 def test_every_generated_file_is_inert(hostile_build: tuple[Path, str, int]) -> None:
     out, _, _ = hostile_build
     assert assert_site_inert(out) >= 5
+
+
+def test_the_offline_archive_of_the_hostile_site_is_inert(hostile_build: tuple[Path, str, int], tmp_path: Path) -> None:
+    out, _, _ = hostile_build
+    archive = tmp_path / "hostile.zip"
+    result = run_cli("archive", "--site", str(out), "--out", str(archive))
+    assert result.code == 0, result.err
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(archive) as z:
+        for name in z.namelist():
+            assert not name.startswith("/") and ".." not in name.split("/"), name
+        z.extractall(unpacked)
+    assert assert_site_inert(unpacked) > assert_site_inert(out)
+    scripts = [p for p in unpacked.rglob("*.js") if MARK.encode() in p.read_bytes()]
+    assert scripts  # the offline index does carry the hostile titles, as JSON data
 
 
 def test_yaml_text_is_shown_as_written_wherever_it_appears(hostile_build: tuple[Path, str, int]) -> None:
