@@ -114,3 +114,10 @@ def test_3_internal_error_says_so_and_where_to_report(tmp_path: Path, monkeypatc
     assert "内部错误（这不是内容的问题）" in err and "报告给" in err
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.") and not p.name.endswith(".lock")] == []
+
+
+def test_the_internal_error_message_points_at_a_real_section() -> None:
+    section = re.search(r"“(.+?)”一节", cli.REPORT_TO)
+    assert section is not None
+    assert f"## {section.group(1)}\n" in (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"报告给{cli.REPORT_TO}。" in DOC
