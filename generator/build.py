@@ -10,7 +10,7 @@ from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
-from generator.stages.load import load
+from generator.stages.load import content_prefix, load
 from generator.stages.plan import plan
 from generator.stages.render import Renderer, make_env, theme_dirs
 from generator.stages.validate import validate
@@ -59,11 +59,11 @@ def build(content: Path, out: Path) -> BuildResult:
     diags, site = result.check.diags, result.check.site
     if site is None:
         return result
-    site, result.exclusions = exclude(site, diags, content.name)
+    site, result.exclusions = exclude(site, diags, content_prefix(content))
     if result.exclusions.blocks_site:
         return result
     pages = plan(site, diags)
-    site, result.exclusions = exclude(site, diags, content.name)  # planning may refuse folder names
+    site, result.exclusions = exclude(site, diags, content_prefix(content))  # planning may refuse folder names
     if result.exclusions.blocks_site:
         return result
     pages = plan(site, Diagnostics())

@@ -147,3 +147,12 @@ def test_a_year_out_of_range_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert "0000.yaml:2:7: 错误 bad-value [year]" in result.err
     assert "２０２２.yaml: 警告 unknown-file" in result.err  # full-width digits are not a year
     assert not (out / "sheng/shi/xian/zhen000/0").exists() and (out / "sheng/shi/xian/zhen000/2021/index.html").exists()
+
+
+def test_content_given_as_dot_still_isolates_reports(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 2)
+    (content / TOWN / "2021.yaml").write_text("format: narrative\nyear: 2021\ntitle: x\nbogus: 1\n", encoding="utf-8")
+    result = run_cli("build", "--content", ".", "--out", str(tmp_path / "site"), "--no-search", cwd=content)
+    assert result.code == 1
+    assert f"content/{TOWN}/2021.yaml:4:1: 错误 unknown-field" in result.err
+    assert (tmp_path / "site" / TOWN / "2020/index.html").exists() and not (tmp_path / "site" / TOWN / "2021").exists()

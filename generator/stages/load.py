@@ -34,10 +34,15 @@ class Sources:
     reports: list[ReportSource] = field(default_factory=list)
 
 
+def content_prefix(root: Path) -> str:
+    """How paths inside the content folder start in messages: its name ("content"), also for `--content .`."""
+    return root.name or root.resolve().name
+
+
 def load(root: Path, diags: Diagnostics) -> Sources:
     """Read every file of the content tree; problems go to `diags`, nothing raises for bad content."""
     sources = Sources(root)
-    prefix = root.name
+    prefix = content_prefix(root)
     if not root.is_dir():
         diags.error("no-content", Where(str(root)), "找不到内容目录")
         return sources
