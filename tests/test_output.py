@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -245,3 +246,34 @@ def test_an_output_that_is_a_link_stays_a_link(tmp_path: Path, monkeypatch: pyte
     assert snapshot(link) == {"second.html": b"second", MARKER: b"nianbao\n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["releases", "www"]
     assert leftovers(tmp_path / "releases" / "site") == []
+
+
+def test_ctrl_c_during_a_build_cleans_up_and_leaves_a_whole_site(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 100)
+    out = tmp_path / "site"
+    started = time.monotonic()
+    proc = _build(content, out, "exchange")
+    assert proc.wait(timeout=300) == 0
+    duration = time.monotonic() - started
+    old = snapshot(out)
+    (content / "sheng/shi/xian/zhen000/2021.md").write_text("## 一、总体情况\n\n改过。\n", encoding="utf-8")
+    proc = _build(content, tmp_path / "expected", "exchange")
+    assert proc.wait(timeout=300) == 0
+    new = snapshot(tmp_path / "expected")
+    rng = random.Random("sigint")
+    codes = set()
+    for _ in range(5):
+        proc = _build(content, out, "exchange")
+        time.sleep(rng.uniform(0.5, 0.9) * duration)  # past the imports, mostly while pages are written
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=60)
+        codes.add(code)
+        # -SIGINT: interrupted while Python was still importing, before nianbao's own handler
+        assert code in (0, 130, -signal.SIGINT), proc.stderr.read() if proc.stderr else ""
+        assert snapshot(out) in (old, new)  # an interruption after the swap leaves the new site, whole
+        assert leftovers(out) == []  # the staging folder went with the interruption
+        if snapshot(out) == new:
+            shutil.rmtree(out)
+            shutil.copytree(tmp_path / "expected", out)
+            old = new
+    assert 130 in codes
