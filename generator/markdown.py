@@ -1,6 +1,6 @@
 """Narrative Markdown -> HTML, treating the text as untrusted.
 
-Raw HTML is off, links are limited to safe schemes, images become their alt text
+Raw HTML is off, links are limited to safe schemes and in-page anchors, images become their alt text
 (a report page loads nothing from elsewhere), and the narrative is split at its top
 headings so that each official table can follow the section it belongs to.
 """
@@ -36,8 +36,19 @@ def _image_as_text(self: Any, tokens: list[Token], idx: int, options: Any, env: 
 
 def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     href = str(tokens[idx].attrGet("href") or "")
+    if not (SAFE_SCHEME.match(href) or href.startswith("#")):
+        # A path (x.html, ../../x, /etc/passwd) would resolve against wherever the page happens
+        # to be, outside the site under file://: the words stay, the link goes.
+        env["_dropped_link"] = True
+        return ""
     if re.match(r"^https?:", href, re.IGNORECASE):
         tokens[idx].attrSet("rel", "noopener noreferrer external")
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _link_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    if env.pop("_dropped_link", False):  # links do not nest, so one flag pairs them
+        return ""
     return str(self.renderToken(tokens, idx, options, env))
 
 
@@ -52,6 +63,7 @@ def parser() -> MarkdownIt:
     md.add_render_rule("image", _image_as_text)
     # markdown-it binds render rules to the renderer: they receive it as their first argument
     md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("link_close", _link_close)
     return md
 
 

@@ -12,6 +12,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -109,11 +110,31 @@ def assert_inert_file(path: Path, rel: str) -> None:
         assert MARK.encode() not in data, rel  # ...so content text must never reach them
 
 
+def assert_links_inside(html: str, page: Path, root: Path) -> None:
+    """Every link and resource of a page is another site, an anchor, or a file inside the site folder."""
+    soup = BeautifulSoup(html, "html.parser")
+    rel = page.relative_to(root).as_posix()
+    for tag in soup.find_all(True):
+        for name in ("href", "src", "action", "poster"):
+            value = tag.get(name)
+            if not isinstance(value, str) or not value or value.startswith("#"):
+                continue
+            parts = urlsplit(value)
+            if parts.scheme:
+                assert parts.scheme.lower() in {"http", "https", "mailto", "tel"}, (rel, value)
+                continue
+            assert not value.startswith(("/", "\\")), (rel, value)  # would leave the site under file://
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_relative_to(root.resolve()), (rel, value)
+
+
 def assert_site_inert(out: Path) -> int:
     """Check every file of a built site; return how many were checked."""
     count = 0
     for path in sorted(out.rglob("*")):
         if path.is_file():
             assert_inert_file(path, path.relative_to(out).as_posix())
+            if path.suffix.lower() in {".html", ".htm"}:
+                assert_links_inside(path.read_text(encoding="utf-8"), path, out)
             count += 1
     return count

@@ -38,6 +38,14 @@ def test_script_and_data_links_are_not_links(url: str) -> None:
         assert soup.find("a") is None, (text, html)
 
 
+def test_paths_are_not_links_only_anchors_are() -> None:
+    # a path would resolve against wherever the page happens to be: outside the site under file://
+    html = html_of("[a](/etc/passwd) [b](../../../../x.html) [c](x.html) [d](C:/Windows) [e](#s1) [f](?q=1)")
+    soup = BeautifulSoup(html, "html.parser")
+    assert [a["href"] for a in soup.find_all("a")] == ["#s1"]
+    assert soup.get_text().startswith("a b c ") and soup.get_text().strip().endswith("e f")  # the words stay
+
+
 def test_raw_html_is_text() -> None:
     payload = '<script>nbx_pwned()</script><img src=x onerror="nbx_pwned()"><svg onload=nbx_pwned()></svg><iframe src="javascript:nbx_pwned()">'
     html = html_of(payload + "\n\n" + payload.replace("<", "\n<") + "\n")
