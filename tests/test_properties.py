@@ -166,3 +166,34 @@ def test_any_cell_value_reads_or_is_refused(value: Any) -> None:
 def test_any_markdown_renders_inert(text: str) -> None:
     narrative = render_narrative(text)
     assert_inert_html(narrative.intro + "".join(s.html for s in narrative.sections))
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(sorted(VALID)).map(lambda f: VALID[f]), mutated()), min_size=2, max_size=4))
+def test_exactly_the_reports_without_errors_are_published(raws: list[bytes]) -> None:
+    """Several towns, some reports broken: each report is on the site iff none of its files has an error."""
+    diags = Diagnostics()
+    sources = Sources(Path("content"))
+    sources.site = load_yaml(b"title: t\n", "content/site.yaml", diags)
+    sources.regions["a"] = load_yaml(b"name: r\n", "content/a/region.yaml", diags)
+    for i, raw in enumerate(raws):
+        town = f"a/t{i}"
+        sources.towns[town] = load_yaml(f"name: 镇{i}\n".encode(), f"content/{town}/town.yaml", diags)
+        source = ReportSource(town, 2021, f"content/{town}/2021.yaml", f"content/{town}/2021.md")
+        source.data = load_yaml(raw, source.data_rel, diags)
+        source.narrative = f"## 一、总体情况\n\n第{i}镇正文。\n"
+        sources.reports.append(source)
+    cat = catalogue()
+    site = validate(sources, cat, diags)
+    site = lint(site, cat, {s.data_rel: s.data for s in sources.reports if s.data is not None}, diags)
+    site, exclusions = exclude(site, diags, "content")
+    bad = {p.path.rsplit("/", 1)[0] for p in diags.problems if p.level == Level.ERROR}
+    published = {r.town.path for r in site.reports}
+    assert published == {f"a/t{i}" for i in range(len(raws))} - {b.removeprefix("content/") for b in bad}
+    assert {e.scope for e in exclusions.parts} == {f"{b.removeprefix('content/')}/2021" for b in bad}
+    renderer = Renderer(site, cat, make_env(theme_dirs(None)))
+    for page in plan(site, Diagnostics()):
+        html = renderer.render(page).decode("utf-8")
+        for i in range(len(raws)):
+            if f"a/t{i}" not in published:
+                assert f"第{i}镇正文" not in html and f"a/t{i}/" not in html, page.url  # nothing of it leaks
