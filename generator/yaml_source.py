@@ -178,6 +178,15 @@ def _explain(exc: yaml.MarkedYAMLError, char: str) -> str:
     return problem
 
 
+def _scalar(node: yaml.ScalarNode, loader: Any) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise _Refused("yaml-value", f"无法识别的值：{exc.problem}", node) from None
+    except ValueError as exc:  # e.g. an impossible date such as 2021-02-30, or 5,000 digits
+        raise _Refused("yaml-value", f"无法识别的值 {node.value[:40]!r}：{exc}", node) from None
+
+
 def _convert(node: yaml.Node, path: Path_, doc: YamlDoc, loader: Any, budget: _Budget, depth: int) -> Any:
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
@@ -186,12 +195,7 @@ def _convert(node: yaml.Node, path: Path_, doc: YamlDoc, loader: Any, budget: _B
         raise _Refused("yaml-too-deep", f"YAML 嵌套超过 {MAX_DEPTH} 层，拒绝处理", node)
     doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
-        try:
-            return loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            raise _Refused("yaml-value", f"无法识别的值：{exc.problem}", node) from None
-        except ValueError as exc:  # e.g. an impossible date such as 2021-02-30
-            raise _Refused("yaml-value", f"无法识别的值 {node.value!r}：{exc}", node) from None
+        return _scalar(node, loader)
     if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.tag not in _PLAIN_COLLECTIONS:
         # the converter below builds plain lists and dicts, so a tag such as
         # !!python/object/apply or !!set on a collection would be silently ignored
@@ -205,7 +209,7 @@ def _convert(node: yaml.Node, path: Path_, doc: YamlDoc, loader: Any, budget: _B
                 raise _Refused("yaml-merge", "不支持 YAML 合并键“<<”，请直接写出各项", key_node)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused("yaml-key", "键必须是简单的文字或数字", key_node)
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(key_node, loader)  # keys too: "!!binary title:" or "? 2021-02-30" must not raise
             key = str(key) if not isinstance(key, str) else key
             if key in result:
                 first = doc.key_marks[path + (key,)]

@@ -89,3 +89,12 @@ def test_tags_on_collections_are_refused_not_ignored() -> None:
         assert diags.problems[0].line == 1
     doc, diags = load("a: !!seq [1]\nb: !!map {c: 1}\n")
     assert doc is not None and doc.data == {"a": [1], "b": {"c": 1}}
+
+
+def test_keys_that_cannot_be_constructed_are_refused_with_their_line() -> None:
+    # found by the long fuzzing session: a tag on a key raised ConstructorError out of the loader
+    for text, line in (("a: 1\n!!binary format: x\n", 2), ("!0 format: x\n", 1), ("a: 1\n? 2021-02-30\n: x\n", 2), ("!!int b: 1\n", 1)):
+        doc, diags = load(text)
+        assert doc is None, text
+        [p] = diags.problems
+        assert (p.code, p.line) == ("yaml-value", line), text
