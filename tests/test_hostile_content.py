@@ -147,3 +147,7 @@ def test_hostile_text_does_not_reach_other_reports(hostile_build: tuple[Path, st
     assert MARK in text  # the site's own (hostile) furniture is on every page, as text...
     for fragment in (TITLE, "onerror=nbx_pwned()>省", "onload=nbx_pwned()>镇", "<svg xmlns", "人民政府", "链接"):
         assert fragment not in text, fragment  # ...but nothing of another report, town or region
+
+
+def test_the_default_site_passes_the_same_checks(built_default: Path) -> None:
+    assert assert_site_inert(built_default) > 3
