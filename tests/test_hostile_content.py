@@ -151,3 +151,11 @@ def test_hostile_text_does_not_reach_other_reports(hostile_build: tuple[Path, st
 
 def test_the_default_site_passes_the_same_checks(built_default: Path) -> None:
     assert assert_site_inert(built_default) > 3
+
+
+def test_spreadsheet_formulas_in_names_and_titles_are_published_as_text(hostile_build: tuple[Path, str, int]) -> None:
+    out, _, _ = hostile_build
+    soup = page(out, "formula/zhen/2021/index.html")
+    assert soup.h1.get_text() == '=HYPERLINK("http://evil.example","nbx_pwned")'
+    assert "@SUM(1+1)nbx_pwned镇" in soup.find("nav", class_="crumbs").get_text()
+    # any CSV made from them is checked by assert_site_inert: no cell with the mark starts with = + - @
