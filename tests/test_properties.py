@@ -123,7 +123,7 @@ def mutated(draw: st.DrawFn) -> bytes:
     for _ in range(draw(st.integers(1, 6))):
         pos = draw(st.integers(0, len(raw)))
         kind = draw(st.sampled_from(["insert", "delete", "replace", "duplicate-line"]))
-        piece = draw(texts | st.sampled_from(["\t", ": ", "- ", "&a ", "*a", "!!binary ", "<<: ", "'", '"', "{", "[", "\n  ", "\n", ".nan", "1e999", "-1", "2021-02-30", "\xff"])).encode("utf-8", "surrogatepass")
+        piece = draw(texts | st.sampled_from(["\t", ": ", "- ", "&a ", "*a", "!!binary ", "!0 ", "!!str ", "!!int ", "!!timestamp ", "!!set ", "? ", "--- ", "...\n", "%YAML 1.1\n", "<<: ", "'", '"', "{", "[", "\n  ", "\n", ".nan", "1e999", "-1", "0x1F", "0o17", "1_000", "2021-02-30", "\xff", "\xef\xbb\xbf"])).encode("utf-8", "surrogatepass")
         if kind == "insert":
             raw[pos:pos] = piece
         elif kind == "delete":
