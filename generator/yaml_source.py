@@ -185,6 +185,10 @@ def _scalar(node: yaml.ScalarNode, loader: Any) -> Any:
         raise _Refused("yaml-value", f"无法识别的值：{exc.problem}", node) from None
     except ValueError as exc:  # e.g. an impossible date such as 2021-02-30, or 5,000 digits
         raise _Refused("yaml-value", f"无法识别的值 {node.value[:40]!r}：{exc}", node) from None
+    except (AttributeError, KeyError, TypeError, OverflowError):
+        # PyYAML's constructors trip over some explicitly tagged scalars: "!!timestamp x"
+        # raises AttributeError, "!!bool x" KeyError
+        raise _Refused("yaml-value", f"无法识别的值 {node.value[:40]!r}（标签 {node.tag}）", node) from None
 
 
 def _convert(node: yaml.Node, path: Path_, doc: YamlDoc, loader: Any, budget: _Budget, depth: int) -> Any:
