@@ -185,9 +185,10 @@ def _scalar(node: yaml.ScalarNode, loader: Any) -> Any:
         raise _Refused("yaml-value", f"无法识别的值：{exc.problem}", node) from None
     except ValueError as exc:  # e.g. an impossible date such as 2021-02-30, or 5,000 digits
         raise _Refused("yaml-value", f"无法识别的值 {node.value[:40]!r}：{exc}", node) from None
-    except (AttributeError, KeyError, TypeError, OverflowError):
-        # PyYAML's constructors trip over some explicitly tagged scalars: "!!timestamp x"
-        # raises AttributeError, "!!bool x" KeyError
+    except Exception:  # noqa: BLE001 - third-party code turning one scalar into a value
+        # PyYAML's constructors trip over explicitly tagged scalars in several ways:
+        # "!!timestamp x" raises AttributeError, "!!bool x" KeyError, an empty "!!int" IndexError.
+        # Whatever the exception, it means the same thing: this value cannot be read.
         raise _Refused("yaml-value", f"无法识别的值 {node.value[:40]!r}（标签 {node.tag}）", node) from None
 
 

@@ -95,7 +95,7 @@ def test_keys_that_cannot_be_constructed_are_refused_with_their_line() -> None:
     # found by the long fuzzing session: a tag on a key raised ConstructorError out of the loader
     cases = [("a: 1\n!!binary format: x\n", 2), ("!0 format: x\n", 1), ("a: 1\n? 2021-02-30\n: x\n", 2), ("!!int b: 1\n", 1)]
     # and PyYAML's own constructors raising other exceptions on explicitly tagged scalars
-    cases += [("!!timestamp format: x\n", 1), ("a: !!timestamp x\n", 1), ("a: !!bool maybe\n", 1), ("!!bool b: 1\n", 1), ("a: !!float x\n", 1)]
+    cases += [("!!timestamp format: x\n", 1), ("a: !!timestamp x\n", 1), ("a: !!bool maybe\n", 1), ("!!bool b: 1\n", 1), ("a: !!float x\n", 1), ("!!int : x\n", 1), ("a: !!int\n", 1)]
     for text, line in cases:
         doc, diags = load(text)
         assert doc is None, text
