@@ -19,6 +19,7 @@ COMMANDS = {
     "check": "check",
     "build": "build",
     "schema": "schema",
+    "new": "new",
     "serve": "serve",
 }
 REPORT_TO = "README.md 的“报告问题”一节所列的维护者"
