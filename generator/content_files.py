@@ -148,10 +148,11 @@ class TargetExists(Exception):
 
 def town_folders(content: Path, town: str) -> tuple[str, list[str]]:
     """The town path inside the content folder (accepting `content/a/b` as well as `a/b`), and its segments."""
-    text = town.strip().strip("/")
-    prefix = content.as_posix().strip("/").removeprefix("./")
-    if prefix and (text == prefix or text.startswith(prefix + "/")):
-        text = text[len(prefix):].strip("/")
+    text = town.strip().replace("\\", "/").strip("/")
+    for prefix in (content.as_posix().strip("/").removeprefix("./"), content.name):
+        if prefix and text.startswith(prefix + "/"):
+            text = text[len(prefix):].strip("/")
+            break
     parts = [p for p in text.split("/") if p and p != "."]
     return "/".join(parts), parts
 
