@@ -19,6 +19,7 @@ COMMANDS = {
     "check": "check",
     "build": "build",
     "schema": "schema",
+    "import": "import_",
     "new": "new",
     "serve": "serve",
 }

@@ -60,6 +60,7 @@ class ReportFile:
     filled_by: str = ""
     statistics: dict[str, Number | None] = field(default_factory=dict)  # cell id -> value (absent: not read)
     figures: dict[str, Number] = field(default_factory=dict)
+    known_issues: dict[str, str] = field(default_factory=dict)  # identity id -> why it is kept as the source has it
     header: tuple[str, ...] = ()  # comment lines at the top
 
     def dump(self) -> str:
@@ -81,6 +82,10 @@ class ReportFile:
         if self.figures:
             out.append("figures:")
             out += [f"  {k}: {scalar(v)}" for k, v in self.figures.items()]
+        if self.known_issues:
+            out.append("known_issues:")
+            for check_id, note in self.known_issues.items():
+                out += [f"  - check: {scalar(check_id)}", f"    note: {scalar(note)}"]
         return "\n".join(out) + "\n"
 
     def _statistics(self) -> list[str]:
