@@ -63,6 +63,9 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
         findings.append(Finding(path.name, f"原文没有可识别的统计表，按 {fmt.id}（{fmt.name}）导入，关键数字取自正文", INFO))
     tables = read_tables(source.pieces, fmt) if fmt.tables else TablesRead()
     findings += tables.findings
+    stray = [p for p in source.pieces if p.cell and p.text.strip()] if not fmt.tables else []
+    if stray:
+        findings.append(Finding(stray[0].where, f"原文有 {len(stray)} 个表格单元格，但认不出是哪种统计表，均未导入；请核对原件后手工录入或用 nianbao new 新建"))
     prose = [p for i, p in enumerate(source.pieces) if i not in tables.consumed and not p.cell]
     narrative = build_narrative(prose)
     findings += narrative.findings

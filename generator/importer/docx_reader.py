@@ -20,20 +20,22 @@ def read_docx(path: Path) -> Source:
     document = docx.Document(str(path))
     name = path.name
     source = Source(path, [])
-    order = 0
+    order = 0  # position in the document, across paragraphs and cells
+    paragraphs = 0
     tables = 0
     blank = False
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
             order += 1
+            paragraphs += 1
             text = Paragraph(element, document).text
             if not text.strip(" \t\u3000\u00a0"):
                 blank = True
                 continue
             for part in text.split("\n"):  # a manual line break inside a paragraph
                 if part.strip(" \t\u3000\u00a0"):
-                    source.pieces.append(Piece(part, f"{name} 第{order}段", order, blank_before=blank))
+                    source.pieces.append(Piece(part, f"{name} 第{paragraphs}段", order, blank_before=blank))
                     blank = False
         elif tag == "tbl":
             tables += 1

@@ -9,6 +9,7 @@ from generator.importer.labels import norm
 from generator.importer.pieces import Piece
 
 THRESHOLD = 0.3  # share of a format's labels that must appear for its tables to count as present
+MIN_LABELS_IN_CELLS = 3  # with real table cells in the source, this many labels are enough (a partial table)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ def recognise(pieces: list[Piece], catalogue: Catalogue) -> Recognition:
         candidate = Recognition(fmt, found, len(labels))
         if best is None or found / len(labels) > best.found / best.total:
             best = candidate
-    if best is not None and best.found / best.total >= THRESHOLD:
+    has_cells = any(p.cell for p in pieces)
+    if best is not None and (best.found / best.total >= THRESHOLD or (has_cells and best.found >= MIN_LABELS_IN_CELLS)):
         return best
     narrative = next((f for f in catalogue.formats.values() if not f.tables), None)
     if narrative is None:  # pragma: no cover - the catalogue ships a narrative format
