@@ -151,3 +151,24 @@ def test_serve_reloads_the_open_page(preview, browser) -> None:
         assert "2016.yaml" in page.inner_text("#nianbao-preview-error")
     finally:
         page.close()
+
+
+def test_serve_watches_the_theme_and_shows_template_errors(preview) -> None:
+    server, content, _ = preview
+    theme = content.parent / "mytheme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "static" / "style.css").write_text("body { color: #111; }\n", encoding="utf-8")
+    (content / "site.yaml").write_text("title: 测试门户\ntheme: mytheme\n", encoding="utf-8")
+    server.wait_for("assets/style.css", lambda p: "#111" in p)
+
+    (theme / "static" / "style.css").write_text("body { color: #222; }\n", encoding="utf-8")
+    server.wait_for("assets/style.css", lambda p: "#222" in p)
+
+    (theme / "templates" / "home.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n', encoding="utf-8")
+    broken = server.wait_for("index.html", lambda p: "nianbao-preview-error" in p)
+    assert re.search(r"home\.html:3: 模板语法错误", broken)
+
+    (theme / "templates" / "home.html").write_text('{% extends "base.html" %}\n{% block main %}<h1>自定义首页</h1>{% endblock %}\n', encoding="utf-8")
+    fixed = server.wait_for("index.html", lambda p: "自定义首页" in p)
+    assert "nianbao-preview-error" not in fixed
