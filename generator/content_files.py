@@ -39,11 +39,21 @@ def scalar(value: object) -> str:
                 return text
         except yaml.YAMLError:
             pass
-    return json.dumps(text, ensure_ascii=False)
+    return "".join(_escape(ch) for ch in json.dumps(text, ensure_ascii=False))
+
+
+def _escape(ch: str) -> str:
+    """Characters YAML refuses, or folds as line breaks, written as escapes inside a double-quoted scalar."""
+    code = ord(ch)
+    printable = ch in "\t\n\r" or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+    if printable and ch not in "\u2028\u2029\ufeff":
+        return ch
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _comment(text: str) -> str:
-    return " ".join(text.split())
+    """A one-line YAML comment: characters YAML refuses or reads as line breaks are dropped."""
+    return " ".join("".join(ch for ch in text if len(_escape(ch)) == 1).split())
 
 
 @dataclass
