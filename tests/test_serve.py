@@ -172,3 +172,17 @@ def test_serve_watches_the_theme_and_shows_template_errors(preview) -> None:
     (theme / "templates" / "home.html").write_text('{% extends "base.html" %}\n{% block main %}<h1>自定义首页</h1>{% endblock %}\n', encoding="utf-8")
     fixed = server.wait_for("index.html", lambda p: "自定义首页" in p)
     assert "nianbao-preview-error" not in fixed
+
+
+def test_serve_says_when_the_port_is_taken(make_content) -> None:
+    import socket
+
+    from conftest import run_cli
+
+    content = make_content({})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        result = run_cli("serve", "--content", str(content), "--port", str(taken.getsockname()[1]))
+    assert result.code == 2
+    assert "--port" in result.err

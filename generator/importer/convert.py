@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.content_files import ReportFile
 from generator.formats import Catalogue, Format
 from generator.importer.figures import key_figures
-from generator.importer.findings import INFO, LOOK, Finding
+from generator.importer.findings import INFO, Finding
 from generator.importer.narrative import Narrative, build_narrative
 from generator.importer.pieces import Source, read_text
 from generator.importer.places import Places, read_places

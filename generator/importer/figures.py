@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.formats import Catalogue, Format
-from generator.importer.findings import INFO, LOOK, Finding
+from generator.importer.findings import INFO, Finding
 from generator.numbers import Number
 from generator.statements import find_statements
 

@@ -149,9 +149,7 @@ def _blocks(lines: list[_Line]) -> list[tuple[int, str]]:
     """(heading level or 0, text); a line broken inside a sentence is joined to the next."""
     blocks: list[tuple[int, str]] = []
     for line in lines:
-        level = _heading_level(line) if line.heading or _TOP.match(line.text) or _SUB.match(line.text) else 0
-        if line.heading and not level:
-            level = max(2, line.heading)
+        level = _heading_level(line)
         if (
             not level
             and blocks

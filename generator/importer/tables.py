@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from generator.formats import Format, Table
 from generator.formats.spec import CellSpec, HeaderNode
 from generator.formats.types import CELL_TYPES
-from generator.importer.findings import INFO, LOOK, Finding
+from generator.importer.findings import INFO, Finding
 from generator.importer.labels import DASHES, is_blank, is_number, norm
 from generator.importer.pieces import Piece
 from generator.numbers import Number, format_number
@@ -119,12 +119,9 @@ class _Reader:
             anchors.add(first_label)
         for i in range(cursor, len(self.pieces)):
             key = norm(self.pieces[i].text)
-            if key in anchors or (key and any(a.startswith(key) and self._joins_to(i, a) for a in anchors)):
+            if key in anchors or (key and any(a.startswith(key) and self._match_at(i, a) is not None for a in anchors)):
                 return i
         return None
-
-    def _joins_to(self, i: int, label: str) -> bool:
-        return self._match_at(i, label) is not None
 
     def _match_at(self, i: int, label: str) -> int | None:
         """End index (exclusive) when the pieces from i spell `label`, else None."""
