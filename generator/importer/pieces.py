@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.importer.labels import is_blank, is_number
+
 _HEADING_NUMBER = re.compile(r"^[\s\u3000]*[一二三四五六七八九十]{1,3}、")
 _SENTENCE_END = re.compile(r"[。！？；]")
 _SOURCE_URL = re.compile(r"^#\s*source:\s*(\S+)\s*$", re.IGNORECASE)
@@ -66,7 +68,7 @@ def read_text(path: Path) -> Source:
             continue
         started = True
         last = pieces[-1] if pieces else None
-        if last is not None and last.cell and _continues_cell(line, blank, lines, i):
+        if last is not None and last.cell and _continues_cell(last.text, line, blank, lines, i):
             pieces[-1] = Piece(last.text + "\n" + line, last.where, last.line, True, last.blank_before)
             blank = False
             continue
@@ -75,9 +77,11 @@ def read_text(path: Path) -> Source:
     return source
 
 
-def _continues_cell(line: str, blank: bool, lines: list[str], i: int) -> bool:
-    """A line without a tab right after a cell is the rest of that cell's text (a label broken over lines)."""
-    if _HEADING_NUMBER.match(line) or _SENTENCE_END.search(line):
+def _continues_cell(cell: str, line: str, blank: bool, lines: list[str], i: int) -> bool:
+    """A line without a tab right after a cell is the rest of that cell's text (a label broken over lines).
+
+    Values and empty cells never continue: what follows them is the next thing (a caption, a heading)."""
+    if is_blank(cell) or is_number(cell) or _HEADING_NUMBER.match(line) or _SENTENCE_END.search(line):
         return False
     if not blank:
         return True
