@@ -24,6 +24,7 @@ from generator.numbers import Number, format_number
 LOOKAHEAD = 48  # pieces searched for the next row label before the row is declared missing
 MAX_FRAGMENTS = 6  # pieces a broken label may be spread over
 _PERIOD = re.compile(r"^[（(]\d{4}年度?[）)]$")
+_UNIT_SUFFIX = re.compile(r"（(?:单位：)?[^（）]{1,4}）")
 _FILLED_BY = re.compile(r"^填报单位[（(]?(?:盖章)?[）)]?[:：]?\s*(?P<name>.*)$")
 
 
@@ -164,7 +165,7 @@ class _Reader:
             piece = self.pieces[i]
             key = norm(piece.text)
             self.result.consumed.add(i)
-            if not key or key in DASHES or key in self.header or any(key in h for h in self.header):
+            if not key or key in DASHES or self._is_header(key):
                 continue
             if _PERIOD.match(key):
                 continue
@@ -174,6 +175,12 @@ class _Reader:
                 self.result.findings.append(Finding(piece.where, f"填报单位：{self.result.filled_by}", INFO))
                 continue
             self.result.findings.append(Finding(piece.where, f"表格“{self.table.caption}”中的“{_short(piece.text)}”不是该格式的表头或行标签，未导入"))
+
+    def _is_header(self, key: str) -> bool:
+        """A header label, a fragment of one broken over lines, or one with its unit added: 采购总金额（元）."""
+        if key in self.header or any(key in h for h in self.header):
+            return True
+        return any(key.startswith(h) and _UNIT_SUFFIX.fullmatch(key[len(h):]) for h in self.header)
 
     def _after_label(self, item: _Item, pos: int) -> tuple[int, bool]:
         """In a list table: a heading row's "—" and empty cell, or a value row's unit cell.
