@@ -186,3 +186,25 @@ def test_serve_says_when_the_port_is_taken(make_content) -> None:
         result = run_cli("serve", "--content", str(content), "--port", str(taken.getsockname()[1]))
     assert result.code == 2
     assert "--port" in result.err
+
+
+def test_serve_removes_its_temporary_site_when_terminated(make_content) -> None:
+    content = make_content({})
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--content", str(content), "--port", "0"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+    )  # fmt: skip
+    try:
+        server = Preview(proc)
+        server.wait_for("index.html", lambda p: "测试门户" in p)
+        m = re.search(r"站点文件在 (.+?)；", server.terminal())
+        assert m, server.terminal()
+        site = Path(m.group(1))
+        assert (site / "index.html").is_file()
+        proc.terminate()
+        proc.wait(timeout=WAIT)
+        assert not site.parent.exists(), "the temporary folder is removed on SIGTERM as on Ctrl+C"
+    finally:
+        proc.kill()
+        proc.wait(timeout=WAIT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao: 用法错误：输出目录 {out} 不能是内容目录或其上级目录", file=sys.stderr)
         return 2
     state = BuildState()
+    signal.signal(signal.SIGTERM, _stop)  # stopped by a process manager: clean up as for Ctrl+C
     try:
         try:
             server = start(out, args.port, state)
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         roots = watched(content)
         seen = snapshot(roots)
         _build(content, out, state)
-        print(f"预览地址：http://{HOST}:{server.server_address[1]}/index.html（按 Ctrl+C 结束）", file=sys.stderr, flush=True)
+        print(f"预览地址：http://{HOST}:{server.server_address[1]}/index.html（站点文件在 {out}；按 Ctrl+C 结束）", file=sys.stderr, flush=True)
         while True:
             time.sleep(POLL_SECONDS)
             roots = watched(content)
@@ -59,6 +61,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _build(content: Path, out: Path, state: BuildState) -> None:
