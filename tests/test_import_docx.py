@@ -181,3 +181,21 @@ def test_unreadable_kinds_of_file_are_refused_with_advice(tmp_path: Path) -> Non
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     result = run_cli("import", str(old), "--town", TOWN, "--content", str(tmp_path))
     assert result.code == 2 and ".docx" in result.err
+
+
+def test_docx_heading_styles_become_headings(tmp_path: Path) -> None:
+    from generator.importer.convert import convert
+
+    d = docx.Document()
+    d.add_heading("某某街道2020年政府信息公开工作年度报告", level=0)
+    d.add_heading("工作概况", level=1)
+    d.add_paragraph("全年主动公开政府信息45条。")
+    d.add_heading("今后打算", level=2)
+    d.add_paragraph("继续做好公开工作。")
+    source = tmp_path / "styled.docx"
+    d.save(str(source))
+    imported = convert(source, catalogue())
+    assert imported.report is not None and imported.report.title == "某某街道2020年政府信息公开工作年度报告"
+    assert imported.narrative.markdown == "## 工作概况\n\n全年主动公开政府信息45条。\n\n### 今后打算\n\n继续做好公开工作。\n"
+    assert imported.report.figures == {"proactive.total": 45}
+    assert imported.places.town == "某某街道"

@@ -29,13 +29,15 @@ def read_docx(path: Path) -> Source:
         if tag == "p":
             order += 1
             paragraphs += 1
-            text = Paragraph(element, document).text
+            paragraph = Paragraph(element, document)
+            text = paragraph.text
             if not text.strip(" \t\u3000\u00a0"):
                 blank = True
                 continue
+            level = _heading_level(paragraph.style.name if paragraph.style is not None else "")
             for part in text.split("\n"):  # a manual line break inside a paragraph
                 if part.strip(" \t\u3000\u00a0"):
-                    source.pieces.append(Piece(part, f"{name} 第{paragraphs}段", order, blank_before=blank))
+                    source.pieces.append(Piece(part, f"{name} 第{paragraphs}段", order, blank_before=blank, level=level))
                     blank = False
         elif tag == "tbl":
             tables += 1
@@ -51,3 +53,14 @@ def read_docx(path: Path) -> Source:
                     source.pieces.append(Piece(cell.text, where, order, cell=True))
             blank = True
     return source
+
+
+def _heading_level(style: str) -> int:
+    """Word's built-in heading styles: Title is level 1 (the report's title), Heading n is level n + 1."""
+    name = style.strip().lower()
+    if name in {"title", "标题"}:
+        return 1
+    for prefix in ("heading ", "标题 "):
+        if name.startswith(prefix) and name[len(prefix):].isdigit():
+            return min(6, int(name[len(prefix):]) + 1)
+    return 0

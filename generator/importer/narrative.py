@@ -65,7 +65,7 @@ def _clean_lines(pieces: list[Piece], markdown_source: bool, result: Narrative) 
         if IMAGE_INLINE.search(text):
             result.findings.append(Finding(piece.where, "删去行内的图片占位符", INFO))
             text = IMAGE_INLINE.sub("", text)
-        level = 0
+        level = piece.level
         m = _MD_HEADING.match(text) if markdown_source else None
         if m:
             level = len(m.group(1))

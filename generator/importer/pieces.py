@@ -21,6 +21,7 @@ class Piece:
     line: int  # the source line (text) or paragraph/table order (docx), for ordering and messages
     cell: bool = False  # a table cell (tab-led in text, a real cell in .docx), not a line of prose
     blank_before: bool = False  # a blank line separated it from the previous piece
+    level: int = 0  # a heading's level when the source marks it (a Word heading style), else 0
 
 
 @dataclass
