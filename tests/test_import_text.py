@@ -84,3 +84,22 @@ def test_tabbed_table_blank_cell_variant_labels_and_a_different_unit(tmp_path: P
     assert "fees" not in stats, "a value in 元 where the format says 万元 is not converted by guess"
     assert "单位原文为“元”" in result.out
     assert "normative_issued" not in stats and "制发规范性文件总数" in result.out
+
+
+def test_a_missing_row_never_takes_the_value_of_a_later_row_of_the_same_name(tmp_path: Path) -> None:
+    rows = [
+        ("四、行政复议数量", "件", "5"),
+        ("（一）维持具体行政行为数", "件", "5"),
+        # （二）被依法纠错数 and （三）其他情形数 of 四 are missing from this copy
+        ("五、行政诉讼数量", "件", "7"),
+        ("（一）维持具体行政行为或者驳回原告诉讼请求数", "件", "1"),
+        ("（二）被依法纠错数", "件", "2"),
+        ("（三）其他情形数", "件", "4"),
+    ]
+    table = "".join(f"\t{a}\n\t{b}\n\t{c}\n\n" for a, b, c in rows)
+    text = "某某镇人民政府2016年政府信息公开工作年度报告\n\n一、概述\n\n正文。\n\n政府信息公开情况统计表\n\t统计指标\n\t单位\n\t统计数\n\n" + table
+    content, result = import_text(tmp_path, text)
+    stats = yaml.safe_load((content / TOWN / "2016.yaml").read_text(encoding="utf-8"))["statistics"]["stats"]
+    assert stats["reviews"] == 5 and stats["reviews_upheld"] == 5
+    assert "reviews_corrected" not in stats and "reviews_other" not in stats
+    assert (stats["lawsuits"], stats["lawsuits_upheld"], stats["lawsuits_corrected"], stats["lawsuits_other"]) == (7, 1, 2, 4)

@@ -65,6 +65,7 @@ class _Reader:
         self.header = self._header_labels()
         self.ncols = len(table.value_columns)
         self._missing_rows: list[tuple[list[str], int]] = []
+        self._fence: set[str] = set()
 
     def _header_labels(self) -> set[str]:
         t = self.table
@@ -90,7 +91,14 @@ class _Reader:
             self._missing_table()
             return cursor
         pos = start
-        for item in self.items():
+        items = self.items()
+        counts: dict[str, int] = {}
+        for item in items:
+            counts[norm(item.node.label)] = counts.get(norm(item.node.label), 0) + 1
+        for k, item in enumerate(items):
+            # a later row's label, where it is the only row so called, marks the end of the search:
+            # a row missing from the source never takes the value of a later row of the same name
+            self._fence = {norm(i.node.label) for i in items[k + 1 :] if i.node.label and counts[norm(i.node.label)] == 1}
             if not item.node.label:  # a table whose only row has no label (section 四): values follow the header
                 at = self._first_value(pos)
                 if at is None:
@@ -149,6 +157,9 @@ class _Reader:
             end = self._match_at(i, label)
             if end is not None:
                 return i, end
+            key = norm(self.pieces[i].text)
+            if key and any(f.startswith(key) and self._match_at(i, f) is not None for f in self._fence):
+                return None
         return None
 
     def _first_value(self, pos: int) -> int | None:
