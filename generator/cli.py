@@ -19,6 +19,8 @@ COMMANDS = {
     "check": "check",
     "build": "build",
     "schema": "schema",
+    "archive": "archive",
+    "verify": "verify",
     "import": "import_",
     "new": "new",
     "serve": "serve",
