@@ -65,7 +65,6 @@ class _Reader:
         self.header = self._header_labels()
         self.ncols = len(table.value_columns)
         self._missing_rows: list[tuple[list[str], int]] = []
-        self._fence: set[str] = set()
 
     def _header_labels(self) -> set[str]:
         t = self.table
@@ -98,7 +97,7 @@ class _Reader:
         for k, item in enumerate(items):
             # a later row's label, where it is the only row so called, marks the end of the search:
             # a row missing from the source never takes the value of a later row of the same name
-            self._fence = {norm(i.node.label) for i in items[k + 1 :] if i.node.label and counts[norm(i.node.label)] == 1}
+            fence = {norm(i.node.label) for i in items[k + 1 :] if i.node.label and counts[norm(i.node.label)] == 1}
             if not item.node.label:  # a table whose only row has no label (section 四): values follow the header
                 at = self._first_value(pos)
                 if at is None:
@@ -107,7 +106,7 @@ class _Reader:
                 self._pass_over(pos, at)
                 pos = self._values(item, at)
                 continue
-            hit = self._find_label(pos, item.node.label)
+            hit = self._find_label(pos, item.node.label, fence)
             if hit is None:
                 if item.values:
                     self._missing_cells(item, pos, f"找不到“{item.node.label}”一行")
@@ -150,7 +149,8 @@ class _Reader:
             j += 1
         return None
 
-    def _find_label(self, pos: int, label: str) -> tuple[int, int] | None:
+    def _find_label(self, pos: int, label: str, fence: set[str]) -> tuple[int, int] | None:
+        """Where the row label starts and ends, looking ahead from pos but not past a later row's label (the fence)."""
         for i in range(pos, min(len(self.pieces), pos + LOOKAHEAD)):
             if i in self.result.consumed:
                 continue
@@ -158,7 +158,7 @@ class _Reader:
             if end is not None:
                 return i, end
             key = norm(self.pieces[i].text)
-            if key and any(f.startswith(key) and self._match_at(i, f) is not None for f in self._fence):
+            if key and any(f.startswith(key) and self._match_at(i, f) is not None for f in fence):
                 return None
         return None
 
