@@ -29,7 +29,7 @@ HELP = "新建一份年报：按格式生成全部单元格（为 0）和规定�
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("town", metavar="PATH", help="镇目录（内容目录下的路径，如 shandong/weihai/huancui/yangting）")
     p.add_argument("--year", type=int, required=True, help="报告年度")
-    p.add_argument("--format", required=True, dest="format_id", metavar="ID", help="报告格式：gov-2008、gov-2019、gov-2021 或 narrative")
+    p.add_argument("--format", required=True, dest="format_id", metavar="ID", help="报告格式标识，如 gov-2021（可用的格式见 docs/formats.md）")
     p.add_argument("--content", default="content", help="内容目录（默认 content）")
     p.add_argument(
         "--name",
