@@ -159,3 +159,13 @@ def test_docx_drawn_from_the_format_imports_into_the_same_cells(tmp_path: Path, 
     assert imported.report.statistics == values
     looks = [f.format() for f in imported.findings if f.level == "look" and "勾稽关系" not in f.message and "发布日期" not in f.message]
     assert looks == []
+
+
+@pytest.mark.parametrize("seed_name", ["jichang-2016.txt", "yangting-2021.txt", "web/dawulizhen-2020.txt"])
+def test_import_is_deterministic(seed_name: str) -> None:
+    seed = Path(__file__).parent / "fixtures" / "seeds" / seed_name
+    first, second = convert(seed, catalogue()), convert(seed, catalogue())
+    assert first.report is not None and second.report is not None
+    assert first.report.dump() == second.report.dump()
+    assert first.narrative.markdown == second.narrative.markdown
+    assert [f.format() for f in first.findings] == [f.format() for f in second.findings]
