@@ -15,9 +15,11 @@ from pathlib import Path
 
 import yaml
 
+from generator.diagnostics import Diagnostics
 from generator.formats import Format
 from generator.numbers import Number, format_number
 from generator.slugs import is_slug
+from generator.yaml_source import load_yaml
 
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*")
 
@@ -147,6 +149,17 @@ def town_yaml(name: str, authority: str = "") -> str:
     if authority:
         lines.append(f"authority: {scalar(authority)}")
     return "\n".join(lines) + "\n"
+
+
+def read_name(path: Path) -> str:
+    """The `name` of an existing town.yaml or region.yaml ("" when unreadable)."""
+    try:
+        doc = load_yaml(path.read_bytes(), str(path), Diagnostics())
+    except OSError:
+        return ""
+    data = doc.data if doc is not None else None
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) else ""
 
 
 def region_yaml(name: str) -> str:

@@ -143,3 +143,10 @@ def test_web_copy_reads_the_published_date(tmp_path: Path) -> None:
     assert data["title"] == "大五里镇2020年政府信息公开工作年度报告"
     md = (content / "sheng/shi/xian/zhen/2020.md").read_text(encoding="utf-8")
     assert "分享至" not in md and md.startswith("## 一、总体情况")
+
+
+def test_import_into_another_towns_folder_is_pointed_out(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    result = run_cli("import", str(SEEDS / "yangting-2021.txt"), "--town", "jilin/jilinshi/panshi/jichang", "--content", str(content))
+    assert "羊亭镇" in result.out and "吉昌镇" in result.out and "目录没有选错" in result.out

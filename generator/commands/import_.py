@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.build import check
 from generator.commands.report import summary
-from generator.content_files import TargetExists, bad_segments, region_yaml, town_folders, town_yaml, write_files
+from generator.content_files import TargetExists, bad_segments, read_name, region_yaml, town_folders, town_yaml, write_files
 from generator.diagnostics import Diagnostics, Level
 from generator.formats import catalogue
 from generator.importer.convert import Imported, UnreadableSource, convert
@@ -91,6 +91,11 @@ def _stubs(content: Path, parts: list[str], imports: list[Imported]) -> tuple[di
         else:
             files[town_file] = town_yaml(parts[-1])
             findings.append(Finding(str(town_file), f"原文中读不出镇名，暂以目录名“{parts[-1]}”作为名称，请改为正式名称"))
+    else:
+        existing = read_name(town_file)
+        for item in imports:
+            if item.places.town and existing and item.places.town != existing:
+                findings.append(Finding(str(town_file), f"{item.path.name} 所报告的是“{item.places.town}”，而这个目录是“{existing}”；请确认导入的目录没有选错"))
     names = list(places.regions)
     for depth in range(len(parts) - 1, 0, -1):  # the nearest region first: the report names regions top-down, nearest last
         region_file = content.joinpath(*parts[:depth]) / "region.yaml"

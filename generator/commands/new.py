@@ -13,6 +13,7 @@ from generator.content_files import (
     TargetExists,
     bad_segments,
     outline_markdown,
+    read_name,
     region_yaml,
     town_folders,
     town_yaml,
@@ -20,7 +21,6 @@ from generator.content_files import (
     zero_statistics,
 )
 from generator.formats import catalogue
-from generator.yaml_source import load_yaml
 from generator.diagnostics import Diagnostics
 
 HELP = "新建一份年报：按格式生成全部单元格（为 0）和规定的章节标题"
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     missing: list[str] = []
     town_file = folder / "town.yaml"
     if town_file.exists():
-        town_name = _existing_name(town_file) or town_name
+        town_name = read_name(town_file) or town_name
     elif town_name:
         files[town_file] = town_yaml(town_name)
     else:
@@ -110,13 +110,6 @@ def _names(values: list[str]) -> tuple[str, dict[str, str]]:
         else:
             town = value.strip()
     return town, regions
-
-
-def _existing_name(path: Path) -> str:
-    doc = load_yaml(path.read_bytes(), str(path), Diagnostics())
-    data = doc.data if doc is not None else None
-    name = data.get("name") if isinstance(data, dict) else None
-    return name if isinstance(name, str) else ""
 
 
 def _usage(message: str) -> int:
