@@ -16,3 +16,9 @@ class Finding:
 
     def format(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+def excerpt(text: str, limit: int = 30) -> str:
+    """A source text quoted in a finding: on one line, cut at `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"

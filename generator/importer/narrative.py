@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from generator.importer.cleaning import IMAGE_INLINE, WEB_CHROME, artefact, clean_text
 from generator.importer.dates import is_date_line, parse_date
-from generator.importer.findings import INFO, LOOK, Finding
+from generator.importer.findings import INFO, LOOK, Finding, excerpt
 from generator.importer.pieces import Piece
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -59,7 +59,7 @@ def _clean_lines(pieces: list[Piece], markdown_source: bool, result: Narrative) 
     for piece in pieces:
         why = artefact(piece.text)
         if why:
-            result.findings.append(Finding(piece.where, f"删去{why}：“{_short(piece.text)}”", LOOK if why == "原文在此截断" else INFO))
+            result.findings.append(Finding(piece.where, f"删去{why}：“{excerpt(piece.text)}”", LOOK if why == "原文在此截断" else INFO))
             continue
         text = piece.text
         if IMAGE_INLINE.search(text):
@@ -77,9 +77,9 @@ def _clean_lines(pieces: list[Piece], markdown_source: bool, result: Narrative) 
             date = parse_date(text) if _PUBLISHED.search(text) else None
             if date and result.published is None:
                 result.published, result.published_where = date, piece.where
-                result.findings.append(Finding(piece.where, f"发布日期 {date.isoformat()} 取自网页上的“{_short(text)}”", INFO))
+                result.findings.append(Finding(piece.where, f"发布日期 {date.isoformat()} 取自网页上的“{excerpt(text)}”", INFO))
             else:
-                result.findings.append(Finding(piece.where, f"删去网页栏目文字：“{_short(text)}”", INFO))
+                result.findings.append(Finding(piece.where, f"删去网页栏目文字：“{excerpt(text)}”", INFO))
             continue
         lines.append(_Line(text, piece, level))
     return lines
@@ -101,7 +101,7 @@ def _title(lines: list[_Line], result: Narrative) -> list[_Line]:
             used += 1
     result.title, result.title_where = title, first.piece.where
     if "报告" not in title and "年报" not in title:
-        result.findings.append(Finding(first.piece.where, f"把第一行“{_short(title)}”当作标题，但它不像年报标题，请核对"))
+        result.findings.append(Finding(first.piece.where, f"把第一行“{excerpt(title)}”当作标题，但它不像年报标题，请核对"))
     rest = lines[used:]
     if rest and is_date_line(rest[0].text) and not rest[0].heading:
         date = parse_date(rest[0].text)
@@ -171,8 +171,3 @@ def _render(block: tuple[int, str], markdown_source: bool) -> str:
         text = _MD_SPECIAL.sub(r"\\\1", text)
         text = _MD_LINE_START.sub(r"\\\1", text)
     return f"{'#' * level} {text}" if level else text
-
-
-def _short(text: str, limit: int = 30) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit] + "…"

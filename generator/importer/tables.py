@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from generator.formats import Format, Table
 from generator.formats.spec import CellSpec, HeaderNode
 from generator.formats.types import CELL_TYPES
-from generator.importer.findings import INFO, Finding
+from generator.importer.findings import INFO, Finding, excerpt
 from generator.importer.labels import DASHES, is_blank, is_number, norm
 from generator.importer.pieces import Piece
 from generator.numbers import Number, format_number
@@ -50,7 +50,7 @@ def read_tables(pieces: list[Piece], fmt: Format) -> TablesRead:
         cursor = _Reader(pieces, table, result).read(cursor)
     for i, piece in enumerate(pieces):
         if piece.cell and i not in result.consumed and not is_blank(piece.text):
-            result.findings.append(Finding(piece.where, f"表格单元格“{_short(piece.text)}”未能对应到“{fmt.name}”的任何单元格，未导入"))
+            result.findings.append(Finding(piece.where, f"表格单元格“{excerpt(piece.text)}”未能对应到“{fmt.name}”的任何单元格，未导入"))
             result.consumed.add(i)
         elif piece.cell:
             result.consumed.add(i)
@@ -185,7 +185,7 @@ class _Reader:
                 self.result.filled_by = m.group("name").strip()
                 self.result.findings.append(Finding(piece.where, f"填报单位：{self.result.filled_by}", INFO))
                 continue
-            self.result.findings.append(Finding(piece.where, f"表格“{self.table.caption}”中的“{_short(piece.text)}”不是该格式的表头或行标签，未导入"))
+            self.result.findings.append(Finding(piece.where, f"表格“{self.table.caption}”中的“{excerpt(piece.text)}”不是该格式的表头或行标签，未导入"))
 
     def _is_header(self, key: str) -> bool:
         """A header label, a fragment of one broken over lines, or one with its unit added: 采购总金额（元）."""
@@ -235,7 +235,7 @@ class _Reader:
                 pos += 1
                 continue
             if not is_number(text):
-                self._report_missing(cells[k:], piece.where, f"此处应为数值，原文为“{_short(text)}”")
+                self._report_missing(cells[k:], piece.where, f"此处应为数值，原文为“{excerpt(text)}”")
                 return pos
             self.result.consumed.add(pos)
             pos += 1
@@ -285,8 +285,3 @@ class _Reader:
         self.result.findings.append(
             Finding(where, f"原文中找不到表格“{self.table.caption}”（{self.table.id}），其 {len(self.table.cells)} 个单元格均未导入，请对照原件填写")
         )
-
-
-def _short(text: str, limit: int = 30) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit] + "…"
