@@ -103,3 +103,16 @@ def test_a_missing_row_never_takes_the_value_of_a_later_row_of_the_same_name(tmp
     assert stats["reviews"] == 5 and stats["reviews_upheld"] == 5
     assert "reviews_corrected" not in stats and "reviews_other" not in stats
     assert (stats["lawsuits"], stats["lawsuits_upheld"], stats["lawsuits_corrected"], stats["lawsuits_other"]) == (7, 1, 2, 4)
+
+
+def test_a_text_without_a_title_keeps_its_first_section_and_says_so(tmp_path: Path) -> None:
+    from generator.formats import catalogue
+    from generator.importer.convert import convert
+
+    source = tmp_path / "zhen-2018.txt"
+    source.write_text("一、概述\n\n本年度主动公开政府信息10条。\n", encoding="utf-8")
+    imported = convert(source, catalogue())
+    assert imported.report is not None and imported.report.year == 2018 and imported.report.title == ""
+    assert imported.narrative.markdown.startswith("## 一、概述")
+    assert any("没有标题" in f.message for f in imported.findings)
+    assert any("按文件名取 2018 年" in f.message for f in imported.findings)

@@ -90,6 +90,9 @@ def _title(lines: list[_Line], result: Narrative) -> list[_Line]:
         result.findings.append(Finding("", "原文没有正文，标题无从读取"))
         return lines
     first = lines[0]
+    if _TOP.match(first.text) or first.heading >= 2:  # the text starts with its first section: no title line
+        result.findings.append(Finding(first.piece.where, f"原文开头就是章节“{excerpt(first.text)}”，没有标题；请在数据文件的 title 中填写标题"))
+        return lines
     title = first.text
     used = 1
     if not first.heading:
