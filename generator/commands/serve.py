@@ -69,8 +69,9 @@ def _stop(signum: int, frame: object) -> None:
 
 def _build(content: Path, out: Path, state: BuildState) -> None:
     started = time.monotonic()
-    errors = rebuild(content, out)
-    status = state.record(errors)
+    with state.lock:
+        errors = rebuild(content, out)
+        status = state.record(errors)
     took = time.monotonic() - started
     if errors:
         print("\n".join(errors), file=sys.stderr)

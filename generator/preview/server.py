@@ -66,6 +66,10 @@ class _Handler(SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server naming
+        with self.state.lock:
+            self._get()
+
+    def _get(self) -> None:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == STATUS_PATH:
             status = self.state.get()
