@@ -116,3 +116,18 @@ def test_a_text_without_a_title_keeps_its_first_section_and_says_so(tmp_path: Pa
     assert imported.narrative.markdown.startswith("## 一、概述")
     assert any("没有标题" in f.message for f in imported.findings)
     assert any("按文件名取 2018 年" in f.message for f in imported.findings)
+
+
+def test_portal_furniture_is_removed_but_a_sentence_about_printing_stays(tmp_path: Path) -> None:
+    from generator.formats import catalogue
+    from generator.importer.convert import convert
+
+    source = tmp_path / "page.txt"
+    source.write_text(
+        "某某镇2021年政府信息公开工作年度报告\n\n来源：某某镇  浏览次数：120  【打印】 【关闭】\n\n一、总体情况\n\n"
+        "（一）打印设备管理\n\n购置打印机两台\n",
+        encoding="utf-8",
+    )
+    md = convert(source, catalogue()).narrative.markdown
+    assert "浏览次数" not in md and "【关闭】" not in md
+    assert "### （一）打印设备管理" in md and "购置打印机两台" in md

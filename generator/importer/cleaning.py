@@ -10,7 +10,7 @@ PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 TRUNCATED = re.compile(r"^\s*\[TRUNCATED[^\]]*\]\s*$", re.IGNORECASE)
-WEB_CHROME = re.compile(r"字体[:：]|打印|分享至|【关闭】|浏览次数|阅读次数|【字号")
+WEB_CHROME = re.compile(r"字体[:：]|【?打印】?|分享至|【关闭】|浏览次数|阅读次数|【字号|来源[:：]")  # a portal's page furniture, two or more on one line
 _ODD_SPACES = re.compile(r"[\u3000\u00a0\u2002-\u200b\ufeff\t]")
 _CJK = r"\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’《》〈〉【】…—"
 _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")

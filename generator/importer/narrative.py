@@ -73,7 +73,7 @@ def _clean_lines(pieces: list[Piece], markdown_source: bool, result: Narrative) 
         text = clean_text(text)
         if not text:
             continue
-        if _PUBLISHED.search(text) or (WEB_CHROME.search(text) and len(text) < 80 and not text.endswith("。")):
+        if _PUBLISHED.search(text) or (len(set(WEB_CHROME.findall(text))) >= 2 and len(text) < 80):
             date = parse_date(text) if _PUBLISHED.search(text) else None
             if date and result.published is None:
                 result.published, result.published_where = date, piece.where
