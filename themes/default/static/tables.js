@@ -30,6 +30,19 @@
       row.hidden = needle !== "" && row.textContent.indexOf(needle) === -1;
     });
   }
+  function filterBox(id, before, tables) {
+    var box = document.createElement("div");
+    box.className = "table-filter";
+    box.innerHTML = '<label for="' + id + '">筛选表格（输入镇名或地区）</label><input type="search" id="' + id + '">';
+    before.parentNode.insertBefore(box, before);
+    box.querySelector("input").addEventListener("input", function (event) {
+      tables.forEach(function (table) { filterRows(table, event.target.value); });
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-filter-all]"), function (scope, n) {
+    var tables = Array.prototype.slice.call(scope.querySelectorAll("table.sortable"));
+    if (tables.length && scope.firstElementChild) { filterBox("filter-all-" + n, scope.firstElementChild, tables); }
+  });
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table, n) {
     var heads = table.tHead.rows[0].cells;
     Array.prototype.forEach.call(heads, function (th, index) {
@@ -41,12 +54,6 @@
       th.appendChild(button);
       button.addEventListener("click", function () { sortBy(table, index, th); });
     });
-    var box = document.createElement("div");
-    box.className = "table-filter";
-    var id = "filter-" + n;
-    box.innerHTML = '<label for="' + id + '">筛选本表（输入镇名或地区）</label><input type="search" id="' + id + '">';
-    var scroller = table.closest(".table-scroll") || table;
-    scroller.parentNode.insertBefore(box, scroller);
-    box.querySelector("input").addEventListener("input", function (event) { filterRows(table, event.target.value); });
+    if (!table.closest("[data-filter-all]")) { filterBox("filter-" + n, table.closest(".table-scroll") || table, [table]); }
   });
 })();
