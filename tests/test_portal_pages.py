@@ -292,3 +292,48 @@ def test_elder_mode_switch_is_in_the_header(built_default: Path) -> None:
     assert soup.find(id="elder") is not None  # without JavaScript the mode follows :target
     scripts = [s["src"] for s in soup.find_all("script")]
     assert scripts == ["../../../../../assets/mode.js", "../../../../../assets/tables.js"]
+
+
+def test_publisher_theme_overrides_templates_and_assets_file_by_file(make_content, tmp_path: Path) -> None:
+    from generator.build import build
+    from reports import narrative_md, report_yaml
+
+    content = make_content(
+        {
+            "site.yaml": "title: 测试门户\ntheme: county-theme\n",
+            "sheng/shi/xian/zhen/2016.yaml": report_yaml("gov-2008", 2016),
+            "sheng/shi/xian/zhen/2016.md": narrative_md("gov-2008"),
+        }
+    )
+    theme = content.parent / "county-theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "templates" / "404.html").write_text('{% extends "base.html" %}{% block main %}<h1>本县页面不存在</h1>{% endblock %}', encoding="utf-8")
+    (theme / "static" / "style.css").write_text("body { color: #000; }\n", encoding="utf-8")
+    (theme / "static" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    result = build(content, tmp_path / "site")
+    assert result.ok, [p.format() for p in result.check.diags.problems]
+    site = tmp_path / "site"
+    assert text(page(site, "404.html").find("h1")) == "本县页面不存在"
+    assert page(site, "404.html").find("footer") is not None  # the default base.html still frames it
+    assert (site / "assets/style.css").read_text(encoding="utf-8") == "body { color: #000; }\n"
+    assert (site / "assets/logo.svg").is_file()
+    default_print = Path(__file__).resolve().parents[1] / "themes/default/static/print.css"
+    assert (site / "assets/print.css").read_bytes() == default_print.read_bytes()
+    assert text(page(site, "index.html").find("h1")) == "测试门户"  # templates not overridden stay the default
+
+
+def test_missing_theme_folder_is_a_warning(make_content, tmp_path: Path) -> None:
+    from generator.build import build
+    from reports import narrative_md, report_yaml
+
+    content = make_content(
+        {
+            "site.yaml": "title: 测试门户\ntheme: no-such-theme\n",
+            "sheng/shi/xian/zhen/2016.yaml": report_yaml("gov-2008", 2016),
+            "sheng/shi/xian/zhen/2016.md": narrative_md("gov-2008"),
+        }
+    )
+    result = build(content, tmp_path / "site")
+    assert result.ok
+    assert [p.field for p in result.check.diags.problems if p.code == "missing-file"] == ["theme"]
