@@ -231,3 +231,19 @@ def test_screenshots_and_no_horizontal_scroll_on_a_phone(browser, base_url: str,
             assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
+
+
+def test_the_site_works_opened_from_disk(tab, built_default: Path) -> None:  # type: ignore[no-untyped-def]
+    failed: list[str] = []
+    tab.on("requestfailed", lambda request: failed.append(request.url))
+    tab.goto((built_default / "index.html").as_uri())
+    band = "getComputedStyle(document.querySelector('header.band')).backgroundColor"
+    assert tab.evaluate(band) == "rgb(163, 25, 27)"  # the stylesheet loaded
+    tab.click("a.place:text('羊亭镇')")
+    assert tab.url.endswith("/shandong/weihai/huancui/yangting/index.html")
+    tab.click("text=2021年度：")
+    assert tab.url.endswith("/yangting/2021/index.html")
+    assert tab.evaluate(band) == "rgb(163, 25, 27)"
+    tab.click("nav.crumbs a:text('首页')")
+    assert tab.url == (built_default / "index.html").as_uri()
+    assert failed == []

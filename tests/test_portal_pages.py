@@ -337,3 +337,30 @@ def test_missing_theme_folder_is_a_warning(make_content, tmp_path: Path) -> None
     result = build(content, tmp_path / "site")
     assert result.ok
     assert [p.field for p in result.check.diags.problems if p.code == "missing-file"] == ["theme"]
+
+
+def test_consistency_notes_follow_the_publishers_choice(make_content, tmp_path: Path) -> None:
+    from generator.build import build
+    from reports import narrative_md, report_yaml
+
+    files = {
+        "sheng/shi/xian/zhen/2016.yaml": report_yaml("gov-2008", 2016, {"proactive.total": 5}),
+        "sheng/shi/xian/zhen/2016.md": narrative_md("gov-2008") + "\n本年主动公开政府信息75条。\n",
+    }
+    for shown in (True, False):
+        content = make_content({**files, "site.yaml": f"title: 测试门户\nshow_consistency_notes: {str(shown).lower()}\n"})
+        out = tmp_path / f"site-{shown}"
+        result = build(content, out)
+        assert result.ok, [p.format() for p in result.check.diags.problems]
+        assert any(p.code == "figure-mismatch" for p in result.check.diags.problems)
+        notes = page(out, "sheng/shi/xian/zhen/2016/index.html").find("section", class_="notes")
+        assert (notes is not None) is shown
+        if shown:
+            assert "75" in text(notes)
+
+
+def test_search_body_is_marked_on_report_pages_only(built_default: Path) -> None:
+    for path in sorted(built_default.rglob("*.html")):
+        marked = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all(attrs={"data-pagefind-body": True})
+        is_report = path.parent.name.isdigit() and path.parent.parent.name != "years"
+        assert [m.name for m in marked] == (["article"] if is_report else []), path
