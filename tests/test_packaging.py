@@ -23,3 +23,5 @@ def test_wheel_contains_theme_and_formats(tmp_path: Path) -> None:
     assert theme and {f"generator/themes/{t}" for t in theme} <= names
     formats = {p.name for p in (REPO / "generator" / "formats").glob("*.yaml")}
     assert {f"generator/formats/{f}" for f in formats} <= names
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "generator").rglob("*.py")}
+    assert modules <= names, sorted(modules - names)

@@ -15,6 +15,7 @@ from generator.numbers import Number, format_number
 from generator.pages import BUILDERS
 from generator.stages.plan import Page
 
+
 def _themes_dir() -> Path:
     """themes/ beside the package in a checkout, or the installed copy (`generator.themes`) in a wheel."""
     checkout = Path(__file__).resolve().parents[2] / "themes"
