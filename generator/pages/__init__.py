@@ -1,18 +1,18 @@
 """What each kind of page shows: one module per page kind, each building its template's context.
 
-A builder takes the site, the format catalogue and the planned page and returns the extra
-template variables. Builders of data files (no template) return the file's bytes as `body`.
+A builder takes the portal (the site, the format catalogue and their shared indexes) and the
+planned page, and returns the extra template variables. Builders of data files (no template)
+return the file's bytes as `body`.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from generator.formats import Catalogue
-from generator.model import Site
 from generator.pages import compare, data, files, home, place, report, year
+from generator.pages.portal import Portal
 
-Builder = Callable[[Site, Catalogue, Any], dict[str, Any]]
+Builder = Callable[[Portal, Any], dict[str, Any]]
 
 BUILDERS: dict[str, Builder] = {
     "home": home.context,

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.formats import Catalogue, Indicator
-from generator.model import Report, Site, Town
-from generator.series import Reading, by_year, reading
+from generator.formats import Indicator
+from generator.model import Report, Town
+from generator.pages.portal import Portal
+from generator.series import Reading, reading
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,11 @@ class CompareTable:
     known: int  # cells with a comparable value
 
 
-def context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
-    years = sorted(by_year(site.reports))
+def context(portal: Portal, page: Any) -> dict[str, Any]:
+    site, catalogue = portal.site, portal.catalogue
+    years = sorted(portal.by_year)
     reports = {(r.town.path, r.year): r for r in site.reports}
-    towns = [t for t in site.towns if site.reports_of(t)]
+    towns = [t for t in site.towns if portal.reports_of(t)]
     tables: list[CompareTable] = []
     for ind in catalogue.indicators.values():
         rows: list[CompareRow] = []

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator.data_export import RESOURCES
-from generator.formats import Catalogue
-from generator.model import Site
+from generator.pages.portal import Portal
 
 
-def context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
-    return {"resources": RESOURCES, "indicator_list": list(catalogue.indicators.values()), "report_count": len(site.reports)}
+def context(portal: Portal, page: Any) -> dict[str, Any]:
+    return {"resources": RESOURCES, "indicator_list": list(portal.catalogue.indicators.values()), "report_count": len(portal.site.reports)}

@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.formats import Catalogue
 from generator.model import Report, Site
-from generator.pages.tree import region_tree
+from generator.pages.portal import Portal
 from generator.series import Total, by_year, key_indicators, totals
 
 LATEST = 10
@@ -26,15 +26,16 @@ def year_totals(reports: tuple[Report, ...] | list[Report], catalogue: Catalogue
     return [(year, len(rs), [totals(rs, i.id) for i in indicators]) for year, rs in by_year(reports).items()]
 
 
-def context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
+def context(portal: Portal, page: Any) -> dict[str, Any]:
     return {
-        "tree": region_tree(site),
-        "latest": latest(site),
-        "indicators": key_indicators(catalogue),
-        "year_rows": year_totals(site.reports, catalogue),
-        "years": sorted(by_year(site.reports)),
+        "tree": portal.tree,
+        "reports_of": portal.reports_of,
+        "latest": latest(portal.site),
+        "indicators": key_indicators(portal.catalogue),
+        "year_rows": year_totals(portal.site.reports, portal.catalogue),
+        "years": sorted(portal.by_year),
     }
 
 
-def sitemap_context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
-    return {"tree": region_tree(site), "years": sorted(by_year(site.reports))}
+def sitemap_context(portal: Portal, page: Any) -> dict[str, Any]:
+    return {"tree": portal.tree, "reports_of": portal.reports_of, "years": sorted(portal.by_year)}

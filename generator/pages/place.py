@@ -6,27 +6,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.charts import Bar, bar_chart
-from generator.formats import Catalogue, Indicator
-from generator.model import Report, Site
+from generator.formats import Indicator
+from generator.model import Report
 from generator.pages.home import year_totals
-from generator.pages.tree import ancestors, find, region_tree
+from generator.pages.portal import Portal
+from generator.pages.tree import ancestors, find
 from generator.series import ABSENT, BLANK, STATUS_LABELS, Point, key_indicators, series
 
 
-def region_context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
+def region_context(portal: Portal, page: Any) -> dict[str, Any]:
     region = page.context["region"]
-    node = find(region_tree(site), region.path)
+    node = find(portal.tree, region.path)
     assert node is not None
     towns = node.all_towns()
-    paths = {t.path for t in towns}
-    reports = [r for r in site.reports if r.town.path in paths]
+    reports = [r for t in towns for r in portal.reports_of(t)]
     return {
         "node": node,
-        "parents": ancestors(site, region),
+        "parents": ancestors(portal.site, region),
         "towns": towns,
-        "reports_by_town": {t.path: site.reports_of(t) for t in towns},
-        "indicators": key_indicators(catalogue),
-        "year_rows": year_totals(reports, catalogue),
+        "report_count": len(reports),
+        "reports_of": portal.reports_of,
+        "indicators": key_indicators(portal.catalogue),
+        "year_rows": year_totals(reports, portal.catalogue),
     }
 
 
@@ -37,7 +38,8 @@ class IndicatorSeries:
     chart: str  # inline SVG
 
 
-def town_context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
+def town_context(portal: Portal, page: Any) -> dict[str, Any]:
+    catalogue = portal.catalogue
     town = page.context["town"]
     reports: tuple[Report, ...] = page.context["reports"]
     rows: list[IndicatorSeries] = []

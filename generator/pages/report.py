@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.formats import Catalogue
-from generator.model import Site
+from generator.pages.portal import Portal
 from generator.series import STATUS_NOTES, reading
 from generator.stages.lint import public_notes
 from generator.views import report_view
 
 
-def context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
+def context(portal: Portal, page: Any) -> dict[str, Any]:
+    site, catalogue = portal.site, portal.catalogue
     report = page.context["report"]
     fmt = catalogue.formats[report.format]
     figures = []

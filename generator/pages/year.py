@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.formats import Catalogue
-from generator.model import Site
+from generator.pages.portal import Portal
 from generator.series import key_indicators, reading, totals
 
 
-def context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
+def context(portal: Portal, page: Any) -> dict[str, Any]:
+    catalogue = portal.catalogue
     reports = sorted(page.context["reports"], key=lambda r: r.town.path)
     indicators = key_indicators(catalogue)
     rows = [(r, [reading(r, i.id) for i in indicators]) for r in reports]
@@ -21,5 +21,5 @@ def context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
     }
 
 
-def years_context(site: Site, catalogue: Catalogue, page: Any) -> dict[str, Any]:
+def years_context(portal: Portal, page: Any) -> dict[str, Any]:
     return {}

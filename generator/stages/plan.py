@@ -89,8 +89,11 @@ def _places(site: Site) -> list[Page]:
         node = stack.pop(0)
         pages.append(Page(region_url(node.region), "region.html", "region", {"region": node.region}))  # type: ignore[arg-type]
         stack.extend(node.children)
+    by_town: dict[str, list[Report]] = {}
+    for report in site.reports:
+        by_town.setdefault(report.town.path, []).append(report)
     for town in site.towns:
-        pages.append(Page(town_url(town), "town.html", "town", {"town": town, "reports": site.reports_of(town)}))
+        pages.append(Page(town_url(town), "town.html", "town", {"town": town, "reports": tuple(by_town.get(town.path, ()))}))
     return pages
 
 

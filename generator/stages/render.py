@@ -13,6 +13,7 @@ from generator.formats import Catalogue
 from generator.model import Site
 from generator.numbers import Number, format_number
 from generator.pages import BUILDERS
+from generator.pages.portal import Portal
 from generator.stages.plan import Page
 
 
@@ -73,6 +74,7 @@ class Renderer:
     def __init__(self, site: Site, catalogue: Catalogue, env: jinja2.Environment) -> None:
         self.site = site
         self.catalogue = catalogue
+        self.portal = Portal(site, catalogue)
         self.env = env
         self.domain = urlsplit(site.config.base_url).hostname or ""
 
@@ -80,7 +82,7 @@ class Renderer:
         context: dict[str, Any] = dict(page.context)
         builder = BUILDERS.get(page.kind)
         if builder is not None:
-            context.update(builder(self.site, self.catalogue, page))
+            context.update(builder(self.portal, page))
         if not page.template:
             return context["body"]
         root = context.pop("root", page.root)
