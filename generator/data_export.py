@@ -133,18 +133,18 @@ def _indicator_rows(report: Report, catalogue: Catalogue) -> Iterable[tuple[obje
 
 def _cell_rows(report: Report, fmt: Format) -> Iterable[tuple[object, ...]]:
     for table in fmt.tables:
+        rows = {n.id: n.label for root in table.rows for n in root.walk()}
+        columns = {n.id: n.label for root in table.columns for n in root.walk()}
         for cell in table.cells:
             if cell.id not in report.statistics:
                 continue
-            row = table.find_row(cell.row)
-            column = table.find_column(cell.column)
             yield (
                 report.key,
                 report.format,
                 cell.id,
                 table.caption,
-                row.label if row else "",
-                column.label if column else "",
+                rows.get(cell.row, ""),
+                columns.get(cell.column, ""),
                 cell.unit,
                 report.statistics[cell.id],
             )
