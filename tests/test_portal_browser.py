@@ -247,3 +247,11 @@ def test_the_site_works_opened_from_disk(tab, built_default: Path) -> None:  # t
     tab.click("nav.crumbs a:text('首页')")
     assert tab.url == (built_default / "index.html").as_uri()
     assert failed == []
+
+
+def test_print_shows_the_report_without_the_site_controls(tab, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(base_url + PAGES["report"])
+    tab.emulate_media(media="print")
+    assert not tab.is_visible("header.band") and not tab.is_visible("nav.pager") and not tab.is_visible("section.downloads")
+    assert tab.is_visible("article.report h1") and tab.is_visible("#table-applications")
+    assert tab.evaluate("getComputedStyle(document.querySelector('.table-scroll')).overflowX") == "visible"
