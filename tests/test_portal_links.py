@@ -53,12 +53,8 @@ def test_every_internal_link_resolves_to_a_file(built_default: Path) -> None:
                 if parts.fragment and parts.fragment not in ids:
                     broken.append(f"{rel_page}: #{parts.fragment}")
                 continue
-            if rel_page == "404.html" and parts.path.startswith("/"):
-                # the 404 page's links start from the site's path (base_url), since it is shown at any address
-                target = built_default / parts.path.removeprefix("/xxgk/nb/")
-            else:
-                assert not parts.path.startswith("/"), f"{rel_page}: absolute path {value}"
-                target = (path.parent / unquote(parts.path)).resolve()
+            assert not parts.path.startswith("/"), f"{rel_page}: absolute path {value}"
+            target = (path.parent / unquote(parts.path)).resolve()
             assert not parts.path.endswith("/"), f"{rel_page}: links point at files, not folders: {value}"
             relative = target.relative_to(built_default.resolve()).as_posix() if target.is_relative_to(built_default.resolve()) else str(target)
             if not target.is_file() and relative not in ADDED_LATER:

@@ -273,9 +273,11 @@ def test_footer_furniture_comes_from_site_yaml(make_content, tmp_path: Path) -> 
     assert (tmp_path / "site/assets/badge.png").read_bytes() == b"\x89PNG fake"
     assert meta(soup, "SiteIDCode") == "4300000077"
     assert meta(soup, "SiteDomain") == "www.example.gov.cn"
-    # the 404 page is shown at any address: its links start from the site's own path
+    # the 404 page is shown at any address: its relative links resolve from the site's own path
     missing = page(tmp_path / "site", "404.html")
-    assert missing.find("link", rel="stylesheet")["href"] == "/zfxxgk/nb/assets/style.css"
+    assert missing.find("base")["href"] == "/zfxxgk/nb/"
+    assert missing.find("link", rel="stylesheet")["href"] == "assets/style.css"
+    assert str(missing).index("<base") < str(missing).index('href="assets/style.css"')
 
 
 def test_footer_shows_nothing_unconfigured(built_default: Path) -> None:

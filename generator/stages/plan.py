@@ -54,9 +54,10 @@ def plan(site: Site, diags: Diagnostics) -> list[Page]:
     pages.append(Page(DATA, "data.html", "data"))
     pages += [Page(f"data/{name}", "", "dataset", {"file": name}) for name in DATA_FILES]
     pages.append(Page(SITEMAP_PAGE, "sitemap.html", "sitemap-page"))
-    # Servers show 404.html at any address, so its links start from the site's own path when it is known.
+    # Servers show 404.html at any address: its links are relative to the site root, and a <base>
+    # naming the site's own path (when base_url is known) makes them resolve from wherever it is shown.
     base_path = urlsplit(site.config.base_url).path if site.config.base_url else ""
-    pages.append(Page("404.html", "404.html", "not-found", {"root": base_path} if base_path else {}))
+    pages.append(Page("404.html", "404.html", "not-found", {"base_path": base_path}))
     if site.config.base_url:
         pages.append(Page("sitemap.xml", "", "sitemap-xml", {"urls": _sitemap_urls(pages)}))
     else:

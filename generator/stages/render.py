@@ -85,11 +85,10 @@ class Renderer:
             context.update(builder(self.portal, page))
         if not page.template:
             return context["body"]
-        root = context.pop("root", page.root)
         template = self.env.get_template(page.template)
         html = template.render(
             page=page,
-            root=root,
+            root=page.root,
             site=self.site,
             config=self.site.config,
             catalogue=self.catalogue,
