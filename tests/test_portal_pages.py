@@ -366,3 +366,9 @@ def test_search_body_is_marked_on_report_pages_only(built_default: Path) -> None
         marked = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all(attrs={"data-pagefind-body": True})
         is_report = path.parent.name.isdigit() and path.parent.parent.name != "years"
         assert [m.name for m in marked] == (["article"] if is_report else []), path
+
+
+def test_ids_are_unique_on_every_page(built_default: Path) -> None:
+    for path in sorted(built_default.rglob("*.html")):
+        ids = [el["id"] for el in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all(id=True)]
+        assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))
