@@ -239,12 +239,15 @@ def test_the_site_works_opened_from_disk(tab, built_default: Path) -> None:  # t
     tab.goto((built_default / "index.html").as_uri())
     band = "getComputedStyle(document.querySelector('header.band')).backgroundColor"
     assert tab.evaluate(band) == "rgb(163, 25, 27)"  # the stylesheet loaded
-    tab.click("a.place:text('羊亭镇')")
+    with tab.expect_navigation():
+        tab.click("a.place:text('羊亭镇')")
     assert tab.url.endswith("/shandong/weihai/huancui/yangting/index.html")
-    tab.click("text=2021年度：")
+    with tab.expect_navigation():
+        tab.click("text=2021年度：")
     assert tab.url.endswith("/yangting/2021/index.html")
     assert tab.evaluate(band) == "rgb(163, 25, 27)"
-    tab.click("nav.crumbs a:text('首页')")
+    with tab.expect_navigation():
+        tab.click("nav.crumbs a:text('首页')")
     assert tab.url == (built_default / "index.html").as_uri()
     assert failed == []
 
