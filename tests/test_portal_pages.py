@@ -372,3 +372,38 @@ def test_ids_are_unique_on_every_page(built_default: Path) -> None:
     for path in sorted(built_default.rglob("*.html")):
         ids = [el["id"] for el in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all(id=True)]
         assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))
+
+
+def test_towns_at_any_depth_empty_regions_and_towns_without_reports(tmp_path: Path) -> None:
+    from conftest import write_tree
+    from generator.build import build
+    from reports import narrative_md, report_yaml
+
+    content = write_tree(
+        tmp_path / "content",
+        {
+            "site.yaml": "title: 测试门户\n",
+            "zhen/town.yaml": "name: 顶层镇\n",
+            "zhen/2019.yaml": report_yaml("gov-2019", 2019),
+            "zhen/2019.md": narrative_md("gov-2019"),
+            "zhen/2021.yaml": report_yaml("gov-2021", 2021),
+            "zhen/2021.md": narrative_md("gov-2021"),
+            "sheng/region.yaml": "name: 某省\n",
+            "sheng/kong/region.yaml": "name: 空市\n",
+            "sheng/wubao/town.yaml": "name: 无年报镇\n",
+        },
+    )
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.ok, [p.format() for p in result.check.diags.problems]
+    assert not (out / "sheng/kong/index.html").exists()  # a region with no town under it has no page
+    home = page(out, "index.html")
+    assert [a.get_text() for a in home.select("a.place")] == ["某省", "无年报镇", "顶层镇"]
+    empty = page(out, "sheng/wubao/index.html")
+    assert "暂未收录" in text(empty.find("main")) and empty.find("svg") is None
+    town = page(out, "zhen/index.html")
+    section = town.find("h3", string="收到政府信息公开申请数").find_parent("section")
+    assert [r[0] for r in (row_of(section.find("table"), y) for y in ("2019年", "2021年"))] == ["2019年", "2021年"]
+    assert row_of(section.find("table"), "2021年")[2] == "—"  # 2020 is missing: no change across the gap
+    report = page(out, "zhen/2021/index.html")
+    assert [a["href"] for a in report.select("nav.pager a")] == ["../../zhen/2019/index.html", "../../zhen/index.html"]
