@@ -198,7 +198,7 @@ def test_year_page_sets_reports_side_by_side(built_default: Path) -> None:
     assert "正文所述" in yangjun[col]
     assert yangjun[heads.index("收到政府信息公开申请数（件）")] == "不可比"  # a narrative report has no such table
     # default order without JavaScript: by region path (jilin before shandong)
-    order = [text(tr.find("th")) for tr in t.find("tbody").find_all("tr")]
+    order = [text(tr.find("th").find("a")) for tr in t.find("tbody").find_all("tr")]
     assert order == ["吉昌镇", "羊郡镇"]
     assert text(t.find("tfoot"))[:2] == "合计"
 
