@@ -44,9 +44,12 @@ def plan(site: Site, diags: Diagnostics) -> list[Page]:
         top = town.path.split("/", 1)[0]
         if top in RESERVED:
             diags.error("reserved-slug", Where(f"content/{top}"), f"目录名“{top}”为门户保留，请改名", expected="其他名称")
+    by_town: dict[str, list[Report]] = {}
+    for report in site.reports:  # sorted by town, then year
+        by_town.setdefault(report.town.path, []).append(report)
     pages: list[Page] = [Page("index.html", "home.html", "home")]
-    pages += _places(site)
-    pages += _reports(site)
+    pages += _places(site, by_town)
+    pages += _reports(by_town)
     years = by_year(site.reports)
     pages.append(Page(YEARS, "years.html", "years", {"years": years}))
     pages += [Page(year_url(y), "year.html", "year", {"year": y, "reports": tuple(rs)}) for y, rs in years.items()]
@@ -82,7 +85,7 @@ def _sitemap_urls(pages: list[Page]) -> list[tuple[str, Any]]:
     return urls
 
 
-def _places(site: Site) -> list[Page]:
+def _places(site: Site, by_town: dict[str, list[Report]]) -> list[Page]:
     """A page for every region that has towns under it, and for every town."""
     pages: list[Page] = []
     stack = list(region_tree(site).children)
@@ -90,19 +93,13 @@ def _places(site: Site) -> list[Page]:
         node = stack.pop(0)
         pages.append(Page(region_url(node.region), "region.html", "region", {"region": node.region}))  # type: ignore[arg-type]
         stack.extend(node.children)
-    by_town: dict[str, list[Report]] = {}
-    for report in site.reports:
-        by_town.setdefault(report.town.path, []).append(report)
     for town in site.towns:
         pages.append(Page(town_url(town), "town.html", "town", {"town": town, "reports": tuple(by_town.get(town.path, ()))}))
     return pages
 
 
-def _reports(site: Site) -> list[Page]:
+def _reports(by_town: dict[str, list[Report]]) -> list[Page]:
     pages: list[Page] = []
-    by_town: dict[str, list[Report]] = {}
-    for report in site.reports:
-        by_town.setdefault(report.town.path, []).append(report)
     for town_reports in by_town.values():
         for i, report in enumerate(town_reports):
             previous = town_reports[i - 1] if i > 0 else None
