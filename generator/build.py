@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, Where
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.stages.exclude import Exclusions, exclude
@@ -15,6 +15,7 @@ from generator.stages.plan import plan
 from generator.stages.render import Renderer, make_env, theme_dirs
 from generator.stages.validate import validate
 from generator.stages.write import Staging
+from generator.urls import badge_url
 
 
 @dataclass
@@ -68,15 +69,33 @@ def build(content: Path, out: Path) -> BuildResult:
         return result
     pages = plan(site, Diagnostics())
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None
+    if custom_theme is not None and not custom_theme.is_dir():
+        diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到自定义主题目录，使用默认主题", field="theme", found=site.config.theme)
     dirs = theme_dirs(custom_theme)
-    renderer = Renderer(site, result.check.catalogue, make_env(dirs))
+    badge = _badge(content, site.config.badge, diags)
+    env = make_env(dirs)
+    env.globals["badge_src"] = badge_url(site.config.badge) if badge else ""
+    renderer = Renderer(site, result.check.catalogue, env)
     with Staging(out) as staging:
         for page in pages:
             staging.write(page.url, renderer.render(page))
             result.pages.append(page.url)
+        if badge is not None:
+            staging.write(badge_url(site.config.badge), badge.read_bytes())
         for theme in dirs:
             if (theme / "static").is_dir():
                 staging.copy_tree(theme / "static", "assets")
         staging.commit()
     result.written = True
     return result
+
+
+def _badge(content: Path, badge: str, diags: Diagnostics) -> Path | None:
+    """The badge image named in site.yaml: a file inside the content folder (never fetched)."""
+    if not badge:
+        return None
+    source = (content / badge).resolve()
+    if not source.is_relative_to(content.resolve()) or not source.is_file():
+        diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到网站标识图片，页脚不显示", field="badge", found=badge)
+        return None
+    return source

@@ -21,6 +21,9 @@ COMMANDS = {
     "schema": "schema",
     "archive": "archive",
     "verify": "verify",
+    "import": "import_",
+    "new": "new",
+    "serve": "serve",
 }
 REPORT_TO = "README.md 中“Reporting problems”一节所说的维护者"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -1,18 +1,21 @@
-"""Render stage: a planned page -> HTML bytes, through the theme's Jinja templates."""
+"""Render stage: a planned page -> bytes, through the theme's Jinja templates (or its kind's builder)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
+from generator import urls
 from generator.formats import Catalogue
 from generator.model import Site
-from generator.numbers import format_number
-from generator.stages.lint import public_notes
-from generator.stages.plan import Page, report_url, town_url
-from generator.views import report_view
+from generator.numbers import Number, format_number
+from generator.pages import BUILDERS
+from generator.pages.portal import Portal
+from generator.stages.plan import Page
+
 
 def _themes_dir() -> Path:
     """themes/ beside the package in a checkout, or the installed copy (`generator.themes`) in a wheel."""
@@ -28,9 +31,20 @@ THEMES_DIR = _themes_dir()
 
 
 def theme_dirs(custom: Path | None) -> list[Path]:
-    """The publisher's theme first (overrides), then the default theme."""
+    """The publisher's theme first (overrides, file by file), then the default theme."""
     dirs = [custom] if custom is not None and custom.is_dir() else []
     return dirs + [THEMES_DIR / "default"]
+
+
+def signed(value: Number | None) -> str:
+    """A year-over-year change: +3, −2 (a real minus sign), 0."""
+    if value is None:
+        return ""
+    if value > 0:
+        return "+" + format_number(value)
+    if value < 0:
+        return "−" + format_number(-value)
+    return "0"
 
 
 def make_env(dirs: list[Path]) -> jinja2.Environment:
@@ -43,7 +57,16 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = format_number
+    env.filters["signed"] = signed
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    env.globals.update(
+        report_url=urls.report_url,
+        report_data_url=urls.report_data_url,
+        town_url=urls.town_url,
+        region_url=urls.region_url,
+        year_url=urls.year_url,
+        urls=urls,
+    )
     return env
 
 
@@ -51,16 +74,17 @@ class Renderer:
     def __init__(self, site: Site, catalogue: Catalogue, env: jinja2.Environment) -> None:
         self.site = site
         self.catalogue = catalogue
+        self.portal = Portal(site, catalogue)
         self.env = env
+        self.domain = urlsplit(site.config.base_url).hostname or ""
 
     def render(self, page: Page) -> bytes:
         context: dict[str, Any] = dict(page.context)
-        if page.kind == "report":
-            report = context["report"]
-            fmt = self.catalogue.formats[report.format]
-            context["format"] = fmt
-            context["view"] = report_view(report, fmt)
-            context["notes"] = public_notes(report) if self.site.config.show_consistency_notes else ()
+        builder = BUILDERS.get(page.kind)
+        if builder is not None:
+            context.update(builder(self.portal, page))
+        if not page.template:
+            return context["body"]
         template = self.env.get_template(page.template)
         html = template.render(
             page=page,
@@ -68,8 +92,7 @@ class Renderer:
             site=self.site,
             config=self.site.config,
             catalogue=self.catalogue,
-            report_url=report_url,
-            town_url=town_url,
+            site_domain=self.domain,
             **context,
         )
         return html.encode("utf-8")
