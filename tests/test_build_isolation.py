@@ -128,10 +128,24 @@ def test_a_theme_outside_the_project_is_refused_and_keeps_the_last_site(tmp_path
     out = tmp_path / "site"
     assert build(content, out).code == 0
     before = snapshot(out)
-    for theme, code in (("../../etc", "bad-value"), ("/etc", "bad-value"), ("C:\\\\themes", "bad-value"), ("nope", "missing-file")):
+    for theme, code in (("../../etc", "bad-value"), ("/etc", "bad-value"), ("C:\\\\themes", "bad-value")):
         (content / "site.yaml").write_text(f"title: 门户\ntheme: '{theme}'\n", encoding="utf-8")
         result = build(content, out)
         assert result.code == 1 and f"错误 {code} [theme]" in result.err, (theme, result.err)
+        assert snapshot(out) == before
+
+
+def test_a_badge_that_could_carry_script_is_refused_and_keeps_the_last_site(tmp_path: Path) -> None:
+    content = narrative_content(tmp_path / "content", 1)
+    out = tmp_path / "site"
+    assert build(content, out).code == 0
+    before = snapshot(out)
+    (content / "badge.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', encoding="utf-8")
+    (content / "badge.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    for badge in ("badge.svg", "badge.html", "../badge.png", "/etc/passwd", "a.png/../../x.png"):
+        (content / "site.yaml").write_text(f"title: 门户\nbadge: '{badge}'\n", encoding="utf-8")
+        result = build(content, out)
+        assert result.code == 1 and "错误 bad-value [badge]" in result.err, (badge, result.err)
         assert snapshot(out) == before
 
 

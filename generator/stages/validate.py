@@ -84,9 +84,6 @@ def _site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
         if theme.startswith(("/", "\\")) or "\\" in theme or ":" in theme or ".." in parts:
             f.error("theme", "bad-value", "主题目录应为相对于内容目录上级目录的路径，不能含“..”或以“/”开头", expected="例如 mytheme", found=theme)
             theme = ""
-        elif not (sources.root.parent / theme).is_dir():
-            f.error("theme", "missing-file", "找不到主题目录", expected=f"{sources.root.parent / theme} 是一个目录", found=theme)
-            theme = ""
     return SiteConfig(
         title=f.text("title", "政府信息公开工作年度报告", max_len=MAX_NAME),
         authority=f.text("authority"),
@@ -97,12 +94,38 @@ def _site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
         icp=f.text("icp"),
         police_filing=f.text("police_filing"),
         police_filing_code=f.text("police_filing_code"),
-        badge=f.text("badge"),
+        badge=_badge(f),
         error_report_url=f.text("error_report_url"),
         contact=contact,
         show_consistency_notes=f.boolean("show_consistency_notes", True),
         theme=theme,
     )
+
+
+BADGE_TYPES = ("png", "jpg", "jpeg", "gif", "webp")
+
+
+def _badge(f: Fields) -> str:
+    """The badge image's path: relative, inside the content folder, a raster image.
+
+    It is published beside the pages; an SVG or HTML file there could run script on the
+    portal's own origin when opened directly, so only raster formats are accepted.
+    """
+    badge = f.text("badge")
+    if not badge:
+        return ""
+    parts = PurePosixPath(badge).parts
+    suffix = badge.rsplit(".", 1)[-1].lower() if "." in badge else ""
+    if badge.startswith(("/", "\\")) or "\\" in badge or ":" in badge or ".." in parts or suffix not in BADGE_TYPES:
+        f.error(
+            "badge",
+            "bad-value",
+            "网站标识图片应为内容目录内的 PNG、JPEG、GIF 或 WebP 图片（相对路径，不含“..”）",
+            expected="例如 badge.png",
+            found=badge,
+        )
+        return ""
+    return badge
 
 
 def _region(path: str, doc, diags: Diagnostics) -> Region:  # type: ignore[no-untyped-def]
