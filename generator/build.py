@@ -49,23 +49,25 @@ def check(content: Path) -> CheckResult:
     return CheckResult(site, diags, cat)
 
 
-def build(content: Path, out: Path) -> BuildResult:
+def build(content: Path, out: Path, *, partial: bool = True) -> BuildResult:
     """Check, leave out every part with errors, then write the rest of the site atomically.
 
     Errors in a report (or a town or region file) keep that part off the site and the
     others are published; errors about the whole site (site.yaml, say) mean nothing is
-    written and the last good site stays. `result.ok` is False in both cases.
+    written and the last good site stays. `result.ok` is False in both cases. With
+    `partial=False` any error writes nothing (the preview keeps showing the last good
+    page of the report being edited, with the errors over it).
     """
     result = BuildResult(check(content), out)
     diags, site = result.check.diags, result.check.site
-    if site is None:
+    if site is None or (not partial and diags.has_errors):
         return result
     site, result.exclusions = exclude(site, diags, content_prefix(content))
     if result.exclusions.blocks_site:
         return result
     pages = plan(site, diags)
     site, result.exclusions = exclude(site, diags, content_prefix(content))  # planning may refuse folder names
-    if result.exclusions.blocks_site:
+    if result.exclusions.blocks_site or (not partial and diags.has_errors):
         return result
     pages = plan(site, Diagnostics())
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None

@@ -170,3 +170,18 @@ def test_content_given_as_dot_still_isolates_reports(tmp_path: Path) -> None:
     assert result.code == 1
     assert f"content/{TOWN}/2021.yaml:4:1: 错误 unknown-field" in result.err
     assert (tmp_path / "site" / TOWN / "2020/index.html").exists() and not (tmp_path / "site" / TOWN / "2021").exists()
+
+
+def test_the_all_or_nothing_build_the_preview_uses(tmp_path: Path) -> None:
+    from generator.build import build as build_in_process
+
+    content = narrative_content(tmp_path / "content", 2)
+    out = tmp_path / "site"
+    assert build_in_process(content, out, partial=False).written
+    before = snapshot(out)
+    (content / TOWN / "2021.yaml").write_text("format: narrative\nyear: 2021\ntitle: x\nbogus: 1\n", encoding="utf-8")
+    result = build_in_process(content, out, partial=False)
+    assert not result.written and not result.ok
+    assert snapshot(out) == before
+    assert build_in_process(content, out).written  # the default publishes the rest
+    assert not (out / TOWN / "2021").exists()
