@@ -10,6 +10,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostics, Where
 from generator.model import Report, Site, Town
+from generator.search.shards import SearchLayout
 
 RESERVED = {"assets", "years", "compare", "data", "search", "pagefind", "regions", "404.html", "index.html", "sitemap.xml", "feed.xml", "robots.txt"}
 
@@ -35,8 +36,10 @@ def town_url(town: Town) -> str:
     return f"{town.path}/index.html"
 
 
-def plan(site: Site, diags: Diagnostics) -> list[Page]:
+def plan(site: Site, diags: Diagnostics, search: SearchLayout | None = None) -> list[Page]:
+    """`search` is the layout of the search index, or None when the build makes no index."""
     pages: list[Page] = [Page("index.html", "home.html", "home", {"reports": site.reports})]
+    pages.append(Page("search/index.html", "search.html", "search", {"search": search}))
     for town in site.towns:
         top = town.path.split("/", 1)[0]
         if top in RESERVED:

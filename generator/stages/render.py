@@ -10,6 +10,7 @@ import jinja2
 from generator.formats import Catalogue
 from generator.model import Site
 from generator.numbers import format_number
+from generator.search.labels import format_label, town_label
 from generator.stages.lint import public_notes
 from generator.stages.plan import Page, report_url, town_url
 from generator.views import report_view
@@ -60,6 +61,8 @@ class Renderer:
             catalogue=self.catalogue,
             report_url=report_url,
             town_url=town_url,
+            search_town=town_label,
+            search_format=format_label,
             **context,
         )
         return html.encode("utf-8")
