@@ -28,6 +28,7 @@ function pagefind() {
         await pf.mergeIndex(new URL(bundle, root).href, { baseUrl });
       }
       await pf.init();
+      await pf.filters(); // loads every filter, so that each search reports its counts per value
       return pf;
     })();
   }
@@ -49,20 +50,59 @@ function pagefindFilters(chosen) {
   return filters;
 }
 
+// Each shard drops, on its own, the query words it has never seen (Pagefind ignores a missing word
+// unless every word is missing), so a merged search can return a page of shard B that lacks a word
+// found only in shard A. A single index would not. Searching each word alone tells which words
+// exist somewhere; a result is kept only if it contains all of them, as with one index.
+async function wordSets(pf, query) {
+  const segmenter = new Intl.Segmenter("zh-CN", { granularity: "word" });
+  const words = [...new Set([...segmenter.segment(query)].filter((s) => s.isWordLike).map((s) => s.segment))];
+  if (words.length < 2) return [];
+  const sets = [];
+  for (const word of words) {
+    const alone = await pf.search(word);
+    if (alone.results.length) sets.push(new Set(alone.results.map((r) => r.id)));
+  }
+  return sets;
+}
+
+async function searchOnce(pf, term, chosen, sets) {
+  const found = await pf.search(term, { filters: pagefindFilters(chosen) });
+  const results = found.results.filter((r) => sets.every((set) => set.has(r.id)));
+  return { results, filters: found.filters, corrected: results.length !== found.results.length };
+}
+
+// Counts per filter value over the results themselves (used when the per-shard counts included
+// pages that were dropped above).
+async function countFilters(results) {
+  const counts = {};
+  for (const data of await Promise.all(results.map((r) => r.data()))) {
+    for (const [key, values] of Object.entries(data.filters || {})) {
+      counts[key] = counts[key] || {};
+      for (const value of values) counts[key][value] = (counts[key][value] || 0) + 1;
+    }
+  }
+  return counts;
+}
+
+// The whole portal searched as one index: Pagefind's response shape ({results, filters}).
 // Sorting by year is done here, one year at a time, rather than with Pagefind's `sort`: merged
 // shards are re-ordered by score in the browser, which would interleave the per-shard year orders.
-async function find(pf, query, chosen, sort) {
+async function find(query, chosen = {}, sort = "") {
+  const pf = await pagefind();
   const term = query || null;
-  const first = await pf.search(term, { filters: pagefindFilters(chosen) });
-  if (!sort) return { results: first.results, filters: first.filters };
-  const years = Object.keys(chosen.year ? Object.fromEntries(chosen.year.map((y) => [y, 1])) : first.filters.year || {})
+  const sets = query ? await wordSets(pf, query) : [];
+  const first = await searchOnce(pf, term, chosen, sets);
+  const filters = first.corrected ? await countFilters(first.results) : first.filters;
+  if (!sort) return { results: first.results, filters };
+  const years = (chosen.year || Object.keys(first.filters.year || {}))
     .map(Number).sort((a, b) => (sort === "year-asc" ? a - b : b - a));
   const results = [];
   for (const year of years) {
-    const one = await pf.search(term, { filters: pagefindFilters({ ...chosen, year: [String(year)] }) });
+    const one = await searchOnce(pf, term, { ...chosen, year: [String(year)] }, sets);
     results.push(...one.results);
   }
-  return { results, filters: first.filters };
+  return { results, filters };
 }
 
 function say(text) {
@@ -157,8 +197,7 @@ async function run() {
   say("正在搜索……");
   let found;
   try {
-    const pf = await pagefind();
-    found = await find(pf, query, chosen, sort);
+    found = await find(query, chosen, sort);
   } catch (error) {
     if (mine !== generation) return;
     say("搜索索引加载失败，请稍后重试，或通过首页按地区、按年度浏览年报。");
@@ -195,7 +234,8 @@ filterBox.addEventListener("change", submitFromForm);
 more.addEventListener("click", () => showMore(generation));
 window.addEventListener("popstate", run);
 
-// For scripts and tests that want Pagefind's own API over the merged shards.
-window.nianbaoSearch = { pagefind };
+// For scripts and tests: Pagefind's own API over the merged shards, and the page's search
+// (find(query, {year: ["2016"]}, "year-desc")), which returns Pagefind's result objects.
+window.nianbaoSearch = { pagefind, find };
 
 run();
