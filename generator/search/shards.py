@@ -13,6 +13,7 @@ import hashlib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 # Pagefind extended holds ≈0.45 MB per Chinese report page while indexing (docs/search.md): 1,000
 # pages keep one indexer near 0.5 GB, so two running side by side stay within the default budget.
@@ -49,6 +50,14 @@ class SearchLayout:
     @property
     def pages(self) -> int:
         return sum(len(s.urls) for s in self.shards)
+
+    @cached_property
+    def _by_url(self) -> dict[str, str]:
+        return {url: shard.name for shard in self.shards for url in shard.urls}
+
+    def shard_of(self, url: str) -> str:
+        """The name of the shard indexing a page ("" for a page that is not indexed)."""
+        return self._by_url.get(url, "")
 
 
 def jump_hash(key: int, buckets: int) -> int:

@@ -51,7 +51,9 @@ def plan(site: Site, diags: Diagnostics, search: SearchLayout | None = None) -> 
         for i, report in enumerate(town_reports):
             previous = town_reports[i - 1] if i > 0 else None
             following = town_reports[i + 1] if i + 1 < len(town_reports) else None
-            pages.append(Page(report_url(report), "report.html", "report", {"report": report, "previous": previous, "next": following}))
+            url = report_url(report)
+            shard = search.shard_of(url) if search else ""
+            pages.append(Page(url, "report.html", "report", {"report": report, "previous": previous, "next": following, "search_shard": shard}))
     seen: dict[str, Page] = {}
     for page in pages:
         if page.url in seen:

@@ -50,39 +50,62 @@ function pagefindFilters(chosen) {
   return filters;
 }
 
-// Each shard drops, on its own, the query words it has never seen (Pagefind ignores a missing word
-// unless every word is missing), so a merged search can return a page of shard B that lacks a word
-// found only in shard A. A single index would not. Searching each word alone tells which words
-// exist somewhere; a result is kept only if it contains all of them, as with one index.
-async function wordSets(pf, query) {
-  const segmenter = new Intl.Segmenter("zh-CN", { granularity: "word" });
-  const words = [...new Set([...segmenter.segment(query)].filter((s) => s.isWordLike).map((s) => s.segment))];
-  if (words.length < 2) return [];
-  const sets = [];
-  for (const word of words) {
-    const alone = await pf.search(word);
-    if (alone.results.length) sets.push(new Set(alone.results.map((r) => r.id)));
-  }
-  return sets;
+// One index per shard, merged: each shard reads the query against its own words only. Pagefind
+// matches a query word by the indexed words that begin with it; if there are none, by the longest
+// indexed word it begins with; if none either, the query word is ignored. Each shard decides this
+// alone, so a shard that lacks a word the others have answers a different question. For every query
+// word we find which of the three cases a single index over the whole portal would be in, and keep
+// only the shards in the same case with the same word: they answer exactly as that single index.
+// See docs/search.md.
+const WORDS = new Intl.Segmenter("zh-CN", { granularity: "word" });
+
+function queryWords(query) {
+  const words = [...WORDS.segment(query)].filter((s) => s.isWordLike).map((s) => s.segment.toLocaleLowerCase());
+  return [...new Set(words)];
 }
 
-async function searchOnce(pf, term, chosen, sets) {
-  const found = await pf.search(term, { filters: pagefindFilters(chosen) });
-  const results = found.results.filter((r) => sets.every((set) => set.has(r.id)));
-  return { results, filters: found.filters, corrected: results.length !== found.results.length };
+function wordStart(token) {
+  return token.replace(/^[^\p{L}\p{N}]+/u, "").toLocaleLowerCase();
 }
 
-// Counts per filter value over the results themselves (used when the per-shard counts included
-// pages that were dropped above).
-async function countFilters(results) {
-  const counts = {};
-  for (const data of await Promise.all(results.map((r) => r.data()))) {
-    for (const [key, values] of Object.entries(data.filters || {})) {
-      counts[key] = counts[key] || {};
-      for (const value of values) counts[key][value] = (counts[key][value] || 0) + 1;
-    }
+// Does `shard` index a word beginning with `word`? Otherwise its matches begin differently.
+async function shardExtends(pf, word, shard) {
+  const found = await pf.search(word, { filters: { shard } });
+  if (!found.results.length) return false;
+  const data = await found.results[0].data();
+  const tokens = data.raw_content.split("\u200B");
+  return data.locations.some((at) => wordStart(tokens[at] || "").startsWith(word));
+}
+
+function shardsWithResults(found) {
+  return Object.entries(found.filters.shard || {}).filter(([, n]) => n > 0).map(([shard]) => shard);
+}
+
+// The shards that match `word` the way a single index would, or null when it would ignore the word.
+async function shardsMatching(pf, word) {
+  const extending = [];
+  for (const shard of shardsWithResults(await pf.search(word))) {
+    if (await shardExtends(pf, word, shard)) extending.push(shard);
   }
-  return counts;
+  if (extending.length) return extending;
+  const chars = [...word];
+  for (let n = chars.length - 1; n > 0; n--) {
+    const holding = shardsWithResults(await pf.search(`"${chars.slice(0, n).join("")}"`));
+    if (holding.length) return holding;
+  }
+  return null;
+}
+
+// The shards allowed to answer `query`, or null for all of them.
+async function answeringShards(pf, query) {
+  const all = Object.keys((await pf.filters()).shard || {});
+  if (all.length < 2 || !query) return null;
+  let allowed = all;
+  for (const word of queryWords(query)) {
+    const matching = await shardsMatching(pf, word);
+    if (matching) allowed = allowed.filter((shard) => matching.includes(shard));
+  }
+  return allowed.length === all.length ? null : allowed;
 }
 
 // The whole portal searched as one index: Pagefind's response shape ({results, filters}).
@@ -91,18 +114,22 @@ async function countFilters(results) {
 async function find(query, chosen = {}, sort = "") {
   const pf = await pagefind();
   const term = query || null;
-  const sets = query ? await wordSets(pf, query) : [];
-  const first = await searchOnce(pf, term, chosen, sets);
-  const filters = first.corrected ? await countFilters(first.results) : first.filters;
-  if (!sort) return { results: first.results, filters };
+  const shards = await answeringShards(pf, query);
+  if (shards && !shards.length) return { results: [], filters: {} };
+  const search = async (filters) => {
+    const options = { filters: pagefindFilters(filters) };
+    if (shards) options.filters.shard = { any: shards };
+    return pf.search(term, options);
+  };
+  const first = await search(chosen);
+  if (!sort) return { results: first.results, filters: first.filters };
   const years = (chosen.year || Object.keys(first.filters.year || {}))
     .map(Number).sort((a, b) => (sort === "year-asc" ? a - b : b - a));
   const results = [];
   for (const year of years) {
-    const one = await searchOnce(pf, term, { ...chosen, year: [String(year)] }, sets);
-    results.push(...one.results);
+    results.push(...(await search({ ...chosen, year: [String(year)] })).results);
   }
-  return { results, filters };
+  return { results, filters: first.filters };
 }
 
 function say(text) {
