@@ -222,7 +222,9 @@ def test_the_search_page_filters_and_sorts_by_year(search_page: tuple[Any, str])
     page.wait_for_function("document.querySelectorAll('#search-results li').length === 3")
     assert result_links(page)[-1].lstrip("/") == YANGTING
     page.select_option("#sort", "year-desc")
-    page.wait_for_function(f"document.querySelector('#search-results li a').getAttribute('href').endsWith('{YANGTING}')")
+    page.wait_for_function(f"document.querySelector('#search-results li a')?.getAttribute('href').endsWith('{YANGTING}')")
+    page.wait_for_selector("#search-form[data-state=done]")
+    assert [link.lstrip("/") for link in result_links(page)][0] == YANGTING
 
 
 def test_no_results_are_said_in_chinese(search_page: tuple[Any, str]) -> None:
