@@ -192,3 +192,31 @@ def _alive(pid: int) -> bool:
             return f.read().split()[2] not in ("Z", "X")
     except FileNotFoundError:
         return False
+
+
+def test_only_pagefinds_filter_meta_and_entry_files_vary_between_identical_builds(tmp_path: Path) -> None:
+    """Pagefind writes filters from a hash map (upstream TODO in pagefind/src/index/mod.rs): those files,
+    the meta file named after their hash, the entry file naming it, and our manifest listing them vary."""
+    trees = []
+    for name in ("a", "b"):
+        out = tmp_path / name / "site"
+        assert run_cli("build", "--content", str(CONTENT), "--out", str(out), "--search-shards", "8").code == 0
+        trees.append({str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    varying = {"filter", "meta", "entry", "manifest"}
+
+    def kind(rel: str) -> str:
+        parts = rel.split("/")
+        if parts[0] != "pagefind":
+            return "page"
+        if parts[2] == "filter":
+            return "filter"
+        if parts[2].endswith(".pf_meta"):
+            return "meta"
+        return {"pagefind-entry.json": "entry", MANIFEST: "manifest"}.get(parts[2], "index")
+
+    a, b = trees
+    for rel in sorted(set(a) | set(b)):
+        if kind(rel) not in varying:
+            assert a.get(rel) == b.get(rel), rel
+    assert {kind(rel) for rel in a} >= {"page", "index", "filter", "meta", "entry", "manifest"}
+    assert len([r for r in a if kind(r) == "meta"]) == len([r for r in b if kind(r) == "meta"]) == 3

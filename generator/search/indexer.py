@@ -23,8 +23,8 @@ from generator.search.shards import SearchLayout, Shard
 
 MANIFEST = "nianbao-shard.json"
 # Peak memory of one indexer ≈ BASE + PER_PAGE × pages (measured in docs/search.md).
-BASE_MB = 60
-PER_PAGE_MB = 0.45
+BASE_MB = 55
+PER_PAGE_MB = 0.52
 DEFAULT_MEMORY_MB = 1200
 OPTIONS = ("--keep-index-url", "--quiet")
 
