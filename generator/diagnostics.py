@@ -131,7 +131,10 @@ class Diagnostics:
         self.add(Level.NOTICE, code, where, message, **kw)  # type: ignore[arg-type]
 
     def extend(self, other: "Diagnostics") -> None:
-        for p in other.problems:
+        self.extend_problems(other.problems)
+
+    def extend_problems(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
             if p not in self._seen:
                 self._seen.add(p)
                 self.problems.append(p)

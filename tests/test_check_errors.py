@@ -159,9 +159,13 @@ def test_broken_identity_names_the_total_cell(make_content) -> None:
     fields = {p["field"] for p in broken}
     assert "statistics.applications.new.total" in fields  # row: 总计 = 自然人 + …
     assert "statistics.applications.new.total" in fields or "statistics.applications.result_total.total" in fields
-    row = next(p for p in broken if p["field"] == "statistics.applications.new.total")
+    row = next(p for p in broken if "[applications-row-total]" in p["message"])
+    assert row["field"] == "statistics.applications.new.total"
+    column = next(p for p in broken if "[applications-balance]" in p["message"])
+    assert "（七）总计 + 四、结转下年度继续办理" in column["expected"]  # the column identity names the rows
     assert row["line"] == line_of(text, "  new: {")
     assert (row["expected"].split("（")[0], row["found"]) == ("等于 3", "2")
+    assert "自然人 + 商业企业" in row["expected"]  # the row identity names the columns it adds up
 
 
 def test_outline_out_of_order_is_a_warning(make_content) -> None:
@@ -221,3 +225,24 @@ def test_yaml_syntax_errors_name_the_line(make_content, broken: str) -> None:
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run_cli("check", "--content", str(tmp_path / "nowhere")).code == 2
     assert run_cli("check", "--bogus").code == 2
+
+
+def test_acknowledged_identity_is_a_warning_and_a_public_note(make_content, tmp_path: Path) -> None:
+    values = {"lawsuits.review_upheld": 2, "lawsuits.review_total": 1}
+    extra = "known_issues:\n  - check: review-total\n    note: 原表如此，已核对。\n"
+    content = write_report(make_content, report_yaml("gov-2019", values=values, extra=extra))
+    code, problems = check_json(content)
+    assert code == 0
+    p = only(problems, "identity-known")
+    assert p["level"] == "warning" and p["field"] == "statistics.lawsuits.review_total"
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").code == 0
+    page = (out / TOWN / "2021" / "index.html").read_text(encoding="utf-8")
+    assert "原表勾稽关系不成立" in page and "原表如此，已核对。" in page
+
+
+def test_unknown_known_issue_is_an_error(make_content) -> None:
+    extra = "known_issues:\n  - check: no-such-check\n    note: x\n"
+    code, problems = check_json(write_report(make_content, report_yaml("gov-2019", extra=extra)))
+    assert code == 1
+    assert only(problems, "unknown-check")["field"] == "known_issues[0].check"

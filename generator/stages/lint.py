@@ -27,6 +27,7 @@ def lint(site: Site, catalogue: Catalogue, docs: dict[str, YamlDoc], diags: Diag
         _figures(report, catalogue, docs.get(report.data_path), notes)
         _dates(report, docs.get(report.data_path), notes)
         diags.extend(notes)
+        notes.extend_problems(report.notes)
         reports.append(dataclasses.replace(report, notes=tuple(notes.sorted())))
     return dataclasses.replace(site, reports=tuple(reports))
 
