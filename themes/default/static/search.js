@@ -57,10 +57,12 @@ function pagefindFilters(chosen) {
 // word we find which of the three cases a single index over the whole portal would be in, and keep
 // only the shards in the same case with the same word: they answer exactly as that single index.
 // See docs/search.md.
-const WORDS = new Intl.Segmenter("zh-CN", { granularity: "word" });
+const WORDS = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("zh-CN", { granularity: "word" }) : null;
 
 function queryWords(query) {
-  const words = [...WORDS.segment(query)].filter((s) => s.isWordLike).map((s) => s.segment.toLocaleLowerCase());
+  // Without Intl.Segmenter, Pagefind itself keeps each space-separated part whole.
+  const segments = WORDS ? [...WORDS.segment(query)] : query.split(/\s+/).map((segment) => ({ segment, isWordLike: segment !== "" }));
+  const words = segments.filter((s) => s.isWordLike).map((s) => s.segment.toLocaleLowerCase());
   return [...new Set(words)];
 }
 
