@@ -8,6 +8,8 @@ The default content has three reports: 吉昌镇 2016 (gov-2008), 羊郡镇 2016
 
 from __future__ import annotations
 
+import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -181,6 +183,43 @@ def test_sharded_and_single_index_give_the_same_results(browser: Any, one_index:
             page.close()
     assert answers[0] == answers[1]
     assert set().union(*answers[1]) == {JICHANG, YANGJUN, YANGTING}  # every shard answered
+
+
+FIND_ALL = """async (queries) => {
+  const out = [];
+  for (const q of queries) {
+    const found = await window.nianbaoSearch.find(q);
+    out.push((await Promise.all(found.results.map((r) => r.data()))).map((d) => d.url).sort());
+  }
+  return out;
+}"""
+
+
+def sample_queries(n: int) -> list[str]:
+    """Substrings of two to six characters of the reports' narratives, drawn with a fixed seed."""
+    runs = [r for p in sorted(CONTENT.rglob("*.md")) for r in re.findall(r"[\u4e00-\u9fff]{2,}", p.read_text(encoding="utf-8"))]
+    rng = random.Random(20240601)
+    queries = []
+    for _ in range(n):
+        run = rng.choice(runs)
+        size = rng.randint(2, min(6, len(run)))
+        start = rng.randint(0, len(run) - size)
+        queries.append(run[start:start + size])
+    return queries
+
+
+def test_sampled_queries_give_the_same_results_sharded_and_single(browser: Any, one_index: Path, sharded: Path) -> None:
+    queries = sample_queries(80)
+    answers = []
+    for site in (one_index, sharded):
+        with serve(site) as base:
+            page = browser.new_page()
+            page.goto(base + "search/index.html")
+            answers.append(page.evaluate(FIND_ALL, queries))
+            page.close()
+    differing = [(q, a, b) for q, a, b in zip(queries, *answers) if a != b]
+    assert not differing
+    assert sum(1 for a in answers[0] if 0 < len(a) < 3) > 10  # the sample discriminates between reports
 
 
 def submit(page: Any, base: str, query: str) -> None:
