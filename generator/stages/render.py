@@ -45,6 +45,8 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
     )
     env.filters["num"] = format_number
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    env.globals["search_town"] = town_label  # filter values of the search index (docs/search.md)
+    env.globals["search_format"] = format_label
     return env
 
 
@@ -71,8 +73,6 @@ class Renderer:
             catalogue=self.catalogue,
             report_url=report_url,
             town_url=town_url,
-            search_town=town_label,
-            search_format=format_label,
             **context,
         )
         return html.encode("utf-8")
