@@ -224,8 +224,9 @@ def test_sampled_queries_give_the_same_results_sharded_and_single(browser: Any, 
 
 def submit(page: Any, base: str, query: str) -> None:
     page.goto(base + "index.html")
-    page.fill("#site-q", query)
-    page.press("#site-q", "Enter")  # the header form: a plain GET to search/index.html
+    box = "header form[role=search] input[name=q]"
+    page.fill(box, query)
+    page.press(box, "Enter")  # the header form: a plain GET to search/index.html
     page.wait_for_selector("#search-form[data-state=done]")
 
 
