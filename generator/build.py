@@ -8,12 +8,14 @@ from pathlib import Path
 from generator.diagnostics import Diagnostics, Where
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
+from generator.search.indexer import DEFAULT_MEMORY_MB, ShardRun, index as index_search
+from generator.search.shards import SearchLayout, layout as search_layout
 from generator.stages.lint import lint
 from generator.stages.load import load
-from generator.stages.plan import plan
+from generator.stages.plan import plan, report_url
 from generator.stages.render import Renderer, make_env, theme_dirs
 from generator.stages.validate import validate
-from generator.stages.write import Staging
+from generator.stages.write import MARKER, Staging
 from generator.urls import badge_url
 
 
@@ -29,6 +31,7 @@ class BuildResult:
     check: CheckResult
     out: Path
     pages: list[str] = field(default_factory=list)
+    search: list[ShardRun] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -46,13 +49,29 @@ def check(content: Path) -> CheckResult:
     return CheckResult(site, diags, cat)
 
 
-def build(content: Path, out: Path) -> BuildResult:
-    """Check, then write the whole site atomically. Nothing is written when the content has errors."""
+@dataclass(frozen=True)
+class SearchOptions:
+    """How to build the search index: `shards` 0 means from the page count; `jobs` 0 means one per core."""
+
+    enabled: bool = True
+    shards: int = 0
+    jobs: int = 0
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+
+def build(content: Path, out: Path, search: SearchOptions = SearchOptions()) -> BuildResult:
+    """Check, then write the whole site atomically. Nothing is written when the content has errors.
+
+    The search index is built inside the staging folder: if indexing fails, the last good site stays.
+    """
     result = BuildResult(check(content), out)
     diags, site = result.check.diags, result.check.site
     if diags.has_errors or site is None:
         return result
-    pages = plan(site, diags)
+    layout: SearchLayout | None = None
+    if search.enabled:
+        layout = search_layout(((r.town.path, report_url(r)) for r in site.reports), search.shards)
+    pages = plan(site, diags, layout)
     if diags.has_errors:
         return result
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None
@@ -72,6 +91,9 @@ def build(content: Path, out: Path) -> BuildResult:
         for theme in dirs:
             if (theme / "static").is_dir():
                 staging.copy_tree(theme / "static", "assets")
+        if layout is not None:
+            previous = out if (out / MARKER).is_file() else None
+            result.search = index_search(staging.stage, layout, previous=previous, jobs=search.jobs, memory_mb=search.memory_mb)
         staging.commit()
     return result
 
