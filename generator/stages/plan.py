@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from generator.diagnostics import Diagnostics, Where
 from generator.model import Report, Site
+from generator.search.shards import SearchLayout
 from generator.pages.tree import region_tree
 from generator.series import by_year
 from generator.urls import COMPARE, DATA, SITEMAP_PAGE, YEARS, region_url, report_data_url, report_url, town_url, year_url
@@ -39,7 +40,8 @@ class Page:
         return "../" * self.url.count("/")
 
 
-def plan(site: Site, diags: Diagnostics) -> list[Page]:
+def plan(site: Site, diags: Diagnostics, search: SearchLayout | None = None) -> list[Page]:
+    """`search` is the layout of the search index, or None when the build makes no index."""
     for town in site.towns:
         top = town.path.split("/", 1)[0]
         if top in RESERVED:
@@ -48,8 +50,9 @@ def plan(site: Site, diags: Diagnostics) -> list[Page]:
     for report in site.reports:  # sorted by town, then year
         by_town.setdefault(report.town.path, []).append(report)
     pages: list[Page] = [Page("index.html", "home.html", "home")]
+    pages.append(Page("search/index.html", "search.html", "search", {"search": search}))
     pages += _places(site, by_town)
-    pages += _reports(by_town)
+    pages += _reports(by_town, search)
     years = by_year(site.reports)
     pages.append(Page(YEARS, "years.html", "years", {"years": years}))
     pages += [Page(year_url(y), "year.html", "year", {"year": y, "reports": tuple(rs)}) for y, rs in years.items()]
@@ -98,13 +101,16 @@ def _places(site: Site, by_town: dict[str, list[Report]]) -> list[Page]:
     return pages
 
 
-def _reports(by_town: dict[str, list[Report]]) -> list[Page]:
+def _reports(by_town: dict[str, list[Report]], search: SearchLayout | None) -> list[Page]:
     pages: list[Page] = []
     for town_reports in by_town.values():
         for i, report in enumerate(town_reports):
             previous = town_reports[i - 1] if i > 0 else None
             following = town_reports[i + 1] if i + 1 < len(town_reports) else None
-            pages.append(Page(report_url(report), "report.html", "report", {"report": report, "previous": previous, "next": following}))
+            url = report_url(report)
+            shard = search.shard_of(url) if search else ""
+            context = {"report": report, "previous": previous, "next": following, "search_shard": shard}
+            pages.append(Page(url, "report.html", "report", context))
             pages.append(Page(report_data_url(report, "csv"), "", "report-csv", {"report": report}))
             pages.append(Page(report_data_url(report, "json"), "", "report-json", {"report": report}))
     return pages

@@ -14,6 +14,7 @@ from generator.model import Site
 from generator.numbers import Number, format_number
 from generator.pages import BUILDERS
 from generator.pages.portal import Portal
+from generator.search.labels import format_label, town_label
 from generator.stages.plan import Page
 
 
@@ -66,6 +67,8 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
         region_url=urls.region_url,
         year_url=urls.year_url,
         urls=urls,
+        search_town=town_label,  # filter values of the search index (docs/search.md)
+        search_format=format_label,
     )
     return env
 
