@@ -10,8 +10,9 @@ from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.search.indexer import DEFAULT_MEMORY_MB, ShardRun, index as index_search
 from generator.search.shards import SearchLayout, layout as search_layout
+from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
-from generator.stages.load import load
+from generator.stages.load import content_prefix, load
 from generator.stages.plan import plan, report_url
 from generator.stages.render import Renderer, make_env, theme_dirs
 from generator.stages.validate import validate
@@ -31,6 +32,8 @@ class BuildResult:
     check: CheckResult
     out: Path
     pages: list[str] = field(default_factory=list)
+    exclusions: Exclusions = field(default_factory=Exclusions)
+    written: bool = False  # the output now holds this build's site
     search: list[ShardRun] = field(default_factory=list)
 
     @property
@@ -59,21 +62,30 @@ class SearchOptions:
     memory_mb: int = DEFAULT_MEMORY_MB
 
 
-def build(content: Path, out: Path, search: SearchOptions = SearchOptions()) -> BuildResult:
-    """Check, then write the whole site atomically. Nothing is written when the content has errors.
+def build(content: Path, out: Path, search: SearchOptions = SearchOptions(), *, partial: bool = True) -> BuildResult:
+    """Check, leave out every part with errors, then write the rest of the site atomically.
+
+    Errors in a report (or a town or region file) keep that part off the site and the
+    others are published; errors about the whole site (site.yaml, say) mean nothing is
+    written and the last good site stays. `result.ok` is False in both cases. With
+    `partial=False` any error writes nothing (the preview keeps showing the last good
+    page of the report being edited, with the errors over it).
 
     The search index is built inside the staging folder: if indexing fails, the last good site stays.
     """
     result = BuildResult(check(content), out)
     diags, site = result.check.diags, result.check.site
-    if diags.has_errors or site is None:
+    if site is None or (not partial and diags.has_errors):
         return result
-    layout: SearchLayout | None = None
-    if search.enabled:
-        layout = search_layout(((r.town.path, report_url(r)) for r in site.reports), search.shards)
-    pages = plan(site, diags, layout)
-    if diags.has_errors:
+    site, result.exclusions = exclude(site, diags, content_prefix(content))
+    if result.exclusions.blocks_site:
         return result
+    plan(site, diags, _layout(site, search))  # planning may refuse folder names: leave those out too
+    site, result.exclusions = exclude(site, diags, content_prefix(content))
+    if result.exclusions.blocks_site or (not partial and diags.has_errors):
+        return result
+    layout = _layout(site, search)
+    pages = plan(site, Diagnostics(), layout)
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None
     if custom_theme is not None and not custom_theme.is_dir():
         diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到自定义主题目录，使用默认主题", field="theme", found=site.config.theme)
@@ -95,7 +107,14 @@ def build(content: Path, out: Path, search: SearchOptions = SearchOptions()) -> 
             previous = out if (out / MARKER).is_file() else None
             result.search = index_search(staging.stage, layout, previous=previous, jobs=search.jobs, memory_mb=search.memory_mb)
         staging.commit()
+    result.written = True
     return result
+
+
+def _layout(site: Site, search: SearchOptions) -> SearchLayout | None:
+    if not search.enabled:
+        return None
+    return search_layout(((r.town.path, report_url(r)) for r in site.reports), search.shards)
 
 
 def _badge(content: Path, badge: str, diags: Diagnostics) -> Path | None:

@@ -25,7 +25,7 @@ COMMANDS = {
     "new": "new",
     "serve": "serve",
 }
-REPORT_TO = "README.md 的“报告问题”一节所列的维护者"
+REPORT_TO = "README.md 中“Reporting problems”一节所说的维护者"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from generator.controls import first_invisible
 from generator.diagnostics import Diagnostics
 from generator.yaml_source import Path_, YamlDoc, field_path
 
+MAX_TEXT = 2000  # characters in one text field; titles and names are held to less (MAX_NAME)
+MAX_NAME = 200
 TYPE_NAMES = {str: "文字", int: "整数", float: "数字", bool: "true/false", list: "列表", dict: "映射", dt.date: "日期"}
 
 
@@ -97,13 +100,22 @@ class Fields:
             return None
         return value
 
-    def text(self, key: str, default: str = "") -> str:
+    def text(self, key: str, default: str = "", *, max_len: int = MAX_TEXT) -> str:
         value = self._typed(key, (str,), "文字")
         if value is None:
             return default
         cleaned = value.strip()
-        if any(ord(c) < 32 and c not in "\n\t" for c in cleaned) or any(c in cleaned for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"):
-            self.error(key, "control-char", f"字段“{key}”含有控制字符或文字方向控制符", found=repr(cleaned[:40]))
+        if len(cleaned) > max_len:
+            self.error(key, "too-long", f"字段“{key}”过长", expected=f"不超过 {max_len} 个字", found=f"{len(cleaned)} 个字")
+            return default
+        bad = first_invisible(cleaned)
+        if bad >= 0:
+            self.error(
+                key,
+                "control-char",
+                f"字段“{key}”含有控制字符或文字方向控制符（第 {bad + 1} 个字符），请删除",
+                found=f"U+{ord(cleaned[bad]):04X}",
+            )
             return default
         return cleaned
 

@@ -1,6 +1,6 @@
 """Narrative Markdown -> HTML, treating the text as untrusted.
 
-Raw HTML is off, links are limited to safe schemes, images become their alt text
+Raw HTML is off, links are limited to safe schemes and in-page anchors, images become their alt text
 (a report page loads nothing from elsewhere), and the narrative is split at its top
 headings so that each official table can follow the section it belongs to.
 """
@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -20,22 +21,35 @@ ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 def _safe_link(url: str) -> bool:
-    candidate = re.sub(r"[\x00-\x20\x7f]+", "", url)
+    # markdown-it hands over the link entity-decoded and percent-encoded; decode the percent
+    # signs too, so that "java%09script:" is judged as the "java\tscript:" a reader typed
+    candidate = re.sub(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+", "", unquote(url))
     if ANY_SCHEME.match(candidate):
         return bool(SAFE_SCHEME.match(candidate))
-    return not candidate.startswith("//")  # protocol-relative URLs reach other hosts
+    return not candidate.replace("\\", "/").startswith("//")  # protocol-relative URLs reach other hosts
 
 
-def _image_as_text(tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+def _image_as_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     alt = "".join(t.content for t in (tokens[idx].children or []))
     return f"[图片：{_escape(alt)}]" if alt else "[图片]"
 
 
-def _link_open(tokens: list[Token], idx: int, options: Any, env: Any, renderer: Any) -> str:
-    href = tokens[idx].attrGet("href") or ""
+def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    href = str(tokens[idx].attrGet("href") or "")
+    if not (SAFE_SCHEME.match(href) or href.startswith("#")):
+        # A path (x.html, ../../x, /etc/passwd) would resolve against wherever the page happens
+        # to be, outside the site under file://: the words stay, the link goes.
+        env["_dropped_link"] = True
+        return ""
     if re.match(r"^https?:", href, re.IGNORECASE):
         tokens[idx].attrSet("rel", "noopener noreferrer external")
-    return renderer.renderToken(tokens, idx, options, env)
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _link_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    if env.pop("_dropped_link", False):  # links do not nest, so one flag pairs them
+        return ""
+    return str(self.renderToken(tokens, idx, options, env))
 
 
 def _escape(text: str) -> str:
@@ -47,7 +61,9 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = _safe_link  # type: ignore[method-assign]
     md.add_render_rule("image", _image_as_text)
-    md.add_render_rule("link_open", lambda tokens, idx, options, env: _link_open(tokens, idx, options, env, md.renderer))
+    # markdown-it binds render rules to the renderer: they receive it as their first argument
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("link_close", _link_close)
     return md
 
 

@@ -9,7 +9,8 @@ from generator.diagnostics import Diagnostics, Where
 from generator.formats import Format
 from generator.formats.spec import OutlineSection
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_ATX = re.compile(r" {0,3}(#{1,6})[ \t]+(.*)")  # the closing #s are stripped after matching: a
+# lazy group followed by [ \t#]*$ backtracks quadratically on a long line of "# # # …"
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"})
 _NOISE = re.compile(r"[\s*_`#\u3000]+")
@@ -34,7 +35,7 @@ def headings(markdown: str) -> list[Heading]:
             continue
         m = _ATX.match(line)
         if m:
-            found.append(Heading(len(m.group(1)), m.group(2).strip(), number))
+            found.append(Heading(len(m.group(1)), m.group(2).rstrip(" \t#").strip(), number))
     return found
 
 

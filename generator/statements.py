@@ -13,6 +13,7 @@ from functools import lru_cache
 from generator.formats import Indicator
 
 _WS = re.compile(r"\s+")
+MAX_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ def find_statements(text: str, indicators: dict[str, Indicator]) -> list[Stateme
         for pattern in _compiled(indicator.patterns):
             for m in pattern.finditer(squeezed):
                 start = origin[m.start("n")]
-                if start in found:
-                    continue
+                if start in found or len(m.group("n")) > MAX_DIGITS:
+                    continue  # a run of digits that long is not a count (and int() refuses 4,300+ digits)
                 line = _line_of(line_starts, start)
                 found[start] = Statement(
                     indicator=indicator.id,

@@ -26,6 +26,7 @@ MAX_NODES = 200_000
 MAX_BYTES = 5 * 1024 * 1024
 
 Path_ = tuple[str | int, ...]
+_PLAIN_COLLECTIONS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 @dataclass
@@ -104,6 +105,10 @@ def load_yaml(raw: bytes, rel: str, diags: Diagnostics) -> YamlDoc | None:
         return None
     loader = _Loader(text)
     try:
+        deep = _too_deep(text)
+        if deep is not None:
+            diags.error("yaml-too-deep", Where(rel, deep.line + 1, deep.column + 1), f"YAML 嵌套超过 {MAX_DEPTH} 层，拒绝处理")
+            return None
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -125,6 +130,28 @@ def load_yaml(raw: bytes, rel: str, diags: Diagnostics) -> YamlDoc | None:
         diags.error(exc.code, Where(rel, mark.line + 1, mark.column + 1), exc.message)
         return None
     return doc
+
+
+def _too_deep(text: str) -> yaml.Mark | None:
+    """Where nesting first exceeds MAX_DEPTH, found from the event stream before composing.
+
+    libyaml's parser keeps its own stack, but composing nodes recurses in C: a document
+    nested a hundred thousand levels deep would overflow the C stack and kill the process.
+    """
+    scanner = _Loader(text)
+    depth = 0
+    try:
+        while scanner.check_event():
+            event = scanner.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        scanner.dispose()
+    return None
 
 
 def _char_at(text: str, mark: yaml.Mark | None) -> str:
@@ -151,6 +178,20 @@ def _explain(exc: yaml.MarkedYAMLError, char: str) -> str:
     return problem
 
 
+def _scalar(node: yaml.ScalarNode, loader: Any) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise _Refused("yaml-value", f"无法识别的值：{exc.problem}", node) from None
+    except ValueError as exc:  # e.g. an impossible date such as 2021-02-30, or 5,000 digits
+        raise _Refused("yaml-value", f"无法识别的值 {node.value[:40]!r}：{exc}", node) from None
+    except Exception:  # noqa: BLE001 - third-party code turning one scalar into a value
+        # PyYAML's constructors trip over explicitly tagged scalars in several ways:
+        # "!!timestamp x" raises AttributeError, "!!bool x" KeyError, an empty "!!int" IndexError.
+        # Whatever the exception, it means the same thing: this value cannot be read.
+        raise _Refused("yaml-value", f"无法识别的值 {node.value[:40]!r}（标签 {node.tag}）", node) from None
+
+
 def _convert(node: yaml.Node, path: Path_, doc: YamlDoc, loader: Any, budget: _Budget, depth: int) -> Any:
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
@@ -159,12 +200,11 @@ def _convert(node: yaml.Node, path: Path_, doc: YamlDoc, loader: Any, budget: _B
         raise _Refused("yaml-too-deep", f"YAML 嵌套超过 {MAX_DEPTH} 层，拒绝处理", node)
     doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
-        try:
-            return loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            raise _Refused("yaml-value", f"无法识别的值：{exc.problem}", node) from None
-        except ValueError as exc:  # e.g. an impossible date such as 2021-02-30
-            raise _Refused("yaml-value", f"无法识别的值 {node.value!r}：{exc}", node) from None
+        return _scalar(node, loader)
+    if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.tag not in _PLAIN_COLLECTIONS:
+        # the converter below builds plain lists and dicts, so a tag such as
+        # !!python/object/apply or !!set on a collection would be silently ignored
+        raise _Refused("yaml-tag", f"不支持 YAML 标签“{node.tag}”，请直接写出值", node)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, path + (i,), doc, loader, budget, depth + 1) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
@@ -174,7 +214,7 @@ def _convert(node: yaml.Node, path: Path_, doc: YamlDoc, loader: Any, budget: _B
                 raise _Refused("yaml-merge", "不支持 YAML 合并键“<<”，请直接写出各项", key_node)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused("yaml-key", "键必须是简单的文字或数字", key_node)
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(key_node, loader)  # keys too: "!!binary title:" or "? 2021-02-30" must not raise
             key = str(key) if not isinstance(key, str) else key
             if key in result:
                 first = doc.key_marks[path + (key,)]

@@ -63,3 +63,41 @@ def test_yaml_11_booleans_stay_what_yaml_says() -> None:
     doc, diags = load("no: 1\n")
     assert not diags.problems
     assert doc.data == {"False": 1}
+
+
+def test_very_deep_nesting_is_refused_before_it_can_overflow_the_stack() -> None:
+    # composing this with libyaml recursed in C until the process died (SIGSEGV)
+    for text in ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "a: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n"):
+        doc, diags = load(text)
+        assert doc is None
+        [p] = diags.problems
+        assert p.code == "yaml-too-deep" and p.line == 1 and p.column > 3
+
+
+def test_deep_block_nesting_names_the_line() -> None:
+    text = "".join(" " * i + "a:\n" for i in range(2_000)) + " " * 2_000 + "b\n"
+    _, diags = load(text)
+    [p] = diags.problems
+    assert p.code == "yaml-too-deep" and p.line == 51  # the 51st mapping starts there
+
+
+def test_tags_on_collections_are_refused_not_ignored() -> None:
+    for text in ('a: !!python/object/apply:os.system ["echo x"]\n', "a: !!set {x: null}\n", "a: !!omap [x: 1]\n", "a: !custom {b: 1}\n"):
+        doc, diags = load(text)
+        assert doc is None, text
+        assert [p.code for p in diags.problems] == ["yaml-tag"], text
+        assert diags.problems[0].line == 1
+    doc, diags = load("a: !!seq [1]\nb: !!map {c: 1}\n")
+    assert doc is not None and doc.data == {"a": [1], "b": {"c": 1}}
+
+
+def test_keys_that_cannot_be_constructed_are_refused_with_their_line() -> None:
+    # found by the long fuzzing session: a tag on a key raised ConstructorError out of the loader
+    cases = [("a: 1\n!!binary format: x\n", 2), ("!0 format: x\n", 1), ("a: 1\n? 2021-02-30\n: x\n", 2), ("!!int b: 1\n", 1)]
+    # and PyYAML's own constructors raising other exceptions on explicitly tagged scalars
+    cases += [("!!timestamp format: x\n", 1), ("a: !!timestamp x\n", 1), ("a: !!bool maybe\n", 1), ("!!bool b: 1\n", 1), ("a: !!float x\n", 1), ("!!int : x\n", 1), ("a: !!int\n", 1)]
+    for text, line in cases:
+        doc, diags = load(text)
+        assert doc is None, text
+        [p] = diags.problems
+        assert (p.code, p.line) == ("yaml-value", line), text

@@ -1,4 +1,9 @@
-"""`nianbao build`: check the content and, if it has no errors, write the site."""
+"""`nianbao build`: check the content and write the site from every part without errors.
+
+Exit codes (docs/cli.md): 0 written, no errors; 1 content errors (the site was written
+without the parts that have them, or, for errors about the whole site, not at all);
+2 usage (bad arguments, missing content folder, unusable output folder); 3 internal.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,9 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     content, out = Path(args.content), Path(args.out)
+    if args.jobs < 0:
+        print(f"nianbao: 用法错误：--jobs 不能为负数（{args.jobs}）", file=sys.stderr)
+        return 2
     if not content.is_dir():
         print(f"nianbao: 用法错误：找不到内容目录 {content}", file=sys.stderr)
         return 2
@@ -41,16 +49,27 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = build(content, out, search)
     except OutputError as exc:
-        print(f"nianbao: {exc}", file=sys.stderr)
+        print(f"nianbao: 用法错误：{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.filename is None or not _inside(Path(exc.filename), out):
+            raise  # not about the output folder: an internal error
+        print(f"nianbao: 用法错误：无法写入输出目录 {out}：{exc.strerror}（{exc.filename}）。原有站点保持不变。", file=sys.stderr)
         return 2
     except SearchIndexError as exc:
         print(f"nianbao: 全文检索索引生成失败：{exc}。原有站点保持不变。", file=sys.stderr)
         return 3
     diags = result.check.diags
     print_problems(diags, verbose=args.verbose)
-    if not result.ok:
-        print(f"未生成站点（{summary(diags)}）。原有站点保持不变。", file=sys.stderr)
+    if not result.written:
+        print(f"未生成站点（{summary(diags)}）：以上错误涉及整个站点。原有站点保持不变。", file=sys.stderr)
         return 1
+    parts = result.exclusions.parts
+    if parts:
+        print(f"以下 {len(parts)} 处内容有错误，未发布（改正后重新生成即可）：", file=sys.stderr)
+        for part in parts:
+            what = "该年报" if part.is_report else f"目录 {args.content.rstrip('/')}/{part.scope}/ 下的全部内容"
+            print(f"  {part.label}（{len(part.problems)} 个错误）：未发布{what}", file=sys.stderr)
     code = exit_code(diags, args.strict)
     print(f"已生成 {len(result.pages)} 个页面到 {out}/（{summary(diags)}）。用浏览器打开 {out}/index.html 即可查看。", file=sys.stderr)
     if result.search:
@@ -58,6 +77,12 @@ def run(args: argparse.Namespace) -> int:
         pages = sum(r.pages for r in result.search)
         print(f"全文检索：{pages} 篇年报，{len(result.search)} 个索引分片（其中 {reused} 个内容未变，沿用上次的索引）。", file=sys.stderr)
     return code
+
+
+def _inside(path: Path, out: Path) -> bool:
+    """Is `path` the output folder, or one of the build's own files beside it?"""
+    p, o = path.resolve(), out.resolve()
+    return p.is_relative_to(o) or (p.parent == o.parent and p.name.startswith(f".{o.name}.")) or p == o.parent or o.is_relative_to(p)
 
 
 def _unsafe_output(content: Path, out: Path) -> bool:

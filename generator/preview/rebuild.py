@@ -16,7 +16,7 @@ from generator.stages.write import OutputError
 def rebuild(content: Path, out: Path) -> tuple[str, ...]:
     """Build `content` into `out`; return the errors (empty on success). On failure `out` keeps the last good site."""
     try:
-        result = build(content, out)
+        result = build(content, out, partial=False)  # a preview shows the last good page with the errors over it
     except jinja2.TemplateSyntaxError as exc:
         return (f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}",)
     except jinja2.TemplateError as exc:

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.controls import first_invisible, strip_invisible
 from generator.diagnostics import Diagnostics, Where
-from generator.slugs import SLUG
-from generator.yaml_source import YamlDoc, decode_text, load_yaml
+from generator.slugs import MAX_SLUG, is_slug
+from generator.yaml_source import MAX_BYTES as MAX_YAML_BYTES, YamlDoc, decode_text, load_yaml
 
-REPORT_FILE = re.compile(r"(?P<year>\d{4})\.(?P<ext>yaml|md)\Z")
+REPORT_FILE = re.compile(r"(?P<year>[0-9]{4})\.(?P<ext>yaml|md)\Z")  # ASCII digits: \d takes ２０２１ too
 MAX_NARRATIVE_BYTES = 2 * 1024 * 1024
 
 
@@ -33,10 +34,15 @@ class Sources:
     reports: list[ReportSource] = field(default_factory=list)
 
 
+def content_prefix(root: Path) -> str:
+    """How paths inside the content folder start in messages: its name ("content"), also for `--content .`."""
+    return root.name or root.resolve().name
+
+
 def load(root: Path, diags: Diagnostics) -> Sources:
     """Read every file of the content tree; problems go to `diags`, nothing raises for bad content."""
     sources = Sources(root)
-    prefix = root.name
+    prefix = content_prefix(root)
     if not root.is_dir():
         diags.error("no-content", Where(str(root)), "找不到内容目录")
         return sources
@@ -45,13 +51,23 @@ def load(root: Path, diags: Diagnostics) -> Sources:
     def rel(path: Path) -> str:
         return f"{prefix}/{path.relative_to(root).as_posix()}"
 
-    def read(path: Path) -> bytes | None:
+    def read(path: Path, limit: int = MAX_YAML_BYTES) -> bytes | None:
         if path.is_symlink():
-            target = path.resolve()
+            target = _real(path)
+            if target is None:
+                diags.error("symlink-loop", Where(rel(path)), "符号链接无法解析（目标不存在或形成循环），已拒绝")
+                return None
             if not target.is_relative_to(resolved_root):
                 diags.error("symlink-outside", Where(rel(path)), "符号链接指向内容目录之外，已拒绝", found=str(target))
                 return None
         try:
+            if not path.is_file():  # a FIFO or device would block or never end
+                diags.error("not-a-file", Where(rel(path)), "不是普通文件，已拒绝")
+                return None
+            size = path.stat().st_size
+            if size > limit:
+                diags.error("too-large", Where(rel(path)), "文件过大", expected=f"不超过 {limit // 1024} KB", found=f"{size} 字节")
+                return None
             return path.read_bytes()
         except OSError as exc:
             diags.error("unreadable", Where(rel(path)), f"无法读取文件：{exc.strerror}")
@@ -68,12 +84,12 @@ def load(root: Path, diags: Diagnostics) -> Sources:
     for folder in _folders(root, resolved_root, diags, rel):
         segments = folder.relative_to(root).parts
         folder_path = "/".join(segments)
-        bad = [s for s in segments if not SLUG.fullmatch(s)]
+        bad = [s for s in segments if not is_slug(s)]
         if bad:
             diags.error(
                 "bad-slug",
                 Where(rel(folder)),
-                "目录名只能用小写英文字母、数字和连字符（用作网址）",
+                f"目录名只能用小写英文字母、数字和连字符，不超过 {MAX_SLUG} 个字符（用作网址）",
                 expected="例如 yangjun、huancui-qu",
                 found=bad[0],
             )
@@ -106,27 +122,61 @@ def load(root: Path, diags: Diagnostics) -> Sources:
     return sources
 
 
+def _visible(text: str, rel: str, diags: Diagnostics) -> str:
+    """The narrative without control and direction-override characters, with a warning where they were."""
+    bad = first_invisible(text)
+    if bad < 0:
+        return text
+    line = text.count("\n", 0, bad) + 1
+    column = bad - (text.rfind("\n", 0, bad) + 1) + 1
+    diags.warning(
+        "control-char",
+        Where(rel, line, column),
+        "正文含有控制字符或文字方向控制符，已删除（请检查原文复制时是否带入了不可见字符）",
+        found=f"U+{ord(text[bad]):04X}",
+    )
+    return strip_invisible(text)
+
+
+def _real(path: Path) -> Path | None:
+    """The path with every link followed, or None for a link loop."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop; later versions OSError
+        return None
+
+
 def _folders(root: Path, resolved_root: Path, diags: Diagnostics, rel) -> list[Path]:  # type: ignore[no-untyped-def]
-    """Every folder below root in sorted order, skipping hidden ones and refusing links that leave root."""
+    """Every folder below root in sorted order, skipping hidden ones and refusing links that leave root.
+
+    A linked folder that leads back to one of its own ancestors is refused too: walking
+    it would never end. (Each path carries the real folders above it to tell.)
+    """
     found: list[Path] = []
-    stack = [root]
+    stack: list[tuple[Path, frozenset[Path]]] = [(root, frozenset({resolved_root}))]
     while stack:
-        folder = stack.pop()
+        folder, above = stack.pop()
         children = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))), reverse=True)
         for child in children:
-            if child.is_symlink() and not child.resolve().is_relative_to(resolved_root):
-                diags.error("symlink-outside", Where(rel(child)), "符号链接指向内容目录之外，已拒绝", found=str(child.resolve()))
+            real = _real(child)
+            if real is None or real in above:
+                diags.error("symlink-loop", Where(rel(child)), "符号链接形成循环（指向自身所在的上级目录），已拒绝")
+                continue
+            if child.is_symlink() and not real.is_relative_to(resolved_root):
+                diags.error("symlink-outside", Where(rel(child)), "符号链接指向内容目录之外，已拒绝", found=str(real))
                 continue
             found.append(child)
-            stack.append(child)
+            stack.append((child, above | {real}))
     return sorted(found)
 
 
 def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics, rel, read) -> None:  # type: ignore[no-untyped-def]
     years: dict[int, dict[str, Path]] = {}
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "_")) or path.name == "town.yaml":
+        if path.name.startswith((".", "_")) or path.name == "town.yaml" or path.is_dir():
             continue
+        if not path.is_file() and not REPORT_FILE.match(path.name):
+            continue  # a stray socket or dangling link that is not a report file: nothing to publish
         m = REPORT_FILE.match(path.name)
         if not m:
             diags.warning(
@@ -148,18 +198,10 @@ def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics,
         raw = read(data_path)
         source.data = load_yaml(raw, rel(data_path), diags) if raw is not None else None
         if "md" in files:
-            raw_md = read(md_path)
+            raw_md = read(md_path, MAX_NARRATIVE_BYTES)  # the size is checked before reading
             if raw_md is not None:
-                if len(raw_md) > MAX_NARRATIVE_BYTES:
-                    diags.error(
-                        "too-large",
-                        Where(rel(md_path)),
-                        "正文文件过大",
-                        expected=f"不超过 {MAX_NARRATIVE_BYTES // 1024 // 1024} MB",
-                        found=f"{len(raw_md)} 字节",
-                    )
-                else:
-                    source.narrative = decode_text(raw_md, rel(md_path), diags)
+                text = decode_text(raw_md, rel(md_path), diags)
+                source.narrative = _visible(text, rel(md_path), diags) if text is not None else None
         else:
             diags.error("missing-file", Where(rel(md_path)), f"缺少正文文件 {year}.md", expected="与数据文件同名的 Markdown 正文")
         sources.reports.append(source)

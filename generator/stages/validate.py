@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from generator.diagnostics import Diagnostics, Where
-from generator.fields import Fields
+from generator.fields import MAX_NAME, Fields
 from generator.formats import Catalogue
 from generator.model import Region, Report, Site, SiteConfig, Town
 from generator.model.site import Contact
@@ -76,8 +78,14 @@ def _site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
         url = f.text(key)
         if url and not url.startswith(("https://", "http://")):
             f.error(key, "bad-value", "链接应以 http:// 或 https:// 开头", found=url)
+    theme = f.text("theme")
+    if theme:
+        parts = PurePosixPath(theme).parts
+        if theme.startswith(("/", "\\")) or "\\" in theme or ":" in theme or ".." in parts:
+            f.error("theme", "bad-value", "主题目录应为相对于内容目录上级目录的路径，不能含“..”或以“/”开头", expected="例如 mytheme", found=theme)
+            theme = ""
     return SiteConfig(
-        title=f.text("title", "政府信息公开工作年度报告"),
+        title=f.text("title", "政府信息公开工作年度报告", max_len=MAX_NAME),
         authority=f.text("authority"),
         description=f.text("description"),
         base_url=base_url,
@@ -86,19 +94,45 @@ def _site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
         icp=f.text("icp"),
         police_filing=f.text("police_filing"),
         police_filing_code=f.text("police_filing_code"),
-        badge=f.text("badge"),
+        badge=_badge(f),
         error_report_url=f.text("error_report_url"),
         contact=contact,
         show_consistency_notes=f.boolean("show_consistency_notes", True),
-        theme=f.text("theme"),
+        theme=theme,
     )
+
+
+BADGE_TYPES = ("png", "jpg", "jpeg", "gif", "webp")
+
+
+def _badge(f: Fields) -> str:
+    """The badge image's path: relative, inside the content folder, a raster image.
+
+    It is published beside the pages; an SVG or HTML file there could run script on the
+    portal's own origin when opened directly, so only raster formats are accepted.
+    """
+    badge = f.text("badge")
+    if not badge:
+        return ""
+    parts = PurePosixPath(badge).parts
+    suffix = badge.rsplit(".", 1)[-1].lower() if "." in badge else ""
+    if badge.startswith(("/", "\\")) or "\\" in badge or ":" in badge or ".." in parts or suffix not in BADGE_TYPES:
+        f.error(
+            "badge",
+            "bad-value",
+            "网站标识图片应为内容目录内的 PNG、JPEG、GIF 或 WebP 图片（相对路径，不含“..”）",
+            expected="例如 badge.png",
+            found=badge,
+        )
+        return ""
+    return badge
 
 
 def _region(path: str, doc, diags: Diagnostics) -> Region:  # type: ignore[no-untyped-def]
     f = Fields.root(doc, diags)
     f.check_keys(REGION_FIELDS, ("name",))
     code = _code(f)
-    return Region(path=path, name=f.text("name", path.rsplit("/", 1)[-1]), code=code)
+    return Region(path=path, name=f.text("name", path.rsplit("/", 1)[-1], max_len=MAX_NAME), code=code)
 
 
 def _code(f: Fields) -> str:
@@ -133,7 +167,7 @@ def _town(path: str, doc, regions: dict[str, Region], diags: Diagnostics, prefix
         return None
     return Town(
         path=path,
-        name=f.text("name", parts[-1]),
+        name=f.text("name", parts[-1], max_len=MAX_NAME),
         kind=f.text("kind"),
         authority=f.text("authority"),
         code=_code(f),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.diagnostics import Diagnostics
-from generator.fields import Fields, describe
+from generator.fields import MAX_NAME, Fields, describe
 from generator.formats import Catalogue, Format
 from generator.formats.spec import IdentityCheck
 from generator.formats.types import CELL_TYPES
@@ -73,9 +73,9 @@ def validate_report(source: ReportSource, town: Town, catalogue: Catalogue, diag
         indicators = _indicators(fmt, statistics, figures)
         if source.narrative is not None:
             check_outline(source.narrative, source.narrative_rel, fmt, diags)
-    if fmt is None or year is None or year != source.year_in_name or source.narrative is None:
+    if fmt is None or year is None or year != source.year_in_name or not 2000 <= year <= 2100 or source.narrative is None:
         return None
-    title = f.text("title")
+    title = f.text("title", max_len=MAX_NAME)
     if not title:
         return None
     return Report(

@@ -1,48 +1,143 @@
 """Write stage: pages and assets into a staging folder beside the output, swapped in only on success.
 
-A failed or killed build never leaves a half-written site over the last good one:
-the old site is moved aside and the new one moved in by two renames, and a build that
-finds the output missing but the moved-aside copy present puts it back first.
+A failed or killed build never leaves a half-written site over the last good one. On
+Linux the finished staging folder and the output are exchanged in one step
+(renameat2 with RENAME_EXCHANGE), so the output path always holds a complete site.
+Where that is unavailable (another system, a file system that refuses it) the old site
+is moved aside and the new one moved in by two renames; a build that finds the output
+missing but the moved-aside copy present puts it back first. One build at a time may
+write to an output folder (a lock file beside it).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
+import re
 import shutil
+import sys
 from pathlib import Path
+from typing import Any, Callable
 
 MARKER = ".nianbao-site"
+MAX_NAME_BYTES = 255  # one path segment, as most file systems allow
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f-\x9f\\:*?"<>|]')
+
+
+def unsafe_name(rel: str) -> str:
+    """Why a site-relative file name is unsafe ("" if it is fine).
+
+    Names are `/`-separated and relative; no segment may be empty, `.` or `..`, or carry
+    characters that mean something else on another system (a backslash or a drive colon
+    on Windows, where the archive may be opened) or control characters.
+    """
+    if not rel or rel.startswith("/"):
+        return "须为相对路径"
+    for segment in rel.split("/"):
+        if segment in ("", ".", ".."):
+            return "路径中不能有空段、“.”或“..”"
+        if _FORBIDDEN.search(segment):
+            return "路径中含有控制字符或 \\ : * ? \" < > | 等字符"
+        if len(segment.encode("utf-8")) > MAX_NAME_BYTES:
+            return f"文件名超过 {MAX_NAME_BYTES} 字节"
+    return ""
 
 
 class OutputError(Exception):
     """The output folder cannot be used (it holds something that is not a nianbao site, say)."""
 
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+# "exchange" (atomic, the default where the system has it) or "rename" (the two-rename
+# fallback); the environment variable exists so that tests can exercise both paths.
+SWAP = os.environ.get("NIANBAO_SWAP", "exchange")
+
+
+def _renameat2() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn: Any = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28+
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn  # type: ignore[no-any-return]
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths atomically; False when this system or file system cannot."""
+    fn = _renameat2() if SWAP == "exchange" else None
+    if fn is None:
+        return False
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 class Staging:
     def __init__(self, out: Path) -> None:
+        if out.is_symlink():  # publish into the linked folder; the link itself stays as the deployer made it
+            out = out.resolve()
         self.out = out
         self.stage = out.parent / f".{out.name}.building-{os.getpid()}"
         self.old = out.parent / f".{out.name}.old"
+        self.lock_path = out.parent / f".{out.name}.lock"
         self.written: set[str] = set()
+        self._lock: int | None = None
 
     def __enter__(self) -> "Staging":
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock)
+            self._lock = None
+            raise OutputError(f"另一个 nianbao 正在生成站点到 {self.out}，请等它结束后再试") from None
+        try:
+            return self._prepare()
+        except BaseException:
+            self._unlock()
+            raise
+
+    def _prepare(self) -> "Staging":
         recover(self.out)
+        if self.out.exists() and not self.out.is_dir():
+            raise OutputError(f"输出路径 {self.out} 是一个文件，不是目录；为免误删，已停止")
         if self.out.exists() and not (self.out / MARKER).exists() and any(self.out.iterdir()):
             raise OutputError(f"输出目录 {self.out} 不是 nianbao 生成的站点，且不为空；为免误删，已停止")
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        for stale in self.out.parent.glob(f".{self.out.name}.building-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        stale_prefix = f".{self.out.name}.building-"
+        for stale in self.out.parent.iterdir():  # left by killed builds (the lock says none is running)
+            if stale.name.startswith(stale_prefix) and stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
         self.stage.mkdir()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
         if self.stage.exists():
             shutil.rmtree(self.stage, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing releases the lock (so does the process dying)
+            self._lock = None
 
     def path(self, rel: str) -> Path:
+        """The staging path for a site-relative name; anything that could leave the site is refused."""
+        problem = unsafe_name(rel)
+        if problem:
+            raise OutputError(f"拒绝写出文件“{rel[:200]!r}”：{problem}")
         target = (self.stage / rel).resolve()
-        if not target.is_relative_to(self.stage.resolve()) or rel.startswith("/") or ".." in Path(rel).parts:
-            raise OutputError(f"拒绝写到输出目录之外：{rel}")
+        if not target.is_relative_to(self.stage.resolve()):
+            raise OutputError(f"拒绝写到输出目录之外：{rel!r}")
         return target
 
     def write(self, rel: str, data: bytes) -> None:
@@ -55,8 +150,11 @@ class Staging:
 
     def copy_tree(self, source: Path, rel: str) -> None:
         """Copy a folder of assets (later sources do not overwrite earlier ones: overrides come first)."""
+        real_source = source.resolve()
         for path in sorted(source.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
+                if not path.resolve().is_relative_to(real_source):
+                    raise OutputError(f"拒绝复制链接到主题目录之外的文件：{path}")
                 name = f"{rel}/{path.relative_to(source).as_posix()}"
                 if name not in self.written:
                     self.write(name, path.read_bytes())
@@ -66,6 +164,9 @@ class Staging:
         if self.old.exists():
             shutil.rmtree(self.old)
         if self.out.exists():
+            if exchange(self.stage, self.out):
+                shutil.rmtree(self.stage, ignore_errors=True)  # it now holds the previous site
+                return
             os.replace(self.out, self.old)
         os.replace(self.stage, self.out)
         shutil.rmtree(self.old, ignore_errors=True)
