@@ -19,6 +19,7 @@ COMMANDS = {
     "check": "check",
     "build": "build",
     "schema": "schema",
+    "synth": "synth",
 }
 REPORT_TO = "README.md 的“报告问题”一节所列的维护者"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
