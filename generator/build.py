@@ -1,18 +1,27 @@
-"""The pipeline in order: load → validate → lint → plan → render → write. Each step is a named call."""
+"""The pipeline in order: load → validate → lint → plan → render → write. Each step is a named call.
+
+`build` is incremental and parallel: reports whose files did not change come from the build cache
+(`generator.cache`), pages whose inputs did not change are taken over from the previous site, and
+the rest is done over `jobs` processes. Output is the same, byte for byte, however it was reached.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.cache import BuildCache
 from generator.diagnostics import Diagnostics
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
+from generator.parallel import default_jobs
+from generator.progress import Progress, Timings
 from generator.stages.lint import lint
 from generator.stages.load import load
 from generator.stages.plan import plan
-from generator.stages.render import Renderer, make_env, theme_dirs
-from generator.stages.validate import validate
+from generator.stages.render import RenderResult, render_pages, theme_dirs
+from generator.stages.reports import build_reports
+from generator.stages.validate import assemble, validate, validate_places
 from generator.stages.write import Staging
 
 
@@ -27,11 +36,19 @@ class CheckResult:
 class BuildResult:
     check: CheckResult
     out: Path
-    pages: list[str] = field(default_factory=list)
+    rendered: RenderResult = field(default_factory=RenderResult)
+    timings: Timings = field(default_factory=Timings)
+    cache_status: str = "none"
+    reports_reused: int = 0
+    reports_processed: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.check.diags.has_errors
+
+    @property
+    def pages(self) -> list[str]:
+        return self.rendered.pages
 
 
 def check(content: Path) -> CheckResult:
@@ -45,24 +62,45 @@ def check(content: Path) -> CheckResult:
     return CheckResult(site, diags, cat)
 
 
-def build(content: Path, out: Path) -> BuildResult:
+def build(content: Path, out: Path, *, jobs: int = 0, use_cache: bool = True, progress: Progress | None = None) -> BuildResult:
     """Check, then write the whole site atomically. Nothing is written when the content has errors."""
-    result = BuildResult(check(content), out)
-    diags, site = result.check.diags, result.check.site
-    if diags.has_errors or site is None:
+    jobs = jobs or default_jobs()
+    progress = progress or Progress()
+    timings = Timings()
+    diags = Diagnostics()
+    cat = load_catalogue()
+    with timings.stage("load"):
+        sources = load(content, diags, parse_reports=False)  # report files are parsed by build_reports
+    cache = BuildCache.open(out, content, enabled=use_cache)
+    with timings.stage("validate"):  # validate + lint, per report, cached and in parallel
+        places = validate_places(sources, diags)
+        reports = build_reports(sources.reports, places.towns, cat, cache, diags, jobs=jobs, progress=progress)
+        site = assemble(places, reports.reports)
+    del sources
+    result = BuildResult(CheckResult(site, diags, cat), out, timings=timings, cache_status=cache.status,
+                         reports_reused=reports.reused, reports_processed=reports.processed)
+    if diags.has_errors:
         return result
-    pages = plan(site, diags)
+    with timings.stage("plan"):
+        pages = plan(site, diags)
     if diags.has_errors:
         return result
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None
     dirs = theme_dirs(custom_theme)
-    renderer = Renderer(site, result.check.catalogue, make_env(dirs))
     with Staging(out) as staging:
-        for page in pages:
-            staging.write(page.url, renderer.render(page))
-            result.pages.append(page.url)
-        for theme in dirs:
-            if (theme / "static").is_dir():
-                staging.copy_tree(theme / "static", "assets")
-        staging.commit()
+        with timings.stage("render"):  # pages are rendered and written one at a time
+            result.rendered = render_pages(pages, site, cat, dirs, staging, cache, reports.fingerprints, jobs=jobs, progress=progress)
+        with timings.stage("write"):
+            for theme in dirs:
+                if (theme / "static").is_dir():
+                    staging.copy_tree(theme / "static", "assets")
+        # The search index stage goes here: it reads the pages in `staging.stage`
+        # (`result.rendered.written` lists those rendered this time) and writes its files there,
+        # so that the site and its index are swapped in together.
+        with timings.stage("write"):
+            BuildCache.forget(out)  # until saved again, no cache describes the files being swapped
+            staging.commit()
+    with timings.stage("write"):
+        if use_cache:
+            cache.save()
     return result

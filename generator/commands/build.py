@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.build import build
+from generator.build import BuildResult, build
 from generator.commands.report import exit_code, print_problems, summary
+from generator.parallel import default_jobs
 from generator.stages.write import OutputError
 
 
@@ -17,7 +18,8 @@ HELP = "检查内容并生成站点"
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content", default="content", help="内容目录（默认 content）")
     p.add_argument("--out", default="site", help="输出目录（默认 site）")
-    p.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：CPU 核数）")
+    p.add_argument("--jobs", "-j", type=int, default=default_jobs(), help="并行进程数（默认：CPU 核数）")
+    p.add_argument("--no-cache", action="store_true", help="不使用也不保存增量构建缓存（完整重建）")
     p.add_argument("--no-search", action="store_true", help="不生成全文检索索引")
     p.add_argument("--strict", action="store_true", help="有警告也视为失败")
     p.add_argument("--verbose", "-v", action="store_true", help="同时列出提示信息")
@@ -31,8 +33,11 @@ def run(args: argparse.Namespace) -> int:
     if _unsafe_output(content, out):
         print(f"nianbao: 用法错误：输出目录 {out} 不能是内容目录或其上级目录", file=sys.stderr)
         return 2
+    if args.jobs < 1:
+        print("nianbao: 用法错误：--jobs 至少为 1", file=sys.stderr)
+        return 2
     try:
-        result = build(content, out)
+        result = build(content, out, jobs=args.jobs, use_cache=not args.no_cache)
     except OutputError as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return 2
@@ -43,7 +48,18 @@ def run(args: argparse.Namespace) -> int:
         return 1
     code = exit_code(diags, args.strict)
     print(f"已生成 {len(result.pages)} 个页面到 {out}/（{summary(diags)}）。用浏览器打开 {out}/index.html 即可查看。", file=sys.stderr)
+    print(build_summary(result), file=sys.stderr)
     return code
+
+
+def build_summary(result: BuildResult) -> str:
+    r = result.rendered
+    reused = f"，沿用缓存中的年报 {result.reports_reused} 份" if result.reports_reused else ""
+    ignored = "（缓存无效，已忽略并完整重建）" if result.cache_status.startswith("ignored") else ""
+    return (
+        f"页面：新写 {len(r.written)}，未变 {len(r.unchanged)}，删除 {len(r.removed)}{reused}{ignored}。"
+        f"用时：{result.timings.describe()}。"
+    )
 
 
 def _unsafe_output(content: Path, out: Path) -> bool:

@@ -22,6 +22,9 @@ class ReportSource:
     narrative_rel: str
     data: YamlDoc | None = None
     narrative: str | None = None
+    raw_data: bytes | None = None  # the files' bytes, kept until parsed (see `parse_report`)
+    raw_narrative: bytes | None = None
+    has_narrative: bool = True
 
 
 @dataclass
@@ -33,8 +36,12 @@ class Sources:
     reports: list[ReportSource] = field(default_factory=list)
 
 
-def load(root: Path, diags: Diagnostics) -> Sources:
-    """Read every file of the content tree; problems go to `diags`, nothing raises for bad content."""
+def load(root: Path, diags: Diagnostics, *, parse_reports: bool = True) -> Sources:
+    """Read every file of the content tree; problems go to `diags`, nothing raises for bad content.
+
+    With `parse_reports=False` each report keeps its raw bytes for `parse_report` (which a build
+    runs in worker processes, or skips when its cache already holds the report).
+    """
     sources = Sources(root)
     prefix = root.name
     if not root.is_dir():
@@ -103,6 +110,9 @@ def load(root: Path, diags: Diagnostics) -> Sources:
                 "目录中既没有 town.yaml 也没有 region.yaml",
                 expected="地区目录放 region.yaml（写地区名称），镇目录放 town.yaml",
             )
+    if parse_reports:
+        for source in sources.reports:
+            parse_report(source, diags)
     return sources
 
 
@@ -145,21 +155,29 @@ def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics,
         if "yaml" not in files:
             diags.error("missing-file", Where(rel(md_path)), f"有正文 {year}.md 却没有数据文件 {year}.yaml")
             continue
-        raw = read(data_path)
-        source.data = load_yaml(raw, rel(data_path), diags) if raw is not None else None
+        source.raw_data = read(data_path)
         if "md" in files:
-            raw_md = read(md_path)
-            if raw_md is not None:
-                if len(raw_md) > MAX_NARRATIVE_BYTES:
-                    diags.error(
-                        "too-large",
-                        Where(rel(md_path)),
-                        "正文文件过大",
-                        expected=f"不超过 {MAX_NARRATIVE_BYTES // 1024 // 1024} MB",
-                        found=f"{len(raw_md)} 字节",
-                    )
-                else:
-                    source.narrative = decode_text(raw_md, rel(md_path), diags)
+            source.raw_narrative = read(md_path)
         else:
+            source.has_narrative = False
             diags.error("missing-file", Where(rel(md_path)), f"缺少正文文件 {year}.md", expected="与数据文件同名的 Markdown 正文")
         sources.reports.append(source)
+
+
+def parse_report(source: ReportSource, diags: Diagnostics) -> None:
+    """Parse a report's raw bytes into its YAML document and narrative text (dropping the bytes)."""
+    if source.raw_data is not None:
+        source.data = load_yaml(source.raw_data, source.data_rel, diags)
+    raw_md = source.raw_narrative
+    if raw_md is not None:
+        if len(raw_md) > MAX_NARRATIVE_BYTES:
+            diags.error(
+                "too-large",
+                Where(source.narrative_rel),
+                "正文文件过大",
+                expected=f"不超过 {MAX_NARRATIVE_BYTES // 1024 // 1024} MB",
+                found=f"{len(raw_md)} 字节",
+            )
+        else:
+            source.narrative = decode_text(raw_md, source.narrative_rel, diags)
+    source.raw_data = source.raw_narrative = None

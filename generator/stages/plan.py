@@ -1,6 +1,11 @@
 """Plan stage: the site -> every page to write (url, template, what it shows). Nothing is rendered yet.
 
 Two pages with the same URL are an error before anything is written.
+
+Each page declares what of the model it shows (`deps`), so that an incremental build re-renders
+it only when one of those changed: report keys (`town path/year`), town paths and region paths.
+`deps=None` means "anything": such a page is re-rendered whenever any content changes. The site
+configuration, the theme, the formats and the generator's code are dependencies of every page.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ class Page:
     template: str
     kind: str
     context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    deps: tuple[str, ...] | None = None  # model keys shown on the page; None: everything
 
     @property
     def root(self) -> str:
@@ -48,7 +54,8 @@ def plan(site: Site, diags: Diagnostics) -> list[Page]:
         for i, report in enumerate(town_reports):
             previous = town_reports[i - 1] if i > 0 else None
             following = town_reports[i + 1] if i + 1 < len(town_reports) else None
-            pages.append(Page(report_url(report), "report.html", "report", {"report": report, "previous": previous, "next": following}))
+            shown = tuple(r.key for r in (report, previous, following) if r is not None)
+            pages.append(Page(report_url(report), "report.html", "report", {"report": report, "previous": previous, "next": following}, deps=shown))
     seen: dict[str, Page] = {}
     for page in pages:
         if page.url in seen:

@@ -45,13 +45,33 @@ class Staging:
             raise OutputError(f"拒绝写到输出目录之外：{rel}")
         return target
 
-    def write(self, rel: str, data: bytes) -> None:
+    def claim(self, rel: str) -> Path:
+        """Reserve `rel` (once only) and return where to write it; the caller (maybe a worker) writes it."""
         if rel in self.written:
             raise OutputError(f"同一文件写了两次：{rel}")
-        self.written.add(rel)
         target = self.path(rel)
+        self.written.add(rel)
+        return target
+
+    def write(self, rel: str, data: bytes) -> None:
+        target = self.claim(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+
+    def reuse(self, rel: str) -> Path | None:
+        """Put the current site's `rel` into the new one without rewriting it (a hard link, else a copy)."""
+        source = self.out / rel
+        target = self.claim(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            try:
+                shutil.copy2(source, target)
+            except OSError:
+                self.written.discard(rel)
+                return None
+        return target
 
     def copy_tree(self, source: Path, rel: str) -> None:
         """Copy a folder of assets (later sources do not overwrite earlier ones: overrides come first)."""
