@@ -36,6 +36,7 @@ class Problem:
     expected: str = ""
     found: str = ""
     related: tuple[str, ...] = ()
+    public: str = ""  # the same finding worded for citizens (no file names), when it may be shown on a page
 
     def format(self) -> str:
         where = self.path or "(内容目录)"
@@ -101,6 +102,7 @@ class Diagnostics:
         expected: object = "",
         found: object = "",
         related: Iterable[Where | str] = (),
+        public: str = "",
     ) -> None:
         problem = Problem(
             path=where.path,
@@ -113,6 +115,7 @@ class Diagnostics:
             expected=str(expected) if expected != "" else "",
             found=str(found) if found != "" else "",
             related=tuple(str(r) for r in related),
+            public=public,
         )
         if problem not in self._seen:
             self._seen.add(problem)
@@ -128,7 +131,10 @@ class Diagnostics:
         self.add(Level.NOTICE, code, where, message, **kw)  # type: ignore[arg-type]
 
     def extend(self, other: "Diagnostics") -> None:
-        for p in other.problems:
+        self.extend_problems(other.problems)
+
+    def extend_problems(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
             if p not in self._seen:
                 self._seen.add(p)
                 self.problems.append(p)

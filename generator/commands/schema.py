@@ -25,7 +25,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, text in render_schemas().items():
+    schemas = render_schemas()
+    for name, text in schemas.items():
         (out / name).write_text(text, encoding="utf-8")
-    print(f"已写出 {len(render_schemas())} 个 JSON Schema 到 {out}/", file=sys.stderr)
+    print(f"已写出 {len(schemas)} 个 JSON Schema 到 {out}/", file=sys.stderr)
     return 0

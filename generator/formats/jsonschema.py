@@ -123,7 +123,28 @@ def site_schemas() -> dict[str, dict[str, Any]]:
     }
 
 
+def any_report_schema(catalogue: Catalogue) -> dict[str, Any]:
+    """One schema for every report file, whatever its format: the editor picks the branch by `format`."""
+    defs = {}
+    for fmt in catalogue.formats.values():
+        one = report_schema(fmt, catalogue)
+        one.pop("$schema")
+        one.pop("$id")
+        defs[fmt.id] = one
+    return {
+        "$schema": DRAFT,
+        "$id": "report.schema.json",
+        "title": "年报数据（任一格式）",
+        "type": "object",
+        "required": ["format"],
+        "properties": {"format": {"enum": sorted(defs)}},
+        "oneOf": [{"$ref": f"#/$defs/{fid}"} for fid in sorted(defs)],
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
 def all_schemas(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
     schemas = {f"report-{f.id}.schema.json": report_schema(f, catalogue) for f in catalogue.formats.values()}
+    schemas["report.schema.json"] = any_report_schema(catalogue)
     schemas.update(site_schemas())
     return dict(sorted(schemas.items()))

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, Where
 from generator.formats.spec import (
     Catalogue,
     CellSpec,
@@ -80,7 +80,11 @@ def load_catalogue(folder: Path, diags: Diagnostics) -> Catalogue:
     """Every `*.yaml` in `folder` except `indicators.yaml` is a format."""
     indicators: dict[str, Indicator] = {}
     ind_path = folder / "indicators.yaml"
-    doc = load_yaml(ind_path.read_bytes(), _rel(ind_path), diags)
+    doc = None
+    if ind_path.is_file():
+        doc = load_yaml(ind_path.read_bytes(), _rel(ind_path), diags)
+    else:
+        diags.error("format-description", Where(_rel(ind_path)), "缺少指标定义文件 indicators.yaml")
     if doc is not None:
         indicators = _indicators(_Reader(doc, diags))
     formats: dict[str, Format] = {}

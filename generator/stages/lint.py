@@ -31,6 +31,7 @@ def lint_report(report: Report, catalogue: Catalogue, doc: YamlDoc | None, diags
     _figures(report, catalogue, doc, notes)
     _dates(report, doc, notes)
     diags.extend(notes)
+    notes.extend_problems(report.notes)
     return dataclasses.replace(report, notes=tuple(notes.sorted()))
 
 
@@ -48,20 +49,20 @@ def _figures(report: Report, catalogue: Catalogue, doc: YamlDoc | None, notes: D
         if value is None or value.value is None or value.value == st.value:
             continue
         if value.origin == "table":
-            first = cells[value.cells[0]]
-            table_where = _where(doc, ("statistics",) + first.path, report.data_path)
-            source = "统计表" + ("（" + " + ".join(cells[c].label for c in value.cells) + "）")
+            table_where = _where(doc, ("statistics",) + cells[value.cells[0]].path, report.data_path)
+            source = "统计表"
         else:
             table_where = _where(doc, ("figures", st.indicator), report.data_path)
-            source = "关键数字 figures"
+            source = "关键数字"
         notes.warning(
             "figure-mismatch",
             text_where,
-            f"正文所述“{st.quote}”与{source}不一致：{indicator.label}",
+            f"正文与{source}不一致：{indicator.label}，正文写“{st.quote}”，{source}为"
+            f" {format_number(value.value)}{indicator.unit}（{table_where}）",
             field=st.indicator,
-            expected=f"{format_number(value.value)}{indicator.unit}（{table_where}）",
-            found=f"{st.value}{indicator.unit}（{text_where}）",
-            related=[table_where],
+            public=f"{indicator.label}：正文写“{st.quote}”，统计表为 {format_number(value.value)}{indicator.unit}。"
+            if value.origin == "table"
+            else "",
         )
     for ind, figure in report.figures.items():
         value = report.indicators.get(ind)
@@ -73,6 +74,7 @@ def _figures(report: Report, catalogue: Catalogue, doc: YamlDoc | None, notes: D
                 _where(doc, ("figures", ind), report.data_path),
                 f"关键数字与统计表不一致：{indicator.label}",
                 field=f"figures.{ind}",
+                public=f"{indicator.label}：报告所述 {format_number(figure)}{indicator.unit}，统计表为 {format_number(value.value)}{indicator.unit}。",
                 expected=f"{format_number(value.value)}{indicator.unit}（统计表）",
                 found=f"{format_number(figure)}{indicator.unit}",
             )
@@ -87,6 +89,7 @@ def _dates(report: Report, doc: YamlDoc | None, notes: Diagnostics) -> None:
             _where(doc, ("published",), report.data_path),
             f"发布日期早于报告年度（{report.year}年）结束",
             field="published",
+            public=f"报告所署发布日期（{report.published.isoformat()}）早于报告年度结束。",
             expected=f"{report.year + 1}-01-01 或以后",
             found=report.published.isoformat(),
         )
@@ -96,6 +99,7 @@ def _dates(report: Report, doc: YamlDoc | None, notes: Diagnostics) -> None:
             _where(doc, ("signature", "date"), report.data_path),
             f"落款日期早于报告年度（{report.year}年）结束" + (f"：原文“{sig.date_text}”" if sig.date_text else ""),
             field="signature.date",
+            public=f"落款日期（{sig.date_text or sig.date.isoformat()}）早于报告年度（{report.year}年）结束。",
             expected=f"{report.year + 1}-01-01 或以后",
             found=sig.date.isoformat(),
         )
@@ -105,6 +109,7 @@ def _dates(report: Report, doc: YamlDoc | None, notes: Diagnostics) -> None:
             _where(doc, ("signature", "date"), report.data_path),
             "落款日期与报告开头的日期不一致" + (f"：原文落款“{sig.date_text}”" if sig.date_text else ""),
             field="signature.date",
+            public=f"落款日期（{sig.date_text or sig.date.isoformat()}）与报告开头所署日期（{report.published.isoformat()}）不一致。",
             expected=report.published.isoformat(),
             found=sig.date.isoformat(),
             related=[_where(doc, ("published",), report.data_path)],
@@ -113,4 +118,4 @@ def _dates(report: Report, doc: YamlDoc | None, notes: Diagnostics) -> None:
 
 def public_notes(report: Report) -> tuple[Problem, ...]:
     """The notes a citizen may see (the publisher chooses in site.yaml whether to show them)."""
-    return tuple(n for n in report.notes if n.code in {"figure-mismatch", "date-before-year-end", "date-mismatch", "identity-known"})
+    return tuple(n for n in report.notes if n.public)

@@ -20,7 +20,17 @@ from generator.stages.plan import Page, report_url, town_url
 from generator.stages.write import Staging
 from generator.views import report_view
 
-THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
+def _themes_dir() -> Path:
+    """themes/ beside the package in a checkout, or the installed copy (`generator.themes`) in a wheel."""
+    checkout = Path(__file__).resolve().parents[2] / "themes"
+    if (checkout / "default").is_dir():
+        return checkout
+    import generator.themes
+
+    return Path(generator.themes.__file__).resolve().parent
+
+
+THEMES_DIR = _themes_dir()
 
 
 def theme_dirs(custom: Path | None) -> list[Path]:

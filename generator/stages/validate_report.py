@@ -64,10 +64,12 @@ def validate_report(source: ReportSource, town: Town, catalogue: Catalogue, diag
     statistics: dict[str, Number | None] = {}
     figures: dict[str, Number] = {}
     indicators: dict[str, IndicatorValue] = {}
+    acknowledged = Diagnostics()
     if fmt is not None:
         statistics = read_statistics(doc, fmt, diags)
         figures = _figures(f, catalogue, diags)
-        check_identities(doc, fmt, statistics, known, diags)
+        check_identities(doc, fmt, statistics, known, acknowledged)
+        diags.extend(acknowledged)
         indicators = _indicators(fmt, statistics, figures)
         if source.narrative is not None:
             check_outline(source.narrative, source.narrative_rel, fmt, diags)
@@ -92,6 +94,7 @@ def validate_report(source: ReportSource, town: Town, catalogue: Catalogue, diag
         statistics=statistics,
         figures=figures,
         indicators=indicators,
+        notes=tuple(p for p in acknowledged.sorted() if p.public),
     )
 
 
@@ -263,12 +266,14 @@ def check_identities(doc: YamlDoc, fmt: Format, values: dict[str, Number | None]
             related = [f"{doc.where(('statistics',) + cells[c].path)} {cells[c].label} = {format_number(values[c])}" for c in check.lhs + check.rhs]
             scope = f"（{check.scope}）" if check.scope else ""
             statement = identity.text or check.expression
-            expected = ("等于 " if check.op == "=" else "不大于 ") + f"{format_number(right)}（" + " + ".join(cells[c].label.split("／")[0] for c in check.rhs) + "）"
+            part = -1 if identity.for_each == "row" else 0  # name the cells along the axis the identity runs over
+            expected = ("等于 " if check.op == "=" else "不大于 ") + f"{format_number(right)}（" + " + ".join(cells[c].label.split("／")[part] for c in check.rhs) + "）"
             level_note = known.get(identity.id)
             message = f"勾稽关系不成立{scope}：{statement}"
             kw = dict(field=f"statistics.{anchor}", expected=expected, found=format_number(left), related=related)
             if level_note is not None:
-                diags.warning("identity-known", where, message + f"（已登记为原表如此：{level_note}）", **kw)  # type: ignore[arg-type]
+                public = f"原表勾稽关系不成立{scope}：{statement}。{level_note}"
+                diags.warning("identity-known", where, message + f"（已登记为原表如此：{level_note}）", public=public, **kw)  # type: ignore[arg-type]
             else:
                 diags.error("identity", where, message + f" [{identity.id}]", **kw)  # type: ignore[arg-type]
     return failed

@@ -93,7 +93,7 @@ def compose(
     title: str,
     sections: tuple[OutlineSection, ...],
     figures_by_section: dict[str, list[str]],
-    target_bytes: int = 2400,
+    target_bytes: int = 1500,
 ) -> list[str]:
     """The narrative as a list of lines (paragraphs are single lines, so one can be redrawn alone)."""
     sections = sections or FREE_OUTLINE
@@ -109,7 +109,7 @@ def compose(
                     pending += figs  # figures of a section the outline lacks go to the first section
         size = 0
         while size < per_section or pending:
-            take, pending = pending[:2], pending[2:]
+            take, pending = pending[:3], pending[3:]
             para = prose.paragraph(take)
             lines += [para, ""]
             size += len(para.encode())

@@ -1,0 +1,1 @@
+"""The default theme (templates and static assets), installed as package data of `generator.themes`."""
