@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import parallel
 from generator.build import build
 from generator.cache import FILE_NAME, cache_dir
 from generator.formats import catalogue
@@ -34,8 +35,18 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_parallel_build_is_byte_identical_to_one_process(synthetic: Path, tmp_path: Path) -> None:
+def test_parallel_build_is_byte_identical_to_one_process(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pools: list[int] = []
+
+    class CountingPool(parallel.ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **kw: object) -> None:
+            pools.append(max_workers)
+            super().__init__(max_workers, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_PROCESS", 4)  # small content, yet really in parallel
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", CountingPool)
     result = build(synthetic, tmp_path / "parallel", jobs=2, use_cache=False)
+    assert pools == [2, 2]  # validation and rendering each ran in two worker processes
     assert result.ok and len(result.pages) == 8 * len(YEARS) + 1
     assert _site(tmp_path / "parallel") == _clean(synthetic, tmp_path)
 
