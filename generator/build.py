@@ -71,7 +71,7 @@ def build(content: Path, out: Path, *, jobs: int = 0, use_cache: bool = True, pr
     cat = load_catalogue()
     with timings.stage("load"):
         sources = load(content, diags, parse_reports=False)  # report files are parsed by build_reports
-    cache = BuildCache.open(out, content, enabled=use_cache)
+        cache = BuildCache.open(out, content, enabled=use_cache)
     with timings.stage("validate"):  # validate + lint, per report, cached and in parallel
         places = validate_places(sources, diags)
         reports = build_reports(sources.reports, places.towns, cat, cache, diags, jobs=jobs, progress=progress)

@@ -97,6 +97,8 @@ class BuildCache:
         self.status = "used"
 
     def save(self) -> None:
+        if self.status == "used" and self.new.pages == self.old.pages and self.new.reports.keys() == self.old.reports.keys():
+            return  # nothing changed: the file on disk already says all of this
         folder = cache_dir(self.out)
         folder.mkdir(parents=True, exist_ok=True)
         payload = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)

@@ -3,15 +3,21 @@
 A failed or killed build never leaves a half-written site over the last good one:
 the old site is moved aside and the new one moved in by two renames, and a build that
 finds the output missing but the moved-aside copy present puts it back first.
+The replaced site is deleted by a background process (deleting thousands of folders can take
+longer than the build itself); a later build removes whatever such a deletion left behind.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 MARKER = ".nianbao-site"
+_CLEANERS: list[subprocess.Popen[bytes]] = []
 
 
 class OutputError(Exception):
@@ -30,8 +36,9 @@ class Staging:
         if self.out.exists() and not (self.out / MARKER).exists() and any(self.out.iterdir()):
             raise OutputError(f"输出目录 {self.out} 不是 nianbao 生成的站点，且不为空；为免误删，已停止")
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        for stale in self.out.parent.glob(f".{self.out.name}.building-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        for pattern in (f".{self.out.name}.building-*", f".{self.out.name}.trash-*"):
+            for stale in self.out.parent.glob(pattern):
+                shutil.rmtree(stale, ignore_errors=True)
         self.stage.mkdir()
         return self
 
@@ -40,9 +47,11 @@ class Staging:
             shutil.rmtree(self.stage, ignore_errors=True)
 
     def path(self, rel: str) -> Path:
-        target = (self.stage / rel).resolve()
-        if not target.is_relative_to(self.stage.resolve()) or rel.startswith("/") or ".." in Path(rel).parts:
+        # checked by its words, not by resolving: the staging folder is new and holds no links
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
             raise OutputError(f"拒绝写到输出目录之外：{rel}")
+        target = self.stage.joinpath(*parts)
         return target
 
     def claim(self, rel: str) -> Path:
@@ -88,7 +97,27 @@ class Staging:
         if self.out.exists():
             os.replace(self.out, self.old)
         os.replace(self.stage, self.out)
-        shutil.rmtree(self.old, ignore_errors=True)
+        if self.old.exists():
+            trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
+            os.replace(self.old, trash)
+            delete_in_background(trash)
+
+
+def delete_in_background(folder: Path) -> None:
+    """Remove `folder` in a detached process; where that cannot be started, here and now."""
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    _CLEANERS[:] = [p for p in _CLEANERS if p.poll() is None]
+    try:
+        cleaner = subprocess.Popen(
+            [sys.executable, "-c", code, str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        _CLEANERS.append(cleaner)  # kept so that it is reaped, not reported as forgotten
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def recover(out: Path) -> None:
