@@ -98,9 +98,10 @@ def build(content: Path, out: Path, *, jobs: int = 0, use_cache: bool = True, pr
         # (`result.rendered.written` lists those rendered this time) and writes its files there,
         # so that the site and its index are swapped in together.
         with timings.stage("write"):
-            BuildCache.forget(out)  # until saved again, no cache describes the files being swapped
+            keep_cache = cache.unchanged()  # then it describes the new site as well as the old
+            if not keep_cache:
+                BuildCache.forget(out)  # until saved again, no cache describes the files being swapped
             staging.commit()
-    with timings.stage("write"):
-        if use_cache:
-            cache.save()
+            if use_cache and not keep_cache:
+                cache.save()
     return result

@@ -96,9 +96,11 @@ class BuildCache:
         self.old = data
         self.status = "used"
 
+    def unchanged(self) -> bool:
+        """Does the cache on disk already describe this build (same reports, same page files)?"""
+        return self.status == "used" and self.new.pages == self.old.pages and self.new.reports.keys() == self.old.reports.keys()
+
     def save(self) -> None:
-        if self.status == "used" and self.new.pages == self.old.pages and self.new.reports.keys() == self.old.reports.keys():
-            return  # nothing changed: the file on disk already says all of this
         folder = cache_dir(self.out)
         folder.mkdir(parents=True, exist_ok=True)
         payload = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)

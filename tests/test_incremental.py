@@ -59,6 +59,8 @@ def test_nothing_changed_renders_nothing(synthetic: Path, tmp_path: Path) -> Non
     assert second.cache_status == "used"
     assert second.rendered.written == [] and len(second.rendered.unchanged) == len(first.pages)
     assert second.reports_processed == 0 and second.reports_reused == 8 * len(YEARS)
+    third = build(synthetic, out, jobs=1)  # the cache of a build that changed nothing is still there
+    assert third.cache_status == "used" and third.rendered.written == [] and third.reports_processed == 0
     assert _site(out) == _clean(synthetic, tmp_path)
 
 
