@@ -52,6 +52,7 @@ def process_report(source: ReportSource, town: Town, catalogue: Catalogue) -> Ou
         report = validate_report(source, town, catalogue, diags)
         if report is not None:
             report = lint_report(report, catalogue, source.data, diags)
+    source.data = source.narrative = None  # a worker keeps nothing of a report once it is sent back
     return report, tuple(diags.problems)
 
 
