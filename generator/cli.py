@@ -20,6 +20,8 @@ COMMANDS = {
     "build": "build",
     "schema": "schema",
     "synth": "synth",
+    "archive": "archive",
+    "verify": "verify",
 }
 REPORT_TO = "README.md 的“报告问题”一节所列的维护者"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -23,3 +23,5 @@ def test_wheel_contains_theme_and_formats(tmp_path: Path) -> None:
     assert theme and {f"generator/themes/{t}" for t in theme} <= names
     formats = {p.name for p in (REPO / "generator" / "formats").glob("*.yaml")}
     assert {f"generator/formats/{f}" for f in formats} <= names
+    archive_assets = {p.name for p in (REPO / "generator" / "archive" / "assets").iterdir()}
+    assert archive_assets and {f"generator/archive/assets/{a}" for a in archive_assets} <= names
