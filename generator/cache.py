@@ -39,6 +39,7 @@ class PageRecord:
 
 @dataclass
 class CacheData:
+    # fingerprint -> (report without its narrative, which is re-read from its file; problems)
     reports: dict[str, tuple[Report | None, tuple[Problem, ...]]] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
 

@@ -8,6 +8,7 @@ in worker processes.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from generator.cache import BuildCache
@@ -85,7 +86,11 @@ def build_reports(
         fingerprints[f"{source.town_path}/{source.year_in_name}"] = fp
         cached = cache.old.reports.get(fp)
         if cached is not None:
-            outcomes[fp] = cached
+            cache.new.reports[fp] = cached
+            report, problems = cached
+            if report is not None:  # the cache holds no narratives: the file was just read anyway
+                report = dataclasses.replace(report, narrative=(source.raw_narrative or b"").decode("utf-8-sig"))
+            outcomes[fp] = (report, problems)
             source.raw_data = source.raw_narrative = None  # not needed: memory follows the model, not the files
         else:
             todo.append((source, town, fp))
@@ -105,6 +110,7 @@ def build_reports(
         diags.extend(Diagnostics(list(problems)))
         if report is not None:
             reports.append(report)
-        cache.new.reports[fp] = outcomes[fp]
+        if fp not in cache.new.reports:
+            cache.new.reports[fp] = (dataclasses.replace(report, narrative="") if report is not None else None, problems)
     return ReportsResult(reports, fingerprints, reused, len(todo))
 
