@@ -26,7 +26,7 @@ def test_unchanged_files_are_linked_and_the_old_site_removed(tmp_path: Path) -> 
         staging.commit()
     inode = (out / "a" / "index.html").stat().st_ino
     with Staging(out) as staging:
-        assert staging.reuse("a/index.html") is not None
+        assert staging.reuse("a/index.html") == "linked"
         staging.write("c/index.html", b"new")
         staging.commit()
     assert (out / "a" / "index.html").stat().st_ino == inode and (out / "a" / "index.html").read_bytes() == b"first"

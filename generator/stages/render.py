@@ -150,10 +150,13 @@ def render_pages(
     for page, fp in zip(pages, fingerprints):
         old = cache.old.pages.get(page.url)
         if old is not None and old.fingerprint == fp and _same_file(staging.out / page.url, old):
-            target = staging.reuse(page.url)
-            if target is not None:
-                st = target.stat()
-                cache.new.pages[page.url] = PageRecord(fp, st.st_size, st.st_mtime_ns, st.st_ino)
+            how = staging.reuse(page.url)
+            if how is not None:
+                if how == "linked":  # the same file: size, time and inode as recorded
+                    cache.new.pages[page.url] = old
+                else:
+                    st = staging.path(page.url).stat()
+                    cache.new.pages[page.url] = PageRecord(fp, st.st_size, st.st_mtime_ns, st.st_ino)
                 result.unchanged.append(page.url)
                 continue
         todo.append((page, staging.claim(page.url)))

@@ -67,20 +67,21 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
-    def reuse(self, rel: str) -> Path | None:
-        """Put the current site's `rel` into the new one without rewriting it (a hard link, else a copy)."""
+    def reuse(self, rel: str) -> str | None:
+        """Put the current site's `rel` into the new one without rewriting it: "linked", "copied" or None."""
         source = self.out / rel
         target = self.claim(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
+            return "linked"
         except OSError:
             try:
                 shutil.copy2(source, target)
+                return "copied"
             except OSError:
                 self.written.discard(rel)
                 return None
-        return target
 
     def copy_tree(self, source: Path, rel: str) -> None:
         """Copy a folder of assets (later sources do not overwrite earlier ones: overrides come first)."""
