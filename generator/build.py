@@ -7,6 +7,7 @@ the rest is done over `jobs` processes. Output is the same, byte for byte, howev
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,8 +65,17 @@ def check(content: Path) -> CheckResult:
 
 def build(content: Path, out: Path, *, jobs: int = 0, use_cache: bool = True, progress: Progress | None = None) -> BuildResult:
     """Check, then write the whole site atomically. Nothing is written when the content has errors."""
-    jobs = jobs or default_jobs()
-    progress = progress or Progress()
+    gc_enabled = gc.isenabled()
+    gc.disable()  # building the model makes many objects and no cycles: no collections until it is done
+    try:
+        return _build(content, out, jobs or default_jobs(), use_cache, progress or Progress())
+    finally:
+        gc.unfreeze()
+        if gc_enabled:
+            gc.enable()
+
+
+def _build(content: Path, out: Path, jobs: int, use_cache: bool, progress: Progress) -> BuildResult:
     timings = Timings()
     diags = Diagnostics()
     cat = load_catalogue()
@@ -77,6 +87,8 @@ def build(content: Path, out: Path, *, jobs: int = 0, use_cache: bool = True, pr
         reports = build_reports(sources.reports, places.towns, cat, cache, diags, jobs=jobs, progress=progress)
         site = assemble(places, reports.reports)
     del sources
+    gc.freeze()  # the model lives to the end: later collections (and forked workers) need not scan it
+    gc.enable()
     result = BuildResult(CheckResult(site, diags, cat), out, timings=timings, cache_status=cache.status,
                          reports_reused=reports.reused, reports_processed=reports.processed)
     if diags.has_errors:
