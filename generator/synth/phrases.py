@@ -10,6 +10,7 @@ reader the lint uses, so a pattern this cannot follow is simply not used.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 try:
     import re._parser as _sre  # Python ≥ 3.11
@@ -31,11 +32,16 @@ class Unfollowable(Exception):
 
 def phrase_for(pattern: str, value: str, rng: random.Random) -> str:
     """A string matching `pattern` whose group `n` is `value`."""
-    parsed = _sre.parse(pattern)
-    group_n = parsed.state.groupdict.get("n")
+    items, group_n = _parsed(pattern)
     if group_n is None:
         raise Unfollowable(pattern)
-    return _emit(list(parsed), group_n, value, rng)
+    return _emit(items, group_n, value, rng)
+
+
+@lru_cache(maxsize=256)
+def _parsed(pattern: str) -> tuple[list, int | None]:  # type: ignore[type-arg]
+    parsed = _sre.parse(pattern)
+    return list(parsed), parsed.state.groupdict.get("n")
 
 
 def _emit(items: list, group_n: int, value: str, rng: random.Random) -> str:  # type: ignore[type-arg]
