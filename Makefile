@@ -21,7 +21,11 @@ site: $(STAMP)
 check: $(STAMP)
 	$(BIN)/nianbao check --content content
 
-test: $(STAMP)
+# axe-core (the accessibility audit's engine) comes from the npm registry, pinned by tests/package-lock.json.
+tests/node_modules/axe-core/axe.min.js:
+	npm ci --prefix tests --no-audit --no-fund
+
+test: $(STAMP) | tests/node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest
 
 clean:

@@ -12,18 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, Where
+from generator.fingerprint import digest
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.parallel import default_jobs
 from generator.progress import Progress, Timings
+from generator.search.indexer import DEFAULT_MEMORY_MB, ShardRun, index as index_search
+from generator.search.shards import SearchLayout, layout as search_layout
 from generator.stages.lint import lint
 from generator.stages.load import load
-from generator.stages.plan import plan
+from generator.stages.plan import plan, report_url
 from generator.stages.render import RenderResult, render_pages, theme_dirs
 from generator.stages.reports import build_reports
 from generator.stages.validate import assemble, validate, validate_places
-from generator.stages.write import Staging
+from generator.stages.write import MARKER, Staging
+from generator.urls import badge_url
 
 
 @dataclass
@@ -42,6 +46,7 @@ class BuildResult:
     cache_status: str = "none"
     reports_reused: int = 0
     reports_processed: int = 0
+    search: list[ShardRun] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -63,19 +68,40 @@ def check(content: Path) -> CheckResult:
     return CheckResult(site, diags, cat)
 
 
-def build(content: Path, out: Path, *, jobs: int = 0, use_cache: bool = True, progress: Progress | None = None) -> BuildResult:
-    """Check, then write the whole site atomically. Nothing is written when the content has errors."""
+@dataclass(frozen=True)
+class SearchOptions:
+    """How to build the search index: `shards` 0 means from the page count; `jobs` 0 means one per core."""
+
+    enabled: bool = True
+    shards: int = 0
+    jobs: int = 0
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+
+def build(
+    content: Path,
+    out: Path,
+    search: SearchOptions = SearchOptions(),
+    *,
+    jobs: int = 0,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Check, then write the whole site atomically. Nothing is written when the content has errors.
+
+    The search index is built inside the staging folder: if indexing fails, the last good site stays.
+    """
     gc_enabled = gc.isenabled()
     gc.disable()  # building the model makes many objects and no cycles: no collections until it is done
     try:
-        return _build(content, out, jobs or default_jobs(), use_cache, progress or Progress())
+        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress())
     finally:
         gc.unfreeze()
         if gc_enabled:
             gc.enable()
 
 
-def _build(content: Path, out: Path, jobs: int, use_cache: bool, progress: Progress) -> BuildResult:
+def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache: bool, progress: Progress) -> BuildResult:
     timings = Timings()
     diags = Diagnostics()
     cat = load_catalogue()
@@ -93,10 +119,44 @@ def _build(content: Path, out: Path, jobs: int, use_cache: bool, progress: Progr
                          reports_reused=reports.reused, reports_processed=reports.processed)
     if diags.has_errors:
         return result
+    layout: SearchLayout | None = None
     with timings.stage("plan"):
-        pages = plan(site, diags)
+        if search.enabled:
+            layout = search_layout(((r.town.path, report_url(r)) for r in site.reports), search.shards)
+        pages = plan(site, diags, layout)
     if diags.has_errors:
         return result
+    custom_theme = (content.parent / site.config.theme) if site.config.theme else None
+    if custom_theme is not None and not custom_theme.is_dir():
+        diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到自定义主题目录，使用默认主题", field="theme", found=site.config.theme)
+    dirs = theme_dirs(custom_theme)
+    badge = _badge(content, site.config.badge, diags)
+    env_globals = {"badge_src": badge_url(site.config.badge) if badge else ""}
+    # what every page may show besides its deps: the badge, and which search shards exist
+    shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None,
+                           repr((layout.count, layout.folders)) if layout else None)
+    with Staging(out) as staging:
+        with timings.stage("render"):  # pages are rendered and written one at a time
+            result.rendered = render_pages(pages, site, cat, dirs, staging, cache, reports.fingerprints, jobs=jobs,
+                                           progress=progress, env_globals=env_globals, shared_by_all=shared_by_all)
+        with timings.stage("write"):
+            if badge is not None:
+                staging.write(badge_url(site.config.badge), badge.read_bytes())
+            for theme in dirs:
+                if (theme / "static").is_dir():
+                    staging.copy_tree(theme / "static", "assets")
+        with timings.stage("index"):  # the search index, built in the staging folder, swapped in with the pages
+            if layout is not None:
+                previous = out if (out / MARKER).is_file() else None
+                result.search = index_search(staging.stage, layout, previous=previous, jobs=search.jobs, memory_mb=search.memory_mb)
+        with timings.stage("write"):
+            keep_cache = cache.unchanged()  # then it describes the new site as well as the old
+            if not keep_cache:
+                BuildCache.forget(out)  # until saved again, no cache describes the files being swapped
+            staging.commit()
+            if use_cache and not keep_cache:
+                cache.save()
+    return result
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None
     dirs = theme_dirs(custom_theme)
     with Staging(out) as staging:
@@ -117,3 +177,14 @@ def _build(content: Path, out: Path, jobs: int, use_cache: bool, progress: Progr
             if use_cache and not keep_cache:
                 cache.save()
     return result
+
+
+def _badge(content: Path, badge: str, diags: Diagnostics) -> Path | None:
+    """The badge image named in site.yaml: a file inside the content folder (never fetched)."""
+    if not badge:
+        return None
+    source = (content / badge).resolve()
+    if not source.is_relative_to(content.resolve()) or not source.is_file():
+        diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到网站标识图片，页脚不显示", field="badge", found=badge)
+        return None
+    return source

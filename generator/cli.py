@@ -22,6 +22,9 @@ COMMANDS = {
     "synth": "synth",
     "archive": "archive",
     "verify": "verify",
+    "import": "import_",
+    "new": "new",
+    "serve": "serve",
 }
 REPORT_TO = "README.md 的“报告问题”一节所列的维护者"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

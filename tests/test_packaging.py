@@ -21,7 +21,11 @@ def test_wheel_contains_theme_and_formats(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     theme = {p.relative_to(REPO / "themes").as_posix() for p in (REPO / "themes" / "default").rglob("*") if p.is_file()}
     assert theme and {f"generator/themes/{t}" for t in theme} <= names
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "generator").rglob("*.py") if "themes" not in p.parts}
+    assert modules <= names, sorted(modules - names)
     formats = {p.name for p in (REPO / "generator" / "formats").glob("*.yaml")}
     assert {f"generator/formats/{f}" for f in formats} <= names
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "generator").rglob("*.py")}
+    assert modules <= names, sorted(modules - names)
     archive_assets = {p.name for p in (REPO / "generator" / "archive" / "assets").iterdir()}
     assert archive_assets and {f"generator/archive/assets/{a}" for a in archive_assets} <= names

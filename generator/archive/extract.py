@@ -172,8 +172,10 @@ class _PageParser(HTMLParser):
             self.meta.setdefault(key, found)
 
     def _capture(self, el: _Open, purpose: str) -> None:
+        # An element can be asked for twice (<h1 data-pagefind-meta="title">): capture its text once.
+        if el.capture is None:
+            self.pending.append(el)
         el.capture, el.purpose = [], purpose
-        self.pending.append(el)
 
     # -- text
     def handle_data(self, data: str) -> None:

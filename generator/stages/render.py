@@ -1,24 +1,28 @@
-"""Render stage: a planned page -> HTML bytes, through the theme's Jinja templates; all pages -> files."""
+"""Render stage: a planned page -> bytes, through the theme's Jinja templates (or its kind's builder)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
+from generator import urls
 from generator.cache import BuildCache, PageRecord
 from generator.fingerprint import digest, model_fingerprint, theme_fingerprint
 from generator.formats import Catalogue
 from generator.model import Site
-from generator.numbers import format_number
+from generator.numbers import Number, format_number
+from generator.pages import BUILDERS
+from generator.pages.portal import Portal
 from generator.parallel import run_chunks, shared
 from generator.progress import Progress
-from generator.stages.lint import public_notes
-from generator.stages.plan import Page, report_url, town_url
+from generator.search.labels import format_label, town_label
+from generator.stages.plan import Page
 from generator.stages.write import Staging
-from generator.views import report_view
+
 
 def _themes_dir() -> Path:
     """themes/ beside the package in a checkout, or the installed copy (`generator.themes`) in a wheel."""
@@ -34,9 +38,20 @@ THEMES_DIR = _themes_dir()
 
 
 def theme_dirs(custom: Path | None) -> list[Path]:
-    """The publisher's theme first (overrides), then the default theme."""
+    """The publisher's theme first (overrides, file by file), then the default theme."""
     dirs = [custom] if custom is not None and custom.is_dir() else []
     return dirs + [THEMES_DIR / "default"]
+
+
+def signed(value: Number | None) -> str:
+    """A year-over-year change: +3, −2 (a real minus sign), 0."""
+    if value is None:
+        return ""
+    if value > 0:
+        return "+" + format_number(value)
+    if value < 0:
+        return "−" + format_number(-value)
+    return "0"
 
 
 def make_env(dirs: list[Path]) -> jinja2.Environment:
@@ -49,7 +64,18 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = format_number
+    env.filters["signed"] = signed
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    env.globals.update(
+        report_url=urls.report_url,
+        report_data_url=urls.report_data_url,
+        town_url=urls.town_url,
+        region_url=urls.region_url,
+        year_url=urls.year_url,
+        urls=urls,
+        search_town=town_label,  # filter values of the search index (docs/search.md)
+        search_format=format_label,
+    )
     return env
 
 
@@ -57,16 +83,17 @@ class Renderer:
     def __init__(self, site: Site, catalogue: Catalogue, env: jinja2.Environment) -> None:
         self.site = site
         self.catalogue = catalogue
+        self.portal = Portal(site, catalogue)
         self.env = env
+        self.domain = urlsplit(site.config.base_url).hostname or ""
 
     def render(self, page: Page) -> bytes:
         context: dict[str, Any] = dict(page.context)
-        if page.kind == "report":
-            report = context["report"]
-            fmt = self.catalogue.formats[report.format]
-            context["format"] = fmt
-            context["view"] = report_view(report, fmt)
-            context["notes"] = public_notes(report) if self.site.config.show_consistency_notes else ()
+        builder = BUILDERS.get(page.kind)
+        if builder is not None:
+            context.update(builder(self.portal, page))
+        if not page.template:
+            return context["body"]
         template = self.env.get_template(page.template)
         html = template.render(
             page=page,
@@ -74,8 +101,7 @@ class Renderer:
             site=self.site,
             config=self.site.config,
             catalogue=self.catalogue,
-            report_url=report_url,
-            town_url=town_url,
+            site_domain=self.domain,
             **context,
         )
         return html.encode("utf-8")
@@ -95,9 +121,9 @@ class RenderResult:
         return sorted(self.written + self.unchanged)
 
 
-def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fps: dict[str, str]) -> list[str]:
-    """A fingerprint per page: everything it shows (its `deps`) and everything all pages share."""
-    common = digest(model_fingerprint(), theme_fingerprint(dirs), repr(site.config))
+def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fps: dict[str, str], shared_by_all: str = "") -> list[str]:
+    """A fingerprint per page: everything it shows (its `deps`, its scalar context values) and what all pages share."""
+    common = digest(model_fingerprint(), theme_fingerprint(dirs), repr(site.config), shared_by_all)
     entities: dict[str, str] = dict(report_fps)
     entities.update((t.path, digest(repr(t))) for t in site.towns)
     entities.update((r.path, digest(repr(r))) for r in site.regions)
@@ -108,13 +134,16 @@ def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fp
             shown = everything
         else:
             shown = digest(*(f"{k}={entities.get(k, '-')}" for k in page.deps))
-        result.append(digest(common, page.url, page.template, page.kind, shown))
+        scalars = repr(sorted((k, v) for k, v in page.context.items() if isinstance(v, (str, int, float, bool))))
+        result.append(digest(common, page.url, page.template, page.kind, shown, scalars))
     return result
 
 
 def _setup_renderer() -> None:
     data = shared()
-    data["renderer"] = Renderer(data["site"], data["catalogue"], make_env(data["dirs"]))
+    env = make_env(data["dirs"])
+    env.globals.update(data["env_globals"])
+    data["renderer"] = Renderer(data["site"], data["catalogue"], env)
 
 
 def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int]]:
@@ -141,10 +170,12 @@ def render_pages(
     *,
     jobs: int,
     progress: Progress,
+    env_globals: dict[str, Any] | None = None,
+    shared_by_all: str = "",
 ) -> RenderResult:
     """Write every page into the staging folder, one at a time (no page's HTML outlives its write)."""
     result = RenderResult()
-    fingerprints = page_fingerprints(pages, site, dirs, report_fps)
+    fingerprints = page_fingerprints(pages, site, dirs, report_fps, shared_by_all)
     todo: list[tuple[Page, Path]] = []
     todo_fps: list[str] = []
     for page, fp in zip(pages, fingerprints):
@@ -161,7 +192,7 @@ def render_pages(
                 continue
         todo.append((page, staging.claim(page.url)))
         todo_fps.append(fp)
-    data = {"todo": todo, "site": site, "catalogue": catalogue, "dirs": dirs}
+    data = {"todo": todo, "site": site, "catalogue": catalogue, "dirs": dirs, "env_globals": env_globals or {}}
     done = 0
     for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=data, setup=_setup_renderer):
         for i, size, mtime_ns, inode in chunk:

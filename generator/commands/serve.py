@@ -1,0 +1,85 @@
+"""`nianbao serve`: build, serve on 127.0.0.1, rebuild on every change and reload the open page."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generator.preview.rebuild import rebuild, watched
+from generator.preview.server import HOST, start
+from generator.preview.state import BuildState
+from generator.preview.watch import changed, snapshot
+
+HELP = "本地预览：生成站点并在本机提供访问，内容或主题改动后自动重新生成并刷新页面"
+POLL_SECONDS = 0.3
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", default="content", help="内容目录（默认 content）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000；只在本机 127.0.0.1 上提供）")
+    p.add_argument("--out", help="预览站点的输出目录（默认：临时目录，退出时删除）")
+
+
+def run(args: argparse.Namespace) -> int:
+    content = Path(args.content)
+    if not content.is_dir():
+        print(f"nianbao: 用法错误：找不到内容目录 {content}", file=sys.stderr)
+        return 2
+    scratch = None if args.out else Path(tempfile.mkdtemp(prefix="nianbao-preview-"))
+    out = Path(args.out) if args.out else scratch / "site"  # type: ignore[operator]
+    if _unsafe_output(content, out):
+        print(f"nianbao: 用法错误：输出目录 {out} 不能是内容目录或其上级目录", file=sys.stderr)
+        return 2
+    state = BuildState()
+    signal.signal(signal.SIGTERM, _stop)  # stopped by a process manager: clean up as for Ctrl+C
+    try:
+        try:
+            server = start(out, args.port, state)
+        except OSError as exc:
+            print(f"nianbao: 无法在 {HOST}:{args.port} 上提供预览：{exc.strerror}（端口被占用时请用 --port 换一个）", file=sys.stderr)
+            return 2
+        roots = watched(content)
+        seen = snapshot(roots)
+        _build(content, out, state)
+        print(f"预览地址：http://{HOST}:{server.server_address[1]}/index.html（站点文件在 {out}；按 Ctrl+C 结束）", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(POLL_SECONDS)
+            roots = watched(content)
+            now = snapshot(roots)
+            edits = changed(seen, now)
+            if not edits:
+                continue
+            time.sleep(POLL_SECONDS)  # let an editor finish writing, then take the files as they are
+            seen = snapshot(roots)
+            print(f"检测到改动：{', '.join(edits[:3])}{' 等' if len(edits) > 3 else ''}", file=sys.stderr, flush=True)
+            _build(content, out, state)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _build(content: Path, out: Path, state: BuildState) -> None:
+    started = time.monotonic()
+    with state.lock:
+        errors = rebuild(content, out)
+        status = state.record(errors)
+    took = time.monotonic() - started
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        print(f"生成失败（第 {status.version} 次），继续提供上一次成功生成的站点。", file=sys.stderr, flush=True)
+    else:
+        print(f"已生成（第 {status.version} 次，用时 {took:.1f} 秒）。", file=sys.stderr, flush=True)
+
+
+def _unsafe_output(content: Path, out: Path) -> bool:
+    c, o = content.resolve(), out.resolve()
+    return o == c or c.is_relative_to(o) or o.is_relative_to(c) or o == Path(o.anchor)

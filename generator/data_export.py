@@ -1,0 +1,247 @@
+"""The data downloads: every report's statistics and indicators as CSV and JSON, described by a datapackage.
+
+CSV files start with the UTF-8 byte order mark so that spreadsheet programs read Chinese
+correctly; JSON has none. Text cells that a spreadsheet would take for a formula
+(starting with = + - @, or a tab or carriage return) get a leading apostrophe.
+Numbers are written as published: no exponent, no rounding.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from generator.formats import Catalogue, Format
+from generator.model import Report, Site
+from generator.numbers import Number, format_number
+from generator.series import STATUS_LABELS, reading
+
+BOM = "\ufeff"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Frictionless field type: string, integer, number, date
+    title: str
+    description: str
+    unit: str = ""
+
+
+REPORT_COLUMNS = (
+    Column("report", "string", "年报编号", "镇目录路径/年度，唯一标识一份年报"),
+    Column("region", "string", "所属地区", "省、市、县（区）名称，自上而下"),
+    Column("town", "string", "镇（乡、街道）", "发布年报的镇（乡、街道）名称"),
+    Column("town_code", "string", "行政区划代码", "镇（乡、街道）的行政区划代码（如已知）"),
+    Column("year", "integer", "报告年度", "年报所报告的年度", "年"),
+    Column("format", "string", "报告格式", "年报采用的格式编号（gov-2008、gov-2019、gov-2021、narrative）"),
+    Column("title", "string", "标题", "年报标题"),
+    Column("authority", "string", "发布机关", "发布年报的机关"),
+    Column("published", "date", "发布日期", "年报的发布日期（YYYY-MM-DD），未知则为空"),
+    Column("page", "string", "页面", "年报页面相对于站点根目录的地址"),
+)
+INDICATOR_COLUMNS = (
+    Column("report", "string", "年报编号", "镇目录路径/年度，与 reports.csv 的 report 列对应"),
+    Column("town", "string", "镇（乡、街道）", "镇（乡、街道）名称"),
+    Column("year", "integer", "报告年度", "年报所报告的年度", "年"),
+    Column("indicator", "string", "指标编号", "规范指标编号，各格式通过对照表映射到此编号"),
+    Column("label", "string", "指标名称", "规范指标的中文名称"),
+    Column("unit", "string", "单位", "指标的计量单位"),
+    Column("value", "number", "数值", "指标数值；空表示该年报没有可比数据", "见 unit 列"),
+    Column("source", "string", "来源", "统计表、正文所述、原表空白或不可比"),
+)
+CELL_COLUMNS = (
+    Column("report", "string", "年报编号", "镇目录路径/年度，与 reports.csv 的 report 列对应"),
+    Column("format", "string", "报告格式", "年报采用的格式编号"),
+    Column("cell", "string", "单元格编号", "格式说明中的单元格编号（表.行.列）"),
+    Column("table", "string", "统计表", "统计表标题"),
+    Column("row", "string", "行", "行标题"),
+    Column("column", "string", "列", "列标题"),
+    Column("unit", "string", "单位", "该单元格的计量单位"),
+    Column("value", "number", "数值", "原表数值；空表示原表空白", "见 unit 列"),
+)
+
+REPORT_DATA_COLUMNS = (
+    Column("item", "string", "编号", "单元格编号（表.行.列）或规范指标编号"),
+    Column("kind", "string", "类别", "统计表单元格或规范指标"),
+    Column("name", "string", "名称", "统计表 › 行 › 列，或指标名称"),
+    Column("unit", "string", "单位", "计量单位"),
+    Column("value", "number", "数值", "空表示原表空白或没有可比数据", "见 unit 列"),
+    Column("source", "string", "来源", "单元格为原表；指标为统计表、正文所述、原表空白或不可比"),
+)
+
+RESOURCES = (
+    ("reports", "reports.csv", "年报目录", REPORT_COLUMNS),
+    ("indicators", "indicators.csv", "规范指标", INDICATOR_COLUMNS),
+    ("cells", "cells.csv", "统计表单元格", CELL_COLUMNS),
+)
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv(columns: tuple[Column, ...], rows: Iterable[tuple[object, ...]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return format_number(value)
+    return neutralise(str(value))
+
+
+def _json_number(value: Number | None) -> int | float | None:
+    if value is None or isinstance(value, int):
+        return value
+    return float(value)
+
+
+def _report_row(report: Report, page: str) -> tuple[object, ...]:
+    return (
+        report.key,
+        " ".join(r.name for r in report.town.regions),
+        report.town.name,
+        report.town.code,
+        report.year,
+        report.format,
+        report.title,
+        report.authority or report.town.authority,
+        report.published.isoformat() if report.published else "",
+        page,
+    )
+
+
+def _indicator_rows(report: Report, catalogue: Catalogue) -> Iterable[tuple[object, ...]]:
+    for ind in catalogue.indicators.values():
+        r = reading(report, ind.id)
+        yield (report.key, report.town.name, report.year, ind.id, ind.label, ind.unit, r.value, STATUS_LABELS[r.status])
+
+
+def _cell_rows(report: Report, fmt: Format) -> Iterable[tuple[object, ...]]:
+    for table in fmt.tables:
+        rows = {n.id: n.label for root in table.rows for n in root.walk()}
+        columns = {n.id: n.label for root in table.columns for n in root.walk()}
+        for cell in table.cells:
+            if cell.id not in report.statistics:
+                continue
+            yield (
+                report.key,
+                report.format,
+                cell.id,
+                table.caption,
+                rows.get(cell.row, ""),
+                columns.get(cell.column, ""),
+                cell.unit,
+                report.statistics[cell.id],
+            )
+
+
+def reports_csv(site: Site, pages: dict[str, str]) -> bytes:
+    return _csv(REPORT_COLUMNS, (_report_row(r, pages[r.key]) for r in site.reports))
+
+
+def indicators_csv(site: Site, catalogue: Catalogue) -> bytes:
+    return _csv(INDICATOR_COLUMNS, (row for r in site.reports for row in _indicator_rows(r, catalogue)))
+
+
+def cells_csv(site: Site, catalogue: Catalogue) -> bytes:
+    return _csv(CELL_COLUMNS, (row for r in site.reports for row in _cell_rows(r, catalogue.formats[r.format])))
+
+
+def report_csv(report: Report, catalogue: Catalogue) -> bytes:
+    """One report's data in one file: its table cells, then its canonical indicators."""
+
+    def rows() -> Iterable[tuple[object, ...]]:
+        for _, _, cell, table, row, column, unit, value in _cell_rows(report, catalogue.formats[report.format]):
+            yield (cell, "单元格", " › ".join(p for p in (table, row, column) if p), unit, value, "原表")
+        for _, _, _, ind, label, unit, value, source in _indicator_rows(report, catalogue):
+            yield (ind, "指标", label, unit, value, source)
+
+    return _csv(REPORT_DATA_COLUMNS, rows())
+
+
+def report_record(report: Report, catalogue: Catalogue, page: str) -> dict[str, object]:
+    fmt = catalogue.formats[report.format]
+    indicators: dict[str, object] = {}
+    for ind in catalogue.indicators.values():
+        r = reading(report, ind.id)
+        indicators[ind.id] = {"label": ind.label, "unit": ind.unit, "value": _json_number(r.value), "source": STATUS_LABELS[r.status]}
+    return {
+        "report": report.key,
+        "regions": [r.name for r in report.town.regions],
+        "town": report.town.name,
+        "town_code": report.town.code,
+        "year": report.year,
+        "format": report.format,
+        "format_name": fmt.name,
+        "title": report.title,
+        "authority": report.authority or report.town.authority,
+        "published": report.published.isoformat() if report.published else None,
+        "page": page,
+        "indicators": indicators,
+        "statistics": {cell: _json_number(v) for cell, v in report.statistics.items()},
+    }
+
+
+def _json(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def report_json(report: Report, catalogue: Catalogue, page: str) -> bytes:
+    return _json(report_record(report, catalogue, page))
+
+
+def dataset_json(site: Site, catalogue: Catalogue, pages: dict[str, str]) -> bytes:
+    return _json(
+        {
+            "title": site.config.title,
+            "indicators": {
+                i.id: {"label": i.label, "unit": i.unit, "type": i.type, "description": i.description} for i in catalogue.indicators.values()
+            },
+            "reports": [report_record(r, catalogue, pages[r.key]) for r in site.reports],
+        }
+    )
+
+
+def datapackage(site: Site) -> bytes:
+    """A Frictionless-style description of the CSV files: every column with name, type and unit."""
+    resources = []
+    for name, path, title, columns in RESOURCES:
+        fields = []
+        for c in columns:
+            field: dict[str, str] = {"name": c.name, "type": c.type, "title": c.title, "description": c.description}
+            if c.unit:
+                field["unit"] = c.unit
+            if c.type == "date":
+                field["format"] = "%Y-%m-%d"
+            fields.append(field)
+        resources.append(
+            {
+                "name": name,
+                "title": title,
+                "path": path,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": {"fields": fields},
+            }
+        )
+    resources.append({"name": "dataset", "title": "全部数据（JSON）", "path": "reports.json", "format": "json", "mediatype": "application/json", "encoding": "utf-8"})
+    package = {"profile": "data-package", "name": "nianbao-reports", "title": site.config.title, "resources": resources}
+    if site.config.authority:
+        package["contributors"] = [{"title": site.config.authority, "role": "publisher"}]
+    return _json(package)

@@ -1,0 +1,287 @@
+"""Reading a format's tables out of the pieces: every figure into its cell id, by label and position.
+
+The layout comes from the format description: the row labels in order (matched loosely,
+see `labels.norm`, and across pieces when a label was broken over lines), and after each
+value row as many values as the table has value columns. A cell the source left empty is
+read as null (and said so); a value that is not there, or not a number, is left out and
+reported. Header cells (captions, column labels, the corner note) are recognised and
+passed over.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.formats import Format, Table
+from generator.formats.spec import CellSpec, HeaderNode
+from generator.formats.types import CELL_TYPES
+from generator.importer.findings import INFO, Finding, excerpt
+from generator.importer.labels import DASHES, is_blank, is_number, norm
+from generator.importer.pieces import Piece
+from generator.numbers import Number, format_number
+
+LOOKAHEAD = 48  # pieces searched for the next row label before the row is declared missing
+MAX_FRAGMENTS = 6  # pieces a broken label may be spread over
+_PERIOD = re.compile(r"^[（(]\d{4}年度?[）)]$")
+_UNIT_SUFFIX = re.compile(r"（(?:单位：)?[^（）]{1,4}）")
+_FILLED_BY = re.compile(r"^填报单位[（(]?(?:盖章)?[）)]?[:：]?\s*(?P<name>.*)$")
+
+
+@dataclass
+class TablesRead:
+    values: dict[str, Number | None] = field(default_factory=dict)
+    consumed: set[int] = field(default_factory=set)  # indices of the pieces that belong to the tables
+    findings: list[Finding] = field(default_factory=list)
+    filled_by: str = ""
+
+
+@dataclass(frozen=True)
+class _Item:
+    node: HeaderNode
+    values: int  # value cells that follow the label (0 for a heading row)
+    unit: str  # unit cell expected after the label (list layout with a unit column)
+
+
+def read_tables(pieces: list[Piece], fmt: Format) -> TablesRead:
+    result = TablesRead()
+    cursor = 0
+    for table in fmt.tables:
+        cursor = _Reader(pieces, table, result).read(cursor)
+    for i, piece in enumerate(pieces):
+        if piece.cell and i not in result.consumed and not is_blank(piece.text):
+            result.findings.append(Finding(piece.where, f"表格单元格“{excerpt(piece.text)}”未能对应到“{fmt.name}”的任何单元格，未导入"))
+            result.consumed.add(i)
+        elif piece.cell:
+            result.consumed.add(i)
+    return result
+
+
+class _Reader:
+    def __init__(self, pieces: list[Piece], table: Table, result: TablesRead) -> None:
+        self.pieces = pieces
+        self.table = table
+        self.result = result
+        self.header = self._header_labels()
+        self.ncols = len(table.value_columns)
+        self._missing_rows: list[tuple[list[str], int]] = []
+
+    def _header_labels(self) -> set[str]:
+        t = self.table
+        labels = {t.caption, t.corner, t.unit_column, *t.stub}
+        for root in t.columns:
+            labels.update(n.label for n in root.walk())
+        return {norm(x) for x in labels if x and norm(x)}
+
+    def items(self) -> list[_Item]:
+        found: list[_Item] = []
+        for root in self.table.rows:
+            for node in root.walk():
+                if self.table.layout == "list":
+                    found.append(_Item(node, 1 if node.value else 0, (node.unit or self.table.unit) if self.table.unit_column else ""))
+                else:
+                    found.append(_Item(node, 0 if node.children else self.ncols, ""))
+        return found
+
+    # ---- the walk ----
+    def read(self, cursor: int) -> int:
+        start = self._start(cursor)
+        if start is None:
+            self._missing_table()
+            return cursor
+        pos = start
+        items = self.items()
+        counts: dict[str, int] = {}
+        for item in items:
+            counts[norm(item.node.label)] = counts.get(norm(item.node.label), 0) + 1
+        for k, item in enumerate(items):
+            # a later row's label, where it is the only row so called, marks the end of the search:
+            # a row missing from the source never takes the value of a later row of the same name
+            fence = {norm(i.node.label) for i in items[k + 1 :] if i.node.label and counts[norm(i.node.label)] == 1}
+            if not item.node.label:  # a table whose only row has no label (section 四): values follow the header
+                at = self._first_value(pos)
+                if at is None:
+                    self._missing_cells(item, pos, "找不到数值")
+                    continue
+                self._pass_over(pos, at)
+                pos = self._values(item, at)
+                continue
+            hit = self._find_label(pos, item.node.label, fence)
+            if hit is None:
+                if item.values:
+                    self._missing_cells(item, pos, f"找不到“{item.node.label}”一行")
+                continue
+            at, after = hit
+            self._pass_over(pos, at)
+            self.result.consumed.update(range(at, after))
+            pos, skip = self._after_label(item, after)
+            if item.values:
+                pos = self._values(item, pos, skip)
+        return pos
+
+    def _start(self, cursor: int) -> int | None:
+        """The first piece of the table: its caption, a header label or its first row label."""
+        anchors = set(self.header)
+        first_label = next((norm(n.label) for root in self.table.rows for n in root.walk() if n.label), "")
+        if first_label:
+            anchors.add(first_label)
+        for i in range(cursor, len(self.pieces)):
+            key = norm(self.pieces[i].text)
+            if key in anchors or (key and any(a.startswith(key) and self._match_at(i, a) is not None for a in anchors)):
+                return i
+        return None
+
+    def _match_at(self, i: int, label: str) -> int | None:
+        """End index (exclusive) when the pieces from i spell `label`, else None."""
+        want = norm(label)
+        acc = ""
+        j = i
+        while j < len(self.pieces) and j - i < MAX_FRAGMENTS:
+            piece = self.pieces[j]
+            key = norm(piece.text)
+            if not key or is_number(piece.text):
+                return None
+            acc += key
+            if acc == want:
+                return j + 1
+            if not want.startswith(acc):
+                return None
+            j += 1
+        return None
+
+    def _find_label(self, pos: int, label: str, fence: set[str]) -> tuple[int, int] | None:
+        """Where the row label starts and ends, looking ahead from pos but not past a later row's label (the fence)."""
+        for i in range(pos, min(len(self.pieces), pos + LOOKAHEAD)):
+            if i in self.result.consumed:
+                continue
+            end = self._match_at(i, label)
+            if end is not None:
+                return i, end
+            key = norm(self.pieces[i].text)
+            if key and any(f.startswith(key) and self._match_at(i, f) is not None for f in fence):
+                return None
+        return None
+
+    def _first_value(self, pos: int) -> int | None:
+        for i in range(pos, min(len(self.pieces), pos + LOOKAHEAD)):
+            if is_number(self.pieces[i].text):
+                return i
+        return None
+
+    def _pass_over(self, start: int, end: int) -> None:
+        """Pieces between two recognised places: header cells, empty cells, notes of the table itself."""
+        for i in range(start, end):
+            if i in self.result.consumed:
+                continue
+            piece = self.pieces[i]
+            key = norm(piece.text)
+            self.result.consumed.add(i)
+            if not key or key in DASHES or self._is_header(key):
+                continue
+            if _PERIOD.match(key):
+                continue
+            m = _FILLED_BY.match(piece.text.strip())
+            if m:
+                self.result.filled_by = m.group("name").strip()
+                self.result.findings.append(Finding(piece.where, f"填报单位：{self.result.filled_by}", INFO))
+                continue
+            self.result.findings.append(Finding(piece.where, f"表格“{self.table.caption}”中的“{excerpt(piece.text)}”不是该格式的表头或行标签，未导入"))
+
+    def _is_header(self, key: str) -> bool:
+        """A header label, a fragment of one broken over lines, or one with its unit added: 采购总金额（元）."""
+        if key in self.header or any(key in h for h in self.header):
+            return True
+        return any(key.startswith(h) and _UNIT_SUFFIX.fullmatch(key[len(h):]) for h in self.header)
+
+    def _after_label(self, item: _Item, pos: int) -> tuple[int, bool]:
+        """In a list table: a heading row's "—" and empty cell, or a value row's unit cell.
+
+        Returns the next position and whether the row's value must be skipped (a unit other than the format's)."""
+        if self.table.layout != "list":
+            return pos, False
+        if item.values == 0:
+            for _ in range(2):
+                if pos < len(self.pieces) and (norm(self.pieces[pos].text) in DASHES or (self.pieces[pos].cell and is_blank(self.pieces[pos].text))):
+                    self.result.consumed.add(pos)
+                    pos += 1
+            return pos, False
+        if pos >= len(self.pieces):
+            return pos, False
+        piece = self.pieces[pos]
+        key = norm(piece.text)
+        if item.unit and key == norm(item.unit):
+            self.result.consumed.add(pos)
+            return pos + 1, False
+        if key and not is_number(piece.text) and len(key) <= 4 and self.table.unit_column:
+            self.result.consumed.add(pos)
+            self.result.findings.append(
+                Finding(piece.where, f"“{item.node.label}”的单位原文为“{piece.text.strip()}”，格式规定为“{item.unit}”；该行数值未导入，请换算后填写")
+            )
+            return pos + 1, True
+        return pos, False
+
+    def _values(self, item: _Item, pos: int, skip: bool = False) -> int:
+        cells = self._cells_of(item.node)
+        for k, cell in enumerate(cells):
+            if pos >= len(self.pieces):
+                self._report_missing(cells[k:], self.pieces[-1].where if self.pieces else "", "原文到此结束")
+                return pos
+            piece = self.pieces[pos]
+            text = piece.text.strip()
+            if piece.cell and is_blank(text):
+                self.result.consumed.add(pos)
+                self.result.values[cell.id] = None
+                self.result.findings.append(Finding(piece.where, f"“{cell.label}”（{cell.id}）原表为空白，已记为 null（空白不是原文写出的数字）"))
+                pos += 1
+                continue
+            if not is_number(text):
+                self._report_missing(cells[k:], piece.where, f"此处应为数值，原文为“{excerpt(text)}”")
+                return pos
+            self.result.consumed.add(pos)
+            pos += 1
+            if skip:
+                continue
+            reading = CELL_TYPES[cell.type].read(text)
+            if reading.error or reading.value is None:
+                self.result.findings.append(Finding(piece.where, f"“{cell.label}”（{cell.id}）的值“{text}”不能用：{reading.error}；未导入"))
+                continue
+            if reading.normalised_from and re.sub(r"\s", "", reading.normalised_from) != format_number(reading.value):
+                self.result.findings.append(Finding(piece.where, f"“{cell.label}”（{cell.id}）原文写作“{text}”，按 {format_number(reading.value)} 导入", INFO))
+            self.result.values[cell.id] = reading.value
+        return pos
+
+    def _cells_of(self, node: HeaderNode) -> list[CellSpec]:
+        cells = [c for c in self.table.cells if c.row == node.id]
+        order = {col.id: k for k, col in enumerate(self.table.value_columns)}
+        return sorted(cells, key=lambda c: order.get(c.column, 0))
+
+    def _missing_cells(self, item: _Item, pos: int, why: str) -> None:
+        """A whole row not found; consecutive missing rows at the same place make one finding."""
+        where = self.pieces[min(pos, len(self.pieces) - 1)].where if self.pieces else ""
+        cells = self._cells_of(item.node)
+        last = self.result.findings[-1] if self.result.findings else None
+        if last is not None and last.where == where and last.message.startswith("找不到以下各行"):
+            rows, count = self._missing_rows[-1]
+            rows.append(item.node.label)
+            count += len(cells)
+            self._missing_rows[-1] = (rows, count)
+            self.result.findings[-1] = Finding(where, self._rows_message(rows, count))
+            return
+        self._missing_rows.append(([item.node.label], len(cells)))
+        self.result.findings.append(Finding(where, self._rows_message([item.node.label], len(cells))))
+
+    def _rows_message(self, rows: list[str], count: int) -> str:
+        shown = "、".join(f"“{r}”" for r in rows[:4]) + (f" 等 {len(rows)} 行" if len(rows) > 4 else "")
+        return f"找不到以下各行（表格“{self.table.caption}”）：{shown}，共 {count} 格未导入，请对照原件填写"
+
+    def _report_missing(self, cells: list[CellSpec], where: str, why: str) -> None:
+        if not cells:
+            return
+        names = "、".join(f"{c.label}（{c.id}）" for c in cells[:3]) + (f" 等 {len(cells)} 格" if len(cells) > 3 else "")
+        self.result.findings.append(Finding(where, f"{why}：{names} 未导入，请对照原件填写"))
+
+    def _missing_table(self) -> None:
+        where = self.pieces[-1].where if self.pieces else ""
+        self.result.findings.append(
+            Finding(where, f"原文中找不到表格“{self.table.caption}”（{self.table.id}），其 {len(self.table.cells)} 个单元格均未导入，请对照原件填写")
+        )

@@ -1,0 +1,58 @@
+"""One preview build: the whole pipeline, with every failure turned into "file:line: message" lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from generator.build import build
+from generator.diagnostics import Level
+from generator.stages.render import THEMES_DIR
+from generator.stages.write import OutputError
+
+
+def rebuild(content: Path, out: Path) -> tuple[str, ...]:
+    """Build `content` into `out`; return the errors (empty on success). On failure `out` keeps the last good site."""
+    try:
+        result = build(content, out)
+    except jinja2.TemplateSyntaxError as exc:
+        return (f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}",)
+    except jinja2.TemplateError as exc:
+        return (f"{_template_place(exc)}模板错误：{exc}",)
+    except OutputError as exc:
+        return (str(exc),)
+    if result.ok:
+        return ()
+    return tuple(p.format() for p in result.check.diags.sorted() if p.level >= Level.ERROR)
+
+
+def _template_place(exc: Exception) -> str:
+    """The innermost template frame of a rendering error, as "file:line: ", if there is one."""
+    tb = exc.__traceback__
+    place = ""
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".html"):
+            place = f"{name}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return place
+
+
+def watched(content: Path) -> list[Path]:
+    """What a change of triggers a rebuild: the content (with site.yaml), the themes, the format files."""
+    roots = [content, THEMES_DIR]
+    custom = _custom_theme(content)
+    if custom is not None:
+        roots.append(custom)
+    return roots
+
+
+def _custom_theme(content: Path) -> Path | None:
+    try:
+        data = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    theme = data.get("theme") if isinstance(data, dict) else None
+    return (content.parent / theme) if isinstance(theme, str) and theme else None

@@ -1,0 +1,223 @@
+"""The search stage without a browser: shard layout, what the indexer writes, reuse, failure, markup."""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import CONTENT, run_cli
+from generator.build import SearchOptions, build
+from generator.search import indexer
+from generator.search.indexer import MANIFEST, SearchIndexError, pagefind_binary
+from generator.search.shards import jump_hash, layout, shard_count, town_key
+
+YANGTING = "shandong/weihai/huancui/yangting/2021/index.html"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+# --- shard layout -------------------------------------------------------------------------------
+
+def test_jump_hash_is_balanced_and_moves_few_towns_when_growing() -> None:
+    keys = [town_key(f"sheng/shi/xian/zhen{i}") for i in range(4000)]
+    sizes = Counter(jump_hash(k, 8) for k in keys)
+    assert set(sizes) == set(range(8))
+    assert max(sizes.values()) < 1.2 * 4000 / 8
+    moved = sum(jump_hash(k, 8) != jump_hash(k, 9) for k in keys)
+    assert moved < 4000 * 1.5 / 9  # about 1/9 of the towns move to the new shard, none elsewhere
+    assert all(jump_hash(k, 9) in (jump_hash(k, 8), 8) for k in keys)
+
+
+def test_layout_keeps_a_town_together_and_does_not_depend_on_order() -> None:
+    pages = [(f"a/t{i}", f"a/t{i}/{y}/index.html") for i in range(50) for y in (2019, 2020, 2021)]
+    one = layout(pages, 4)
+    assert one == layout(list(reversed(pages)), 4)
+    for shard in one.shards:
+        assert list(shard.urls) == sorted(shard.urls)
+    towns = {url.rsplit("/", 2)[0]: one.shard_of(url) for url in (u for _, u in pages)}
+    assert all(one.shard_of(f"{town}/2019/index.html") == name for town, name in towns.items())
+    assert one.pages == 150 and len(one.shards) == 4
+
+
+def test_shard_count_follows_the_page_count() -> None:
+    assert shard_count(0) == 1
+    assert shard_count(1000) == 1
+    assert shard_count(1001) == 2
+    assert shard_count(10_000) == 10
+    assert shard_count(10, pages_per_shard=3) == 4
+
+
+def test_the_extended_binary_comes_from_the_installed_wheel() -> None:
+    binary = pagefind_binary()
+    assert binary.name == "pagefind_extended"
+    assert "pagefind_bin_extended" in binary.parts
+
+
+# --- the build ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("searchbuild") / "site"
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(out), "--search-shards", "8")
+    assert result.code == 0, result.err
+    return out
+
+
+def test_each_shard_indexes_its_own_pages(sharded_site: Path) -> None:
+    folders = sorted((sharded_site / "pagefind").iterdir())
+    assert [f.name for f in folders] == ["s0", "s2", "s6"]
+    indexed: list[str] = []
+    for folder in folders:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["shard"] == folder.name
+        indexed += manifest["pages"]
+        assert len(list((folder / "fragment").iterdir())) == len(manifest["pages"])
+        assert (folder / "pagefind.js").is_file() and list(folder.glob("pagefind.zh-cn_*.pf_meta"))
+    assert sorted(indexed) == sorted(str(p.relative_to(sharded_site)) for p in sharded_site.rglob("20*/index.html") if not p.relative_to(sharded_site).parts[0] == "years")
+    assert not list(sharded_site.rglob(".search-input"))
+
+
+def test_the_search_page_lists_the_shards_and_speaks_chinese(sharded_site: Path) -> None:
+    page = soup(sharded_site / "search" / "index.html")
+    assert page.html["lang"] == "zh-CN"
+    form = page.find("form", id="search-form")
+    assert form["data-bundles"].split() == ["pagefind/s0/", "pagefind/s2/", "pagefind/s6/"]
+    assert form["data-root"] == "../"
+    assert page.find("input", attrs={"name": "q"}) is not None
+    script = page.find("script", attrs={"type": "module"})
+    assert script["src"] == "../assets/search.js" and (sharded_site / "assets" / "search.js").is_file()
+    assert "需要启用浏览器的 JavaScript" in page.find("noscript").get_text()
+    for tag in page.find_all(["script", "link", "img"]):
+        assert not (tag.get("src") or tag.get("href") or "").startswith(("http:", "https:", "//"))
+
+
+def test_every_page_has_a_search_box_that_submits_to_the_search_page(sharded_site: Path) -> None:
+    for path, action in ((sharded_site / "index.html", "search/index.html"), (sharded_site / YANGTING, "../../../../../search/index.html")):
+        form = soup(path).find("form", attrs={"role": "search"})
+        assert form["action"] == action and form.get("method", "get") == "get"
+        assert form.find("input", attrs={"name": "q"}) is not None
+
+
+def test_the_report_body_carries_filters_meta_and_sort(sharded_site: Path) -> None:
+    page = soup(sharded_site / YANGTING)
+    assert page.html["lang"] == "zh-CN"
+    bodies = page.find_all(attrs={"data-pagefind-body": True})
+    assert [b.name for b in bodies] == ["article"]
+    article = bodies[0]
+    filters = sorted(tag["data-pagefind-filter"] if ":" in tag["data-pagefind-filter"] else f'{tag["data-pagefind-filter"]}:{tag.get_text()}'
+                     for tag in page.find_all(attrs={"data-pagefind-filter": True}))
+    assert filters == sorted(["format:2019年版格式", "region:山东省", "region:威海市", "region:环翠区", "shard:s6", "town:环翠区羊亭镇", "year:2021"])
+    assert all(article in tag.parents for tag in page.find_all(attrs={"data-pagefind-filter": True}))
+    assert article.find(attrs={"data-pagefind-sort": True})["data-pagefind-sort"] == "year:2021"
+    assert article.find("h1")["data-pagefind-meta"] == "title"
+    notes = article.find("section", class_="notes")
+    assert notes is not None and notes.has_attr("data-pagefind-ignore")
+
+
+def test_without_search_there_is_no_index_and_the_search_page_says_so(built_default: Path) -> None:
+    assert not (built_default / "pagefind").exists()
+    page = soup(built_default / "search" / "index.html")
+    assert page.find("script", attrs={"type": "module"}) is None
+    assert "未建立全文检索索引" in page.get_text()
+    assert page.find(attrs={"data-pagefind-filter": "shard:s0"}) is None
+
+
+# --- rebuilds and failures ---------------------------------------------------------------------
+
+def test_a_shard_whose_pages_did_not_change_is_copied_not_indexed(default_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = build(default_content, out, SearchOptions(shards=8))
+    assert {r.shard for r in first.search if not r.reused} == {"s0", "s2", "s6"}
+    narrative = default_content / "shandong/weihai/huancui/yangting/2021.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为测试而加。\n", encoding="utf-8")
+    second = build(default_content, out, SearchOptions(shards=8))
+    assert {r.shard: r.reused for r in second.search} == {"s0": True, "s2": True, "s6": False}
+    # A reused shard whose files were tampered with is indexed again.
+    victim = next((out / "pagefind" / "s0" / "fragment").iterdir())
+    victim.write_bytes(b"x")
+    third = build(default_content, out, SearchOptions(shards=8))
+    assert {r.shard: r.reused for r in third.search} == {"s0": False, "s2": True, "s6": True}
+
+
+def test_a_failed_index_leaves_the_last_good_site(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    build(default_content, out, SearchOptions(shards=1))
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    broken = tmp_path / "pagefind_extended"
+    broken.write_text("#!/bin/sh\necho 'simulated failure' >&2\nexit 7\n")
+    broken.chmod(broken.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(indexer, "pagefind_binary", lambda: broken)
+    (default_content / "shandong/weihai/huancui/yangting/2021.md").write_text("# 改过的正文\n", encoding="utf-8")
+    with pytest.raises(SearchIndexError, match="simulated failure"):
+        build(default_content, out, SearchOptions(shards=1, jobs=1))
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    # nothing left beside the output but the build cache (which belongs there)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.name != ".site.nianbao-cache"]
+
+
+def test_bad_search_options_are_usage_errors_and_change_nothing(default_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(default_content), "--out", str(out), "--no-search").code == 0
+    result = run_cli("build", "--content", str(default_content), "--out", str(out), "--search-shards", "-1")
+    assert result.code == 2 and "--search-shards" in result.err
+    assert (out / "index.html").is_file() and not (out / "pagefind").exists()
+
+
+def test_memory_budget_limits_how_many_indexers_run_together(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a budget below two shards' estimate, shards are indexed one after another."""
+    seen: list[int] = []
+    real_start = indexer._start
+
+    def start(*args, **kwargs):  # type: ignore[no-untyped-def]
+        running = real_start(*args, **kwargs)
+        seen.append(running.proc.pid)
+        alive = [pid for pid in seen if _alive(pid)]
+        assert len(alive) <= 1, alive
+        return running
+
+    monkeypatch.setattr(indexer, "_start", start)
+    result = build(default_content, tmp_path / "site", SearchOptions(shards=8, jobs=4, memory_mb=1))
+    assert len([r for r in result.search if not r.reused]) == 3 == len(seen)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().split()[2] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+def test_only_pagefinds_filter_meta_and_entry_files_vary_between_identical_builds(tmp_path: Path) -> None:
+    """Pagefind writes filters from a hash map (upstream TODO in pagefind/src/index/mod.rs): those files,
+    the meta file named after their hash, the entry file naming it, and our manifest listing them vary."""
+    trees = []
+    for name in ("a", "b"):
+        out = tmp_path / name / "site"
+        assert run_cli("build", "--content", str(CONTENT), "--out", str(out), "--search-shards", "8").code == 0
+        trees.append({str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    varying = {"filter", "meta", "entry", "manifest"}
+
+    def kind(rel: str) -> str:
+        parts = rel.split("/")
+        if parts[0] != "pagefind":
+            return "page"
+        if parts[2] == "filter":
+            return "filter"
+        if parts[2].endswith(".pf_meta"):
+            return "meta"
+        return {"pagefind-entry.json": "entry", MANIFEST: "manifest"}.get(parts[2], "index")
+
+    a, b = trees
+    for rel in sorted(set(a) | set(b)):
+        if kind(rel) not in varying:
+            assert a.get(rel) == b.get(rel), rel
+    assert {kind(rel) for rel in a} >= {"page", "index", "filter", "meta", "entry", "manifest"}
+    assert len([r for r in a if kind(r) == "meta"]) == len([r for r in b if kind(r) == "meta"]) == 3

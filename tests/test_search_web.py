@@ -1,0 +1,297 @@
+"""Web search in a real browser: the default content built with its Pagefind index, served on 127.0.0.1.
+
+Queries go through Pagefind's own JavaScript API, on the same merged instance the search page
+uses (`window.nianbaoSearch.pagefind()`), and the assertions name the reports that come back.
+The default content has three reports: 吉昌镇 2016 (gov-2008), 羊郡镇 2016 (narrative),
+羊亭镇 2021 (gov-2019).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from browser import serve
+from conftest import CONTENT, run_cli
+
+pytestmark = pytest.mark.browser
+
+JICHANG = "jilin/jilinshi/panshi/jichang/2016/index.html"
+YANGJUN = "shandong/yantai/laiyang/yangjun/2016/index.html"
+YANGTING = "shandong/weihai/huancui/yangting/2021/index.html"
+
+# The search page's own search: Pagefind's API on the merged shards, keeping only pages that contain
+# every query word found anywhere (see search.js). Options are Pagefind's search options.
+SEARCH = """async ([term, options]) => {
+  const filters = {};
+  for (const [key, value] of Object.entries(options.filters || {})) filters[key] = [].concat(value.any || value);
+  const found = await window.nianbaoSearch.find(term, filters, options.sort || "");
+  const pages = [];
+  for (const r of found.results) {
+    const d = await r.data();
+    pages.push({url: d.url, title: d.meta.title, excerpt: d.excerpt});
+  }
+  return pages;
+}"""
+
+
+def build_site(root: Path, *extra: str) -> Path:
+    out = root / "site"
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(out), *extra)
+    assert result.code == 0, result.err
+    return out
+
+
+@pytest.fixture(scope="module")
+def one_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("search1"), "--search-shards", "1")
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # 8 hash buckets put each of the three towns into a shard of its own.
+    return build_site(tmp_path_factory.mktemp("search8"), "--search-shards", "8")
+
+
+@pytest.fixture(scope="module")
+def search_page(browser: Any, sharded: Path) -> Iterator[tuple[Any, str]]:
+    with serve(sharded) as base:
+        page = browser.new_page()
+        page.goto(base + "search/index.html")
+        yield page, base
+        page.close()
+
+
+def found(page: Any, term: str | None, **options: Any) -> list[dict[str, str]]:
+    return page.evaluate(SEARCH, [term, options])
+
+
+def reports(page: Any, term: str | None, **options: Any) -> set[str]:
+    return {r["url"].lstrip("/") for r in found(page, term, **options)}
+
+
+def test_the_default_build_indexes_with_pagefind_extended_in_shards(sharded: Path, one_index: Path) -> None:
+    shards = sorted(p.name for p in (sharded / "pagefind").iterdir())
+    assert len(shards) == 3, shards
+    for name in shards:
+        assert (sharded / "pagefind" / name / "pagefind.js").is_file()
+        assert list((sharded / "pagefind" / name).glob("pagefind.zh-cn_*.pf_meta")), "the index must be Chinese (lang zh-CN)"
+    assert [p.name for p in (one_index / "pagefind").iterdir()] == ["s0"]
+
+
+def test_a_town_name_finds_only_that_town(search_page: tuple[Any, str]) -> None:
+    page, _ = search_page
+    assert reports(page, "羊亭") == {YANGTING}
+    assert reports(page, "吉昌") == {JICHANG}
+
+
+def test_a_two_character_word_is_found_as_a_word(search_page: tuple[Any, str]) -> None:
+    # The default (non-extended) Pagefind indexes whole Chinese sentences as single words and finds nothing here.
+    page, _ = search_page
+    results = found(page, "培训")
+    assert {r["url"].lstrip("/") for r in results} == {JICHANG, YANGTING}
+    assert all("<mark>培训</mark>" in r["excerpt"] for r in results)
+
+
+def test_four_character_terms(search_page: tuple[Any, str]) -> None:
+    page, _ = search_page
+    assert reports(page, "行政复议") == {JICHANG, YANGTING}  # the narrative report of 羊郡镇 never mentions it
+    assert reports(page, "依申请公开") == {JICHANG, YANGJUN, YANGTING}
+
+
+def test_a_term_in_only_one_report(search_page: tuple[Any, str]) -> None:
+    page, _ = search_page
+    results = found(page, "档案")
+    assert [r["url"].lstrip("/") for r in results] == [JICHANG]
+    assert "<mark>档案</mark>" in results[0]["excerpt"]
+
+
+def test_a_term_in_no_report_finds_nothing(search_page: tuple[Any, str]) -> None:
+    page, _ = search_page
+    assert reports(page, "区块链") == set()
+
+
+def test_filter_by_year(search_page: tuple[Any, str]) -> None:
+    page, _ = search_page
+    assert reports(page, None, filters={"year": "2016"}) == {JICHANG, YANGJUN}
+    assert reports(page, "公开", filters={"year": {"any": ["2021"]}}) == {YANGTING}
+
+
+def test_filter_by_town_and_region_and_format(search_page: tuple[Any, str]) -> None:
+    page, _ = search_page
+    assert reports(page, "公开", filters={"town": "莱阳市羊郡镇"}) == {YANGJUN}
+    assert reports(page, "公开", filters={"region": "山东省"}) == {YANGJUN, YANGTING}
+    assert reports(page, None, filters={"format": "2008年版格式"}) == {JICHANG}
+    values = page.evaluate("async () => (await window.nianbaoSearch.pagefind()).filters()")
+    assert set(values["town"]) == {"磐石市吉昌镇", "莱阳市羊郡镇", "环翠区羊亭镇"}
+    assert set(values["year"]) == {"2016", "2021"}
+
+
+def test_results_use_the_report_title_and_link_to_the_page_file(search_page: tuple[Any, str]) -> None:
+    page, _ = search_page
+    [result] = found(page, "档案")
+    assert result["title"] == "吉昌镇人民政府2016年政府信息公开工作年度报告"
+    assert result["url"].endswith("/index.html")
+
+
+def test_only_the_report_body_is_indexed(search_page: tuple[Any, str]) -> None:
+    # The header and footer name the site's authority ("nianbao 示例站点"); the skip link says 跳到正文.
+    page, _ = search_page
+    assert reports(page, "nianbao") == set()
+    content = page.evaluate(
+        "async () => { const r = await (await window.nianbaoSearch.pagefind()).search('档案');"
+        " return (await r.results[0].data()).content; }"
+    )
+    assert "档案" in content and "所属地区" in content
+    for outside in ("跳到正文", "主办单位", "搜索年报", "当前位置", "上一年度"):
+        assert outside not in content
+
+
+RAW = """async (term) => {
+  const found = await (await window.nianbaoSearch.pagefind()).search(term);
+  return (await Promise.all(found.results.map((r) => r.data()))).map((d) => d.url);
+}"""
+
+
+def test_a_word_missing_from_one_shard_does_not_widen_the_results(search_page: tuple[Any, str]) -> None:
+    # Pagefind drops, per index, a query word that index has never seen: merged as they are, the shard
+    # holding only 羊郡镇 answers 羊亭 with every page containing 羊. The search page corrects that.
+    page, _ = search_page
+    assert YANGJUN in {u.lstrip("/") for u in page.evaluate(RAW, "羊亭")}
+    assert reports(page, "羊亭") == {YANGTING}
+
+
+def test_sharded_and_single_index_give_the_same_results(browser: Any, one_index: Path, sharded: Path) -> None:
+    queries: list[tuple[str | None, dict[str, Any]]] = [
+        ("羊亭", {}), ("培训", {}), ("行政复议", {}), ("依申请公开", {}), ("档案", {}), ("区块链", {}), ("公开", {}),
+        ("网站", {}), ("莱阳", {}), ("政务公开", {}), ("行政诉讼", {}), ("羊亭 培训", {}), ("吉昌 羊郡", {}),
+        (None, {"filters": {"year": "2016"}}), ("公开", {"filters": {"town": "环翠区羊亭镇"}}),
+        ("公开", {"filters": {"region": "山东省"}, "sort": "year-asc"}),
+    ]
+    answers: list[list[set[str]]] = []
+    for site in (one_index, sharded):
+        with serve(site) as base:
+            page = browser.new_page()
+            page.goto(base + "search/index.html")
+            answers.append([reports(page, term, **options) for term, options in queries])
+            page.close()
+    assert answers[0] == answers[1]
+    assert set().union(*answers[1]) == {JICHANG, YANGJUN, YANGTING}  # every shard answered
+
+
+FIND_ALL = """async (queries) => {
+  const out = [];
+  for (const q of queries) {
+    const found = await window.nianbaoSearch.find(q);
+    out.push((await Promise.all(found.results.map((r) => r.data()))).map((d) => d.url).sort());
+  }
+  return out;
+}"""
+
+
+def sample_queries(n: int) -> list[str]:
+    """Substrings of two to six characters of the reports' narratives, drawn with a fixed seed."""
+    runs = [r for p in sorted(CONTENT.rglob("*.md")) for r in re.findall(r"[\u4e00-\u9fff]{2,}", p.read_text(encoding="utf-8"))]
+    rng = random.Random(20240601)
+    queries = []
+    for _ in range(n):
+        run = rng.choice(runs)
+        size = rng.randint(2, min(6, len(run)))
+        start = rng.randint(0, len(run) - size)
+        queries.append(run[start:start + size])
+    return queries
+
+
+def test_sampled_queries_give_the_same_results_sharded_and_single(browser: Any, one_index: Path, sharded: Path) -> None:
+    queries = sample_queries(80)
+    answers = []
+    for site in (one_index, sharded):
+        with serve(site) as base:
+            page = browser.new_page()
+            page.goto(base + "search/index.html")
+            answers.append(page.evaluate(FIND_ALL, queries))
+            page.close()
+    differing = [(q, a, b) for q, a, b in zip(queries, *answers) if a != b]
+    assert not differing
+    assert sum(1 for a in answers[0] if 0 < len(a) < 3) > 10  # the sample discriminates between reports
+
+
+def submit(page: Any, base: str, query: str) -> None:
+    page.goto(base + "index.html")
+    box = "header form[role=search] input[name=q]"
+    page.fill(box, query)
+    page.press(box, "Enter")  # the header form: a plain GET to search/index.html
+    page.wait_for_selector("#search-form[data-state=done]")
+
+
+def result_links(page: Any) -> list[str]:
+    return page.eval_on_selector_all("#search-results li h2 a", "els => els.map(a => a.getAttribute('href'))")
+
+
+def test_the_header_form_leads_to_results_with_highlighted_excerpts(search_page: tuple[Any, str]) -> None:
+    page, base = search_page
+    submit(page, base, "行政复议")
+    assert page.url.endswith("search/index.html?q=" + quote("行政复议"))
+    links = result_links(page)
+    assert sorted(link.lstrip("/") for link in links) == sorted([JICHANG, YANGTING])
+    assert page.locator("#search-results mark").count() > 0
+    assert "找到" in page.inner_text("#search-status")
+    page.click(f"#search-results a[href$='{YANGTING}']")
+    page.wait_for_load_state()
+    assert page.url.endswith(YANGTING)
+
+
+def test_the_search_page_filters_and_sorts_by_year(search_page: tuple[Any, str]) -> None:
+    page, base = search_page
+    submit(page, base, "依申请公开")
+    page.check("#search-filters input[name=year][value='2016']")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 2")
+    page.wait_for_selector("#search-form[data-state=done]")
+    assert sorted(link.lstrip("/") for link in result_links(page)) == sorted([JICHANG, YANGJUN])
+    assert "year=2016" in page.url
+    page.uncheck("#search-filters input[name=year][value='2016']")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 3")
+    page.select_option("#sort", "year-asc")
+    page.wait_for_selector("#search-form[data-state=done]")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 3")
+    assert result_links(page)[-1].lstrip("/") == YANGTING
+    page.select_option("#sort", "year-desc")
+    page.wait_for_function(f"document.querySelector('#search-results li a')?.getAttribute('href').endsWith('{YANGTING}')")
+    page.wait_for_selector("#search-form[data-state=done]")
+    assert [link.lstrip("/") for link in result_links(page)][0] == YANGTING
+
+
+def test_no_results_are_said_in_chinese(search_page: tuple[Any, str]) -> None:
+    page, base = search_page
+    page.goto(base + "search/index.html?q=" + quote("区块链"))
+    page.wait_for_selector("#search-form[data-state=done]")
+    assert "没有找到与“区块链”相关的年报" in page.inner_text("#search-status")
+    assert result_links(page) == []
+
+
+def test_without_javascript_the_search_page_says_so(browser: Any, sharded: Path) -> None:
+    with serve(sharded) as base:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(base + "search/index.html?q=" + quote("培训"))
+        text = page.inner_text("#search-status")
+        assert "需要启用浏览器的 JavaScript" in text
+        assert page.get_attribute("#search-status a", "href") == "../index.html"
+        context.close()
+
+
+def test_the_search_page_loads_nothing_from_elsewhere(browser: Any, sharded: Path) -> None:
+    with serve(sharded) as base:
+        page = browser.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(base + "search/index.html?q=" + quote("培训"))
+        page.wait_for_selector("#search-form[data-state=done]")
+        assert requests and all(url.startswith(base) for url in requests), requests
+        page.close()

@@ -1,0 +1,210 @@
+"""`nianbao serve`: a real subprocess on a free loopback port, edited while it runs, read over HTTP."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+WAIT = 30.0  # seconds: the longest any single expectation may take on a busy machine
+
+REPORT_YAML = "format: narrative\nyear: 2016\ntitle: 测试镇2016年政府信息公开工作年度报告\n"
+REPORT_MD = "## 一、概述\n\n第一版正文。\n"
+
+
+class Preview:
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.log: list[str] = []
+        threading.Thread(target=self._pump, daemon=True).start()
+        self.base = self._address()
+
+    def _pump(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.put(line)
+
+    def _address(self) -> str:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            self.log.append(line)
+            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                return m.group(0)
+        pytest.fail("serve did not start:\n" + "".join(self.log))
+
+    def terminal(self) -> str:
+        while True:
+            try:
+                self.log.append(self.lines.get_nowait())
+            except queue.Empty:
+                return "".join(self.log)
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.base + path, timeout=10) as response:
+            return response.read().decode("utf-8")
+
+    def wait_for(self, path: str, condition: Callable[[str], bool]) -> str:
+        deadline = time.monotonic() + WAIT
+        page = ""
+        while time.monotonic() < deadline:
+            try:
+                page = self.get(path)
+            except (urllib.error.URLError, ConnectionError):
+                page = ""
+            if condition(page):
+                return page
+            time.sleep(0.2)
+        pytest.fail(f"timed out waiting on {path}; last page:\n{page[-2000:]}\nterminal:\n{self.terminal()}")
+
+
+@pytest.fixture
+def preview(make_content, tmp_path: Path) -> Iterator[tuple[Preview, Path, Path]]:
+    content = make_content({"sheng/shi/xian/zhen/2016.yaml": REPORT_YAML, "sheng/shi/xian/zhen/2016.md": REPORT_MD})
+    out = tmp_path / "preview-site"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--content", str(content), "--port", "0", "--out", str(out)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        yield Preview(proc), content, out
+    finally:
+        proc.kill()
+        proc.wait(timeout=WAIT)
+
+
+REPORT_PAGE = "sheng/shi/xian/zhen/2016/index.html"
+
+
+def test_serve_rebuilds_on_edit_and_recovers_from_a_broken_file(preview) -> None:
+    server, content, out = preview
+    page = server.wait_for(REPORT_PAGE, lambda p: "第一版正文" in p)
+    assert "/__nianbao/status" in page, "the reload script is injected in served pages"
+    assert "__nianbao" not in (out / REPORT_PAGE).read_text(encoding="utf-8"), "files on disk stay as `build` writes them"
+
+    (content / "sheng/shi/xian/zhen/2016.md").write_text("## 一、概述\n\n第二版正文。\n", encoding="utf-8")
+    server.wait_for(REPORT_PAGE, lambda p: "第二版正文" in p)
+
+    (content / "sheng/shi/xian/zhen/2016.yaml").write_text(REPORT_YAML + "year: [\n", encoding="utf-8")
+    broken = server.wait_for(REPORT_PAGE, lambda p: "nianbao-preview-error" in p)
+    assert "第二版正文" in broken, "the last good site is still served"
+    assert re.search(r"zhen/2016\.yaml:\d+:\d+: 错误", broken), "the overlay names file and line"
+    assert "2016.yaml" in server.terminal()
+
+    (content / "sheng/shi/xian/zhen/2016.yaml").write_text(REPORT_YAML, encoding="utf-8")
+    (content / "sheng/shi/xian/zhen/2016.md").write_text("## 一、概述\n\n第三版正文。\n", encoding="utf-8")
+    fixed = server.wait_for(REPORT_PAGE, lambda p: "第三版正文" in p)
+    assert "nianbao-preview-error" not in fixed
+
+
+def test_serve_status_changes_with_each_build(preview) -> None:
+    server, content, _ = preview
+    first = server.wait_for("__nianbao/status", lambda p: '"version"' in p)
+    (content / "site.yaml").write_text("title: 改名后的门户\n", encoding="utf-8")
+    server.wait_for("index.html", lambda p: "改名后的门户" in p)
+    assert server.get("__nianbao/status") != first
+
+
+def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    result = run_cli("serve", "--content", str(tmp_path / "nowhere"), "--port", "0")
+    assert result.code == 2
+    assert "找不到内容目录" in result.err
+
+
+@pytest.mark.browser
+def test_serve_reloads_the_open_page(preview, browser) -> None:
+    server, content, _ = preview
+    server.wait_for(REPORT_PAGE, lambda p: "第一版正文" in p)
+    page = browser.new_page()
+    try:
+        page.goto(server.base + REPORT_PAGE)
+        assert "第一版正文" in page.inner_text("main")
+        (content / "sheng/shi/xian/zhen/2016.md").write_text("## 一、概述\n\n浏览器里自动出现的正文。\n", encoding="utf-8")
+        page.wait_for_function("document.body.innerText.includes('浏览器里自动出现的正文')", timeout=WAIT * 1000)
+        (content / "sheng/shi/xian/zhen/2016.yaml").write_text("format: [\n", encoding="utf-8")
+        page.wait_for_selector("#nianbao-preview-error", timeout=WAIT * 1000)
+        assert "2016.yaml" in page.inner_text("#nianbao-preview-error")
+    finally:
+        page.close()
+
+
+def test_serve_watches_the_theme_and_shows_template_errors(preview) -> None:
+    server, content, _ = preview
+    theme = content.parent / "mytheme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "static" / "style.css").write_text("body { color: #111; }\n", encoding="utf-8")
+    (content / "site.yaml").write_text("title: 测试门户\ntheme: mytheme\n", encoding="utf-8")
+    server.wait_for("assets/style.css", lambda p: "#111" in p)
+
+    (theme / "static" / "style.css").write_text("body { color: #222; }\n", encoding="utf-8")
+    server.wait_for("assets/style.css", lambda p: "#222" in p)
+
+    (theme / "templates" / "home.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n', encoding="utf-8")
+    broken = server.wait_for("index.html", lambda p: "nianbao-preview-error" in p)
+    assert re.search(r"home\.html:3: 模板语法错误", broken)
+
+    (theme / "templates" / "home.html").write_text('{% extends "base.html" %}\n{% block main %}<h1>自定义首页</h1>{% endblock %}\n', encoding="utf-8")
+    fixed = server.wait_for("index.html", lambda p: "自定义首页" in p)
+    assert "nianbao-preview-error" not in fixed
+
+
+def test_serve_says_when_the_port_is_taken(make_content) -> None:
+    import socket
+
+    from conftest import run_cli
+
+    content = make_content({})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        result = run_cli("serve", "--content", str(content), "--port", str(taken.getsockname()[1]))
+    assert result.code == 2
+    assert "--port" in result.err
+
+
+def test_serve_removes_its_temporary_site_when_terminated(make_content) -> None:
+    content = make_content({})
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--content", str(content), "--port", "0"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+    )  # fmt: skip
+    try:
+        server = Preview(proc)
+        server.wait_for("index.html", lambda p: "测试门户" in p)
+        m = re.search(r"站点文件在 (.+?)；", server.terminal())
+        assert m, server.terminal()
+        site = Path(m.group(1))
+        assert (site / "index.html").is_file()
+        proc.terminate()
+        proc.wait(timeout=WAIT)
+        assert not site.parent.exists(), "the temporary folder is removed on SIGTERM as on Ctrl+C"
+    finally:
+        proc.kill()
+        proc.wait(timeout=WAIT)
