@@ -1,21 +1,32 @@
-"""The pipeline in order: load → validate → lint → plan → render → write. Each step is a named call."""
+"""The pipeline in order: load → validate → lint → plan → render → write. Each step is a named call.
+
+`build` is incremental and parallel: reports whose files did not change come from the build cache
+(`generator.cache`), pages whose inputs did not change are taken over from the previous site, and
+the rest is done over `jobs` processes. Output is the same, byte for byte, however it was reached.
+"""
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.cache import BuildCache
 from generator.diagnostics import Diagnostics, Where
+from generator.fingerprint import digest
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
+from generator.parallel import default_jobs
+from generator.progress import Progress, Timings
 from generator.search.indexer import DEFAULT_MEMORY_MB, ShardRun, index as index_search
 from generator.search.shards import SearchLayout, layout as search_layout
 from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
 from generator.stages.load import content_prefix, load
 from generator.stages.plan import plan, report_url
-from generator.stages.render import Renderer, make_env, theme_dirs
-from generator.stages.validate import validate
+from generator.stages.render import RenderResult, render_pages, theme_dirs
+from generator.stages.reports import build_reports
+from generator.stages.validate import assemble, validate, validate_places
 from generator.stages.write import MARKER, Staging
 from generator.urls import badge_url
 
@@ -31,14 +42,22 @@ class CheckResult:
 class BuildResult:
     check: CheckResult
     out: Path
-    pages: list[str] = field(default_factory=list)
     exclusions: Exclusions = field(default_factory=Exclusions)
     written: bool = False  # the output now holds this build's site
+    rendered: RenderResult = field(default_factory=RenderResult)
+    timings: Timings = field(default_factory=Timings)
+    cache_status: str = "none"
+    reports_reused: int = 0
+    reports_processed: int = 0
     search: list[ShardRun] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.check.diags.has_errors
+
+    @property
+    def pages(self) -> list[str]:
+        return self.rendered.pages
 
 
 def check(content: Path) -> CheckResult:
@@ -62,7 +81,16 @@ class SearchOptions:
     memory_mb: int = DEFAULT_MEMORY_MB
 
 
-def build(content: Path, out: Path, search: SearchOptions = SearchOptions(), *, partial: bool = True) -> BuildResult:
+def build(
+    content: Path,
+    out: Path,
+    search: SearchOptions = SearchOptions(),
+    *,
+    jobs: int = 0,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    partial: bool = True,
+) -> BuildResult:
     """Check, leave out every part with errors, then write the rest of the site atomically.
 
     Errors in a report (or a town or region file) keep that part off the site and the
@@ -73,40 +101,74 @@ def build(content: Path, out: Path, search: SearchOptions = SearchOptions(), *, 
 
     The search index is built inside the staging folder: if indexing fails, the last good site stays.
     """
-    result = BuildResult(check(content), out)
-    diags, site = result.check.diags, result.check.site
-    if site is None or (not partial and diags.has_errors):
+    gc_enabled = gc.isenabled()
+    gc.disable()  # building the model makes many objects and no cycles: no collections until it is done
+    try:
+        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial)
+    finally:
+        gc.unfreeze()
+        if gc_enabled:
+            gc.enable()
+
+
+def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache: bool, progress: Progress, partial: bool) -> BuildResult:
+    timings = Timings()
+    diags = Diagnostics()
+    cat = load_catalogue()
+    with timings.stage("load"):
+        sources = load(content, diags, parse_reports=False)  # report files are parsed by build_reports
+        cache = BuildCache.open(out, content, enabled=use_cache)
+    with timings.stage("validate"):  # validate + lint, per report, cached and in parallel
+        places = validate_places(sources, diags)
+        reports = build_reports(sources.reports, places.towns, cat, cache, diags, jobs=jobs, progress=progress)
+        site = assemble(places, reports.reports)
+    del sources
+    gc.freeze()  # the model lives to the end: later collections (and forked workers) need not scan it
+    gc.enable()
+    result = BuildResult(CheckResult(site, diags, cat), out, timings=timings, cache_status=cache.status,
+                         reports_reused=reports.reused, reports_processed=reports.processed)
+    if not partial and diags.has_errors:
         return result
     site, result.exclusions = exclude(site, diags, content_prefix(content))
     if result.exclusions.blocks_site:
         return result
-    plan(site, diags, _layout(site, search))  # planning may refuse folder names: leave those out too
-    site, result.exclusions = exclude(site, diags, content_prefix(content))
-    if result.exclusions.blocks_site or (not partial and diags.has_errors):
-        return result
-    layout = _layout(site, search)
-    pages = plan(site, Diagnostics(), layout)
+    with timings.stage("plan"):
+        plan(site, diags, _layout(site, search))  # planning may refuse folder names: leave those out too
+        site, result.exclusions = exclude(site, diags, content_prefix(content))
+        if result.exclusions.blocks_site or (not partial and diags.has_errors):
+            return result
+        layout = _layout(site, search)
+        pages = plan(site, Diagnostics(), layout)
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None
     if custom_theme is not None and not custom_theme.is_dir():
         diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到自定义主题目录，使用默认主题", field="theme", found=site.config.theme)
     dirs = theme_dirs(custom_theme)
     badge = _badge(content, site.config.badge, diags)
-    env = make_env(dirs)
-    env.globals["badge_src"] = badge_url(site.config.badge) if badge else ""
-    renderer = Renderer(site, result.check.catalogue, env)
+    env_globals = {"badge_src": badge_url(site.config.badge) if badge else ""}
+    # what every page may show besides its deps: the badge, and which search shards exist
+    shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None,
+                           repr((layout.count, layout.folders)) if layout else None)
     with Staging(out) as staging:
-        for page in pages:
-            staging.write(page.url, renderer.render(page))
-            result.pages.append(page.url)
-        if badge is not None:
-            staging.write(badge_url(site.config.badge), badge.read_bytes())
-        for theme in dirs:
-            if (theme / "static").is_dir():
-                staging.copy_tree(theme / "static", "assets")
-        if layout is not None:
-            previous = out if (out / MARKER).is_file() else None
-            result.search = index_search(staging.stage, layout, previous=previous, jobs=search.jobs, memory_mb=search.memory_mb)
-        staging.commit()
+        with timings.stage("render"):  # pages are rendered and written one at a time
+            result.rendered = render_pages(pages, site, cat, dirs, staging, cache, reports.fingerprints, jobs=jobs,
+                                           progress=progress, env_globals=env_globals, shared_by_all=shared_by_all)
+        with timings.stage("write"):
+            if badge is not None:
+                staging.write(badge_url(site.config.badge), badge.read_bytes())
+            for theme in dirs:
+                if (theme / "static").is_dir():
+                    staging.copy_tree(theme / "static", "assets")
+        with timings.stage("index"):  # the search index, built in the staging folder, swapped in with the pages
+            if layout is not None:
+                previous = out if (out / MARKER).is_file() else None
+                result.search = index_search(staging.stage, layout, previous=previous, jobs=search.jobs, memory_mb=search.memory_mb)
+        with timings.stage("write"):
+            keep_cache = cache.unchanged()  # then it describes the new site as well as the old
+            if not keep_cache:
+                BuildCache.forget(out)  # until saved again, no cache describes the files being swapped
+            staging.commit()
+            if use_cache and not keep_cache:
+                cache.save()
     result.written = True
     return result
 

@@ -19,6 +19,7 @@ COMMANDS = {
     "check": "check",
     "build": "build",
     "schema": "schema",
+    "synth": "synth",
     "archive": "archive",
     "verify": "verify",
     "import": "import_",

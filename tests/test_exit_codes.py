@@ -107,13 +107,13 @@ def test_3_internal_error_says_so_and_where_to_report(tmp_path: Path, monkeypatc
 
     monkeypatch.delenv("NIANBAO_RAISE", raising=False)
     monkeypatch.setattr("generator.stages.render.Renderer.render", broken)
-    code = cli.main(["build", "--content", str(content), "--out", str(out), "--no-search"])
+    code = cli.main(["build", "--content", str(content), "--out", str(out), "--no-search", "--no-cache"])
     err = capsys.readouterr().err
     assert code == 3
     assert "RuntimeError: a bug in a template filter" in err  # the traceback, for the report
     assert "内部错误（这不是内容的问题）" in err and "报告给" in err
     assert snapshot(out) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.") and not p.name.endswith(".lock")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.") and not p.name.endswith((".lock", ".nianbao-cache"))] == []
 
 
 def test_the_internal_error_message_points_at_a_real_section() -> None:

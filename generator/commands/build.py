@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.build import SearchOptions, build
+from generator.build import BuildResult, SearchOptions, build
 from generator.search.indexer import DEFAULT_MEMORY_MB, SearchIndexError
 from generator.commands.report import exit_code, print_problems, summary
 from generator.stages.write import OutputError
@@ -24,6 +24,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content", default="content", help="内容目录（默认 content）")
     p.add_argument("--out", default="site", help="输出目录（默认 site）")
     p.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：CPU 核数）")
+    p.add_argument("--no-cache", action="store_true", help="不使用也不保存增量构建缓存（完整重建）")
     p.add_argument("--no-search", action="store_true", help="不生成全文检索索引")
     p.add_argument("--search-shards", type=int, default=0, metavar="N", help="检索索引分片数（默认：按年报数自动确定）")
     p.add_argument("--search-memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB", help=f"同时运行的索引进程的内存预算，单位 MB（默认 {DEFAULT_MEMORY_MB}）")
@@ -42,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
     if _unsafe_output(content, out):
         print(f"nianbao: 用法错误：输出目录 {out} 不能是内容目录或其上级目录", file=sys.stderr)
         return 2
-    if args.search_shards < 0 or args.search_memory <= 0:
-        print("nianbao: 用法错误：--search-shards 不能为负数，--search-memory 必须为正数", file=sys.stderr)
+    if args.jobs < 0 or args.search_shards < 0 or args.search_memory <= 0:
+        print("nianbao: 用法错误：--jobs、--search-shards 不能为负数，--search-memory 必须为正数", file=sys.stderr)
         return 2
     search = SearchOptions(not args.no_search, args.search_shards, args.jobs, args.search_memory)
     try:
-        result = build(content, out, search)
+        result = build(content, out, search, jobs=args.jobs, use_cache=not args.no_cache)
     except OutputError as exc:
         print(f"nianbao: 用法错误：{exc}", file=sys.stderr)
         return 2
@@ -76,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         reused = sum(1 for r in result.search if r.reused)
         pages = sum(r.pages for r in result.search)
         print(f"全文检索：{pages} 篇年报，{len(result.search)} 个索引分片（其中 {reused} 个内容未变，沿用上次的索引）。", file=sys.stderr)
+    print(build_summary(result), file=sys.stderr)
     return code
 
 
@@ -83,6 +85,16 @@ def _inside(path: Path, out: Path) -> bool:
     """Is `path` the output folder, or one of the build's own files beside it?"""
     p, o = path.resolve(), out.resolve()
     return p.is_relative_to(o) or (p.parent == o.parent and p.name.startswith(f".{o.name}.")) or p == o.parent or o.is_relative_to(p)
+
+
+def build_summary(result: BuildResult) -> str:
+    r = result.rendered
+    reused = f"，沿用缓存中的年报 {result.reports_reused} 份" if result.reports_reused else ""
+    ignored = "（缓存无效，已忽略并完整重建）" if result.cache_status.startswith("ignored") else ""
+    return (
+        f"页面：新写 {len(r.written)}，未变 {len(r.unchanged)}，删除 {len(r.removed)}{reused}{ignored}。"
+        f"用时：{result.timings.describe()}。"
+    )
 
 
 def _unsafe_output(content: Path, out: Path) -> bool:

@@ -21,15 +21,18 @@ MAX_SIGNATURE_GAP_DAYS = 60
 
 def lint(site: Site, catalogue: Catalogue, docs: dict[str, YamlDoc], diags: Diagnostics) -> Site:
     """Return the site with each report's consistency notes attached (and added to `diags`)."""
-    reports = []
-    for report in site.reports:
-        notes = Diagnostics()
-        _figures(report, catalogue, docs.get(report.data_path), notes)
-        _dates(report, docs.get(report.data_path), notes)
-        diags.extend(notes)
-        notes.extend_problems(report.notes)
-        reports.append(dataclasses.replace(report, notes=tuple(notes.sorted())))
+    reports = [lint_report(report, catalogue, docs.get(report.data_path), diags) for report in site.reports]
     return dataclasses.replace(site, reports=tuple(reports))
+
+
+def lint_report(report: Report, catalogue: Catalogue, doc: YamlDoc | None, diags: Diagnostics) -> Report:
+    """One report with its consistency notes attached (and added to `diags`)."""
+    notes = Diagnostics()
+    _figures(report, catalogue, doc, notes)
+    _dates(report, doc, notes)
+    diags.extend(notes)
+    notes.extend_problems(report.notes)
+    return dataclasses.replace(report, notes=tuple(notes.sorted()))
 
 
 def _where(doc: YamlDoc | None, path: tuple, fallback: str) -> Where:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ class ReportSource:
     narrative_rel: str
     data: YamlDoc | None = None
     narrative: str | None = None
+    raw_data: bytes | None = None  # the files' bytes, kept until parsed (see `parse_report`)
+    raw_narrative: bytes | None = None
+    has_narrative: bool = True
 
 
 @dataclass
@@ -39,8 +43,12 @@ def content_prefix(root: Path) -> str:
     return root.name or root.resolve().name
 
 
-def load(root: Path, diags: Diagnostics) -> Sources:
-    """Read every file of the content tree; problems go to `diags`, nothing raises for bad content."""
+def load(root: Path, diags: Diagnostics, *, parse_reports: bool = True) -> Sources:
+    """Read every file of the content tree; problems go to `diags`, nothing raises for bad content.
+
+    With `parse_reports=False` each report keeps its raw bytes for `parse_report` (which a build
+    runs in worker processes, or skips when its cache already holds the report).
+    """
     sources = Sources(root)
     prefix = content_prefix(root)
     if not root.is_dir():
@@ -119,6 +127,9 @@ def load(root: Path, diags: Diagnostics) -> Sources:
                 "目录中既没有 town.yaml 也没有 region.yaml",
                 expected="地区目录放 region.yaml（写地区名称），镇目录放 town.yaml",
             )
+    if parse_reports:
+        for source in sources.reports:
+            parse_report(source, diags)
     return sources
 
 
@@ -195,13 +206,30 @@ def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics,
         if "yaml" not in files:
             diags.error("missing-file", Where(rel(md_path)), f"有正文 {year}.md 却没有数据文件 {year}.yaml")
             continue
-        raw = read(data_path)
-        source.data = load_yaml(raw, rel(data_path), diags) if raw is not None else None
+        source.raw_data = read(data_path)
         if "md" in files:
-            raw_md = read(md_path, MAX_NARRATIVE_BYTES)  # the size is checked before reading
-            if raw_md is not None:
-                text = decode_text(raw_md, rel(md_path), diags)
-                source.narrative = _visible(text, rel(md_path), diags) if text is not None else None
+            source.raw_narrative = read(md_path, MAX_NARRATIVE_BYTES)  # the size is checked before reading
         else:
+            source.has_narrative = False
             diags.error("missing-file", Where(rel(md_path)), f"缺少正文文件 {year}.md", expected="与数据文件同名的 Markdown 正文")
         sources.reports.append(source)
+
+
+def parse_report(source: ReportSource, diags: Diagnostics) -> None:
+    """Parse a report's raw bytes into its YAML document and narrative text (dropping the bytes)."""
+    if source.raw_data is not None:
+        source.data = load_yaml(source.raw_data, source.data_rel, diags)
+    raw_md = source.raw_narrative
+    if raw_md is not None:
+        if len(raw_md) > MAX_NARRATIVE_BYTES:
+            diags.error(
+                "too-large",
+                Where(source.narrative_rel),
+                "正文文件过大",
+                expected=f"不超过 {MAX_NARRATIVE_BYTES // 1024 // 1024} MB",
+                found=f"{len(raw_md)} 字节",
+            )
+        else:
+            text = decode_text(raw_md, source.narrative_rel, diags)
+            source.narrative = _visible(text, source.narrative_rel, diags) if text is not None else None
+    source.raw_data = source.raw_narrative = None

@@ -1,5 +1,11 @@
 """Plan stage: the site -> every file to write (url, template, kind, what it shows). Nothing is rendered yet.
 
+Each page declares what of the model it shows (`deps`), so that an incremental build re-renders
+it only when one of those changed: report keys (`town path/year`), town paths and region paths.
+`deps=None` (the default) means "anything": such a page is re-rendered whenever any content
+changes. The site configuration, the theme, the formats and the generator's code are
+dependencies of every page.
+
 HTML pages name a template; data files (CSV, JSON, XML, text) have no template and are
 produced by their kind's builder at render time. Two outputs with the same URL are an
 error before anything is written.
@@ -33,6 +39,7 @@ class Page:
     template: str  # "" for data files made by the kind's builder
     kind: str
     context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    deps: tuple[str, ...] | None = None  # model keys shown on the page; None: everything
 
     @property
     def root(self) -> str:
@@ -110,7 +117,8 @@ def _reports(by_town: dict[str, list[Report]], search: SearchLayout | None) -> l
             url = report_url(report)
             shard = search.shard_of(url) if search else ""
             context = {"report": report, "previous": previous, "next": following, "search_shard": shard}
-            pages.append(Page(url, "report.html", "report", context))
-            pages.append(Page(report_data_url(report, "csv"), "", "report-csv", {"report": report}))
-            pages.append(Page(report_data_url(report, "json"), "", "report-json", {"report": report}))
+            shown = tuple(r.key for r in (report, previous, following) if r is not None)
+            pages.append(Page(url, "report.html", "report", context, deps=shown))
+            pages.append(Page(report_data_url(report, "csv"), "", "report-csv", {"report": report}, deps=(report.key,)))
+            pages.append(Page(report_data_url(report, "json"), "", "report-json", {"report": report}, deps=(report.key,)))
     return pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostics, Where
 from generator.fields import MAX_NAME, Fields
@@ -32,7 +33,29 @@ REGION_FIELDS = {"name": "地区名称，如 山东省", "code": "行政区划�
 TOWN_FIELDS = {"name": "镇（乡、街道）名称", "kind": "类别：镇、乡、街道等", "authority": "发布机关，如 羊郡镇人民政府", "code": "行政区划代码（如已知）"}
 
 
+@dataclass(frozen=True)
+class Places:
+    """What a report is validated against: the site's configuration, its regions and towns."""
+
+    config: SiteConfig
+    regions: dict[str, Region]
+    towns: dict[str, Town]
+
+
 def validate(sources: Sources, catalogue: Catalogue, diags: Diagnostics) -> Site:
+    places = validate_places(sources, diags)
+    reports: list[Report] = []
+    for source in sources.reports:
+        town = places.towns.get(source.town_path)
+        if town is None or source.data is None:
+            continue
+        report = validate_report(source, town, catalogue, diags)
+        if report is not None:
+            reports.append(report)
+    return assemble(places, reports)
+
+
+def validate_places(sources: Sources, diags: Diagnostics) -> Places:
     config = _site_config(sources, diags)
     regions = {path: _region(path, doc, diags) for path, doc in sources.regions.items()}
     towns: dict[str, Town] = {}
@@ -40,20 +63,15 @@ def validate(sources: Sources, catalogue: Catalogue, diags: Diagnostics) -> Site
         town = _town(path, doc, regions, diags, sources.root.name)
         if town is not None:
             towns[path] = town
-    reports: list[Report] = []
-    for source in sources.reports:
-        town = towns.get(source.town_path)
-        if town is None or source.data is None:
-            continue
-        report = validate_report(source, town, catalogue, diags)
-        if report is not None:
-            reports.append(report)
-    reports.sort(key=lambda r: (r.town.path, r.year))
+    return Places(config, regions, towns)
+
+
+def assemble(places: Places, reports: list[Report]) -> Site:
     return Site(
-        config=config,
-        regions=tuple(sorted(regions.values(), key=lambda r: r.path)),
-        towns=tuple(sorted(towns.values(), key=lambda t: t.path)),
-        reports=tuple(reports),
+        config=places.config,
+        regions=tuple(sorted(places.regions.values(), key=lambda r: r.path)),
+        towns=tuple(sorted(places.towns.values(), key=lambda t: t.path)),
+        reports=tuple(sorted(reports, key=lambda r: (r.town.path, r.year))),
     )
 
 

@@ -7,6 +7,8 @@ Where that is unavailable (another system, a file system that refuses it) the ol
 is moved aside and the new one moved in by two renames; a build that finds the output
 missing but the moved-aside copy present puts it back first. One build at a time may
 write to an output folder (a lock file beside it).
+The replaced site is deleted by a background process (deleting thousands of folders can take
+longer than the build itself); a later build removes whatever such a deletion left behind.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import fcntl
 import os
 import re
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -43,6 +47,22 @@ def unsafe_name(rel: str) -> str:
         if len(segment.encode("utf-8")) > MAX_NAME_BYTES:
             return f"文件名超过 {MAX_NAME_BYTES} 字节"
     return ""
+_CLEANERS: list[subprocess.Popen[bytes]] = []
+_LOCKS: set[int] = set()  # lock descriptors held by this process
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked worker: close the parent's lock descriptors, so that a killed build's
+    surviving workers never keep the output folder locked (flock locks follow the descriptor)."""
+    for fd in _LOCKS:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 class OutputError(Exception):
@@ -97,6 +117,7 @@ class Staging:
         self._lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _LOCKS.add(self._lock)
         except BlockingIOError:
             os.close(self._lock)
             self._lock = None
@@ -115,7 +136,7 @@ class Staging:
             raise OutputError(f"输出目录 {self.out} 不是 nianbao 生成的站点，且不为空；为免误删，已停止")
         stale_prefix = f".{self.out.name}.building-"
         for stale in self.out.parent.iterdir():  # left by killed builds (the lock says none is running)
-            if stale.name.startswith(stale_prefix) and stale.is_dir() and not stale.is_symlink():
+            if stale.name.startswith((stale_prefix, f".{self.out.name}.trash-")) and stale.is_dir() and not stale.is_symlink():
                 shutil.rmtree(stale, ignore_errors=True)
         self.stage.mkdir()
         return self
@@ -127,6 +148,7 @@ class Staging:
 
     def _unlock(self) -> None:
         if self._lock is not None:
+            _LOCKS.discard(self._lock)
             os.close(self._lock)  # closing releases the lock (so does the process dying)
             self._lock = None
 
@@ -136,17 +158,39 @@ class Staging:
         if problem:
             raise OutputError(f"拒绝写出文件“{rel[:200]!r}”：{problem}")
         target = (self.stage / rel).resolve()
-        if not target.is_relative_to(self.stage.resolve()):
+        if not target.is_relative_to(self.stage.resolve()):  # a link planted in the staging folder
             raise OutputError(f"拒绝写到输出目录之外：{rel!r}")
+
+        return target
+
+    def claim(self, rel: str) -> Path:
+        """Reserve `rel` (once only) and return where to write it; the caller (maybe a worker) writes it."""
+        if rel in self.written:
+            raise OutputError(f"同一文件写了两次：{rel}")
+        target = self.path(rel)
+        self.written.add(rel)
         return target
 
     def write(self, rel: str, data: bytes) -> None:
-        if rel in self.written:
-            raise OutputError(f"同一文件写了两次：{rel}")
-        self.written.add(rel)
-        target = self.path(rel)
+        target = self.claim(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+
+    def reuse(self, rel: str) -> str | None:
+        """Put the current site's `rel` into the new one without rewriting it: "linked", "copied" or None."""
+        source = self.out / rel
+        target = self.claim(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+            return "linked"
+        except OSError:
+            try:
+                shutil.copy2(source, target)
+                return "copied"
+            except OSError:
+                self.written.discard(rel)
+                return None
 
     def copy_tree(self, source: Path, rel: str) -> None:
         """Copy a folder of assets (later sources do not overwrite earlier ones: overrides come first)."""
@@ -165,11 +209,33 @@ class Staging:
             shutil.rmtree(self.old)
         if self.out.exists():
             if exchange(self.stage, self.out):
-                shutil.rmtree(self.stage, ignore_errors=True)  # it now holds the previous site
+                trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
+                os.rename(self.stage, trash)  # the staging folder now holds the previous site
+                delete_in_background(trash)
                 return
             os.replace(self.out, self.old)
         os.replace(self.stage, self.out)
-        shutil.rmtree(self.old, ignore_errors=True)
+        if self.old.exists():
+            trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
+            os.replace(self.old, trash)
+            delete_in_background(trash)
+
+
+def delete_in_background(folder: Path) -> None:
+    """Remove `folder` in a detached process; where that cannot be started, here and now."""
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    _CLEANERS[:] = [p for p in _CLEANERS if p.poll() is None]
+    try:
+        cleaner = subprocess.Popen(
+            [sys.executable, "-c", code, str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        _CLEANERS.append(cleaner)  # kept so that it is reaped, not reported as forgotten
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def recover(out: Path) -> None:

@@ -1,0 +1,33 @@
+"""One nianbao build, as the benchmark runs it: the build's own stage times and counts as JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from generator.build import build
+
+
+def main() -> int:
+    content, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    result = build(content, out, jobs=jobs)
+    r = result.rendered
+    json.dump(
+        {
+            "ok": result.ok,
+            "stages": result.timings.seconds,
+            "pages": len(result.pages),
+            "written": len(r.written),
+            "unchanged": len(r.unchanged),
+            "removed": len(r.removed),
+            "reports_processed": result.reports_processed,
+            "reports_reused": result.reports_reused,
+        },
+        sys.stdout,
+    )
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

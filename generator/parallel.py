@@ -1,0 +1,62 @@
+"""Running a stage's work over several processes.
+
+Work is split into chunks of item indices (small, picklable) and given to a process pool. The
+data the items refer to (sources, the model, the planned pages) is not sent: workers are forked
+after the parent has it, and read it from `shared()`. Each worker runs `setup` once (to build its
+Jinja environment, say). With one job, few items, or where `fork` is unavailable, the same
+functions run in this process, so results cannot depend on the number of jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Callable, Iterator, TypeVar
+
+R = TypeVar("R")
+MIN_ITEMS_PER_PROCESS = 32  # below this, starting processes costs more than it saves
+
+_SHARED: dict[str, Any] = {}
+
+
+def shared() -> dict[str, Any]:
+    """What the parent published for this run (in a worker: inherited when it was forked)."""
+    return _SHARED
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def _run_setup(setup: Callable[[], None] | None) -> None:
+    if setup is not None:
+        setup()
+
+
+def run_chunks(
+    task: Callable[[int, int], R],
+    count: int,
+    *,
+    jobs: int,
+    data: dict[str, Any],
+    setup: Callable[[], None] | None = None,
+) -> Iterator[R]:
+    """`task(start, stop)` over [0, count) in chunks; results in completion order."""
+    _SHARED.clear()
+    _SHARED.update(data)
+    if count == 0:
+        return
+    workers = min(max(jobs, 1), max(1, count // MIN_ITEMS_PER_PROCESS))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        _run_setup(setup)
+        step = 256
+        for start in range(0, count, step):
+            yield task(start, min(start + step, count))
+        return
+    size = max(1, min(256, count // (workers * 4)))
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_run_setup, initargs=(setup,)) as pool:
+        futures = [pool.submit(task, start, min(start + size, count)) for start in range(0, count, size)]
+        for future in as_completed(futures):
+            yield future.result()

@@ -1,0 +1,144 @@
+"""Parallel and incremental builds: always the same bytes as a clean single-process build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.build import SearchOptions, build as full_build
+from generator.cache import FILE_NAME, cache_dir
+from generator.formats import catalogue
+from generator.synth import synthesise
+
+YEARS = list(range(2017, 2024))
+NO_SEARCH = SearchOptions(enabled=False)  # the search stage has its own tests; its filter files are not byte-stable
+
+
+def build(content: Path, out: Path, **kw):  # type: ignore[no-untyped-def]
+    return full_build(content, out, NO_SEARCH, **kw)
+
+
+def _site(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _clean(content: Path, tmp: Path) -> dict[str, bytes]:
+    out = tmp / "clean-site"
+    shutil.rmtree(out, ignore_errors=True)
+    result = build(content, out, jobs=1, use_cache=False)
+    assert result.ok, [p.format() for p in result.check.diags.sorted()]
+    return _site(out)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic") / "content"
+    synthesise(root, 8, YEARS, catalogue(), seed=5)
+    return root
+
+
+def test_parallel_build_is_byte_identical_to_one_process(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pools: list[int] = []
+
+    class CountingPool(parallel.ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **kw: object) -> None:
+            pools.append(max_workers)
+            super().__init__(max_workers, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_PROCESS", 4)  # small content, yet really in parallel
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", CountingPool)
+    result = build(synthetic, tmp_path / "parallel", jobs=2, use_cache=False)
+    assert pools == [2, 2]  # validation and rendering each ran in two worker processes
+    assert result.ok and len(result.pages) > 3 * 8 * len(YEARS)  # report pages, their CSV and JSON, and the portal
+    assert _site(tmp_path / "parallel") == _clean(synthetic, tmp_path)
+
+
+def test_nothing_changed_renders_nothing(synthetic: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = build(synthetic, out, jobs=2)
+    assert first.cache_status == "none" and len(first.rendered.written) == len(first.pages)
+    second = build(synthetic, out, jobs=2)
+    assert second.cache_status == "used"
+    assert second.rendered.written == [] and len(second.rendered.unchanged) == len(first.pages)
+    assert second.reports_processed == 0 and second.reports_reused == 8 * len(YEARS)
+    third = build(synthetic, out, jobs=1)  # the cache of a build that changed nothing is still there
+    assert third.cache_status == "used" and third.rendered.written == [] and third.reports_processed == 0
+    assert _site(out) == _clean(synthetic, tmp_path)
+
+
+def test_edits_deletions_and_renames_give_a_clean_builds_bytes(synthetic: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    build(content, out, jobs=2)
+    towns = sorted(p.parent for p in content.rglob("town.yaml"))
+
+    # 1. one report's narrative edited: its page and its neighbours' pages (prev/next links), and the home page
+    md = towns[0] / "2019.md"
+    md.write_text(md.read_text(encoding="utf-8").replace("## ", "## ", 1) + "\n补充说明：本报告已更新。\n", encoding="utf-8")
+    step = build(content, out, jobs=2)
+    assert step.reports_processed == 1
+    edited = towns[0].relative_to(content).as_posix()
+    assert f"{edited}/2019/index.html" in step.rendered.written
+    assert f"{towns[1].relative_to(content).as_posix()}/2019/index.html" in step.rendered.unchanged
+    assert len(step.rendered.written) < len(step.pages) // 2
+    assert _site(out) == _clean(content, tmp_path)
+
+    # 2. a report deleted: its page goes, the neighbours' links change
+    (towns[1] / "2020.yaml").unlink()
+    (towns[1] / "2020.md").unlink()
+    step = build(content, out, jobs=2)
+    gone = towns[1].relative_to(content).as_posix() + "/2020/"
+    assert step.rendered.removed == [gone + "data.csv", gone + "data.json", gone + "index.html"]
+    assert _site(out) == _clean(content, tmp_path)
+
+    # 3. a town renamed (its folder, so its URLs) and another town's name changed in town.yaml
+    renamed = towns[2].with_name(towns[2].name + "-xin")
+    towns[2].rename(renamed)
+    town_yaml = towns[3] / "town.yaml"
+    town_yaml.write_text(town_yaml.read_text(encoding="utf-8").replace("name: \"", "name: \"新", 1), encoding="utf-8")
+    step = build(content, out, jobs=1)
+    assert step.rendered.removed and all(u.startswith(towns[2].relative_to(content).as_posix()) for u in step.rendered.removed)
+    assert _site(out) == _clean(content, tmp_path)
+
+    # 4. the site configuration changed: every page is rendered again
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("title: \"", "title: \"新", 1), encoding="utf-8")
+    step = build(content, out, jobs=2)
+    assert step.rendered.unchanged == [] and len(step.rendered.written) == len(step.pages)
+    assert _site(out) == _clean(content, tmp_path)
+
+
+def test_a_page_edited_in_the_output_is_rendered_again(synthetic: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(synthetic, out, jobs=1)
+    (out / "index.html").write_text("tampered", encoding="utf-8")
+    step = build(synthetic, out, jobs=1)
+    assert "index.html" in step.rendered.written and len(step.rendered.written) < len(step.pages) // 2
+    assert _site(out) == _clean(synthetic, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "version", "garbage"])
+def test_a_damaged_or_foreign_cache_is_ignored(synthetic: Path, tmp_path: Path, damage: str) -> None:
+    out = tmp_path / "site"
+    build(synthetic, out, jobs=1)
+    path = cache_dir(out) / FILE_NAME
+    raw = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(raw[: len(raw) // 2])
+    elif damage == "flip":
+        path.write_bytes(raw[:-100] + bytes([raw[-100] ^ 0xFF]) + raw[-99:])
+    elif damage == "foreign":
+        path.write_bytes(raw.replace(str(synthetic.resolve()).encode(), str((tmp_path / "other").resolve()).encode(), 1))
+    elif damage == "version":
+        path.write_bytes(raw.replace(b'"format": 1', b'"format": 0', 1))
+    else:
+        path.write_bytes(b"\x80\x05garbage")
+    step = build(synthetic, out, jobs=1)
+    assert step.ok and step.cache_status.startswith("ignored")
+    assert step.rendered.unchanged == [] and step.reports_reused == 0
+    assert _site(out) == _clean(synthetic, tmp_path)
+    assert build(synthetic, out, jobs=1).cache_status == "used"  # and a good cache is written again
