@@ -74,25 +74,19 @@ def plan_tree(n_towns: int, seed: int) -> tuple[list[tuple[str, str]], list[Town
     provinces = max(1, math.ceil(cities / CITIES_PER_PROVINCE))
     regions: list[tuple[str, str]] = []
     towns: list[TownPlan] = []
-    county_paths: list[str] = []
-    city_paths: list[str] = []
-    for _ in range(provinces):
-        p = namer.draw("province", "")
-        regions.append((p.slug, p.name))
-        city_paths.append(p.slug)
-    city_parents, city_paths = city_paths, []
-    for i in range(cities):
-        parent = city_parents[i % len(city_parents)]
-        c = namer.draw("city", parent)
-        path = f"{parent}/{c.slug}"
-        regions.append((path, c.name))
-        city_paths.append(path)
-    for i in range(counties):
-        parent = city_paths[i % len(city_paths)]
-        c = namer.draw("county", parent)
-        path = f"{parent}/{c.slug}"
-        regions.append((path, c.name))
-        county_paths.append(path)
+
+    def level(kind: str, parents: list[str], count: int) -> list[str]:
+        """Draw `count` regions of one level, spread over `parents` in turn; their paths."""
+        paths: list[str] = []
+        for i in range(count):
+            parent = parents[i % len(parents)]
+            r = namer.draw(kind, parent)
+            path = f"{parent}/{r.slug}" if parent else r.slug
+            regions.append((path, r.name))
+            paths.append(path)
+        return paths
+
+    county_paths = level("county", level("city", level("province", [""], provinces), cities), counties)
     for i in range(n_towns):
         parent = county_paths[i % len(county_paths)]
         t = namer.draw("town", parent)
