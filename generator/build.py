@@ -8,12 +8,13 @@ the rest is done over `jobs` processes. Output is the same, byte for byte, howev
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import BuildCache
 from generator.diagnostics import Diagnostics, Where
-from generator.fingerprint import digest
+from generator.fingerprint import digest, theme_fingerprint
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.parallel import default_jobs
@@ -24,7 +25,7 @@ from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
 from generator.stages.load import content_prefix, load
 from generator.stages.plan import plan, report_url
-from generator.stages.render import RenderResult, render_pages, theme_dirs
+from generator.stages.render import RenderResult, all_unchanged, page_fingerprints, render_pages, theme_dirs
 from generator.stages.reports import build_reports
 from generator.stages.validate import assemble, validate, validate_places
 from generator.stages.write import MARKER, Staging
@@ -148,10 +149,19 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     # what every page may show besides its deps: the badge, and which search shards exist
     shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None,
                            repr((layout.count, layout.folders)) if layout else None)
+    fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
+    # what the files other than pages (assets, badge, search index) are made from
+    others_made_from = digest(shared_by_all, theme_fingerprint(dirs), _search_signature(layout))
+    if cache.old.others_made_from == others_made_from and all_unchanged(pages, fingerprints, cache, out) \
+            and _intact(out, cache.old.others, set(cache.old.pages)):
+        # nothing to write: the current site is, file for file, what this build would make
+        result.rendered = RenderResult(unchanged=[p.url for p in pages])
+        result.written = True
+        return result
     with Staging(out) as staging:
         with timings.stage("render"):  # pages are rendered and written one at a time
-            result.rendered = render_pages(pages, site, cat, dirs, staging, cache, reports.fingerprints, jobs=jobs,
-                                           progress=progress, env_globals=env_globals, shared_by_all=shared_by_all)
+            result.rendered = render_pages(pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
+                                           env_globals=env_globals, fingerprints=fingerprints)
         with timings.stage("write"):
             if badge is not None:
                 staging.write(badge_url(site.config.badge), badge.read_bytes())
@@ -163,6 +173,9 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
                 previous = out if (out / MARKER).is_file() else None
                 result.search = index_search(staging.stage, layout, previous=previous, jobs=search.jobs, memory_mb=search.memory_mb)
         with timings.stage("write"):
+            staging.write(MARKER, b"nianbao\n")
+            cache.new.others = _identities(staging.stage, set(cache.new.pages))
+            cache.new.others_made_from = others_made_from
             keep_cache = cache.unchanged()  # then it describes the new site as well as the old
             if not keep_cache:
                 BuildCache.forget(out)  # until saved again, no cache describes the files being swapped
@@ -177,6 +190,44 @@ def _layout(site: Site, search: SearchOptions) -> SearchLayout | None:
     if not search.enabled:
         return None
     return search_layout(((r.town.path, report_url(r)) for r in site.reports), search.shards)
+
+
+def _search_signature(layout: SearchLayout | None) -> str:
+    if layout is None:
+        return "no search"
+    return digest(repr(layout.count), *(f"{shard.name}:{' '.join(shard.urls)}" for shard in layout.shards))
+
+
+def _files(root: Path) -> set[str]:
+    """Every file under `root`, as site-relative names."""
+    found: set[str] = set()
+    for folder, _, files in os.walk(root):
+        rel_folder = os.path.relpath(folder, root)
+        found.update(name if rel_folder == "." else f"{rel_folder}/{name}" for name in files)
+    return found
+
+
+def _identities(root: Path, pages: set[str]) -> dict[str, tuple[int, int, int]]:
+    """Size, modification time and inode of every file under `root` that is not a page."""
+    found: dict[str, tuple[int, int, int]] = {}
+    for rel in sorted(_files(root) - pages):
+        st = os.stat(root / rel)
+        found[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return found
+
+
+def _intact(out: Path, files: dict[str, tuple[int, int, int]], pages: set[str]) -> bool:
+    """Are the site's other files still the ones the last build wrote, and is nothing else there?"""
+    if not files or _files(out) != pages | files.keys():
+        return False
+    for rel, identity in files.items():
+        try:
+            st = os.stat(out / rel)
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != identity:
+            return False
+    return True
 
 
 def _badge(content: Path, badge: str, diags: Diagnostics) -> Path | None:

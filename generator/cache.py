@@ -23,7 +23,7 @@ from generator.diagnostics import Problem
 from generator.model import Report
 
 MAGIC = b"nianbao-build-cache\n"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 FILE_NAME = "cache.bin"
 
 
@@ -42,6 +42,9 @@ class CacheData:
     # fingerprint -> (report without its narrative, which is re-read from its file; problems)
     reports: dict[str, tuple[Report | None, tuple[Problem, ...]]] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
+    # the site's files that are not pages (assets, search index, marker): (size, mtime_ns, inode)
+    others: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    others_made_from: str = ""  # fingerprint of what those files were made from
 
 
 def cache_dir(out: Path) -> Path:

@@ -9,7 +9,7 @@ import pytest
 
 from generator import parallel
 from generator.build import SearchOptions, build as full_build
-from generator.cache import FILE_NAME, cache_dir
+from generator.cache import CACHE_FORMAT, FILE_NAME, cache_dir
 from generator.formats import catalogue
 from generator.synth import synthesise
 
@@ -134,7 +134,7 @@ def test_a_damaged_or_foreign_cache_is_ignored(synthetic: Path, tmp_path: Path, 
     elif damage == "foreign":
         path.write_bytes(raw.replace(str(synthetic.resolve()).encode(), str((tmp_path / "other").resolve()).encode(), 1))
     elif damage == "version":
-        path.write_bytes(raw.replace(b'"format": 1', b'"format": 0', 1))
+        path.write_bytes(raw.replace(f'"format": {CACHE_FORMAT}'.encode(), b'"format": 0', 1))
     else:
         path.write_bytes(b"\x80\x05garbage")
     step = build(synthetic, out, jobs=1)
@@ -142,3 +142,30 @@ def test_a_damaged_or_foreign_cache_is_ignored(synthetic: Path, tmp_path: Path, 
     assert step.rendered.unchanged == [] and step.reports_reused == 0
     assert _site(out) == _clean(synthetic, tmp_path)
     assert build(synthetic, out, jobs=1).cache_status == "used"  # and a good cache is written again
+
+
+def test_nothing_changed_writes_nothing_at_all(synthetic: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(synthetic, out, jobs=1)
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*")}
+    folder = out.stat().st_ino
+    step = build(synthetic, out, jobs=1)
+    assert step.ok and step.written and step.rendered.written == [] and len(step.rendered.unchanged) == len(step.pages)
+    assert out.stat().st_ino == folder  # no staging folder was swapped in
+    assert {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*")} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", ".site.nianbao-cache", "site"]
+
+
+@pytest.mark.parametrize("touch", ["asset", "extra", "missing-asset"])
+def test_a_site_changed_by_hand_is_written_again(synthetic: Path, tmp_path: Path, touch: str) -> None:
+    out = tmp_path / "site"
+    build(synthetic, out, jobs=1)
+    if touch == "asset":
+        (out / "assets/style.css").write_text("body{}", encoding="utf-8")
+    elif touch == "extra":
+        (out / "stray.html").write_text("x", encoding="utf-8")
+    else:
+        (out / "assets/style.css").unlink()
+    step = build(synthetic, out, jobs=1)
+    assert step.ok and step.rendered.written == []  # the pages are taken over, the rest written again
+    assert _site(out) == _clean(synthetic, tmp_path)

@@ -85,6 +85,16 @@ def test_a_symlink_planted_in_the_staging_folder_is_not_followed_out(tmp_path: P
     assert not (tmp_path / "escape.html").exists()
 
 
+def test_a_file_link_planted_in_the_staging_folder_is_not_written_through(tmp_path: Path) -> None:
+    out, victim = tmp_path / "site", tmp_path / "victim.txt"
+    victim.write_bytes(b"keep")
+    with Staging(out) as staging:
+        (staging.stage / "page.html").symlink_to(victim)
+        with pytest.raises(OSError):
+            staging.write("page.html", b"x")
+    assert victim.read_bytes() == b"keep"
+
+
 @pytest.mark.parametrize("swap", ["exchange", "rename"])
 def test_a_commit_replaces_the_whole_site_and_leaves_nothing_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str) -> None:
     monkeypatch.setattr(write, "SWAP", swap)

@@ -21,7 +21,7 @@ from generator.parallel import run_chunks, shared
 from generator.progress import Progress
 from generator.search.labels import format_label, town_label
 from generator.stages.plan import Page
-from generator.stages.write import Staging
+from generator.stages.write import Staging, write_new
 
 
 def _themes_dir() -> Path:
@@ -152,8 +152,7 @@ def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int]]:
     out: list[tuple[int, int, int, int]] = []
     for i in range(start, stop):
         page, target = data["todo"][i]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(renderer.render(page))
+        write_new(target, renderer.render(page))  # its folder was made when it was claimed
         st = target.stat()
         out.append((i, st.st_size, st.st_mtime_ns, st.st_ino))
     return out
@@ -166,16 +165,17 @@ def render_pages(
     dirs: list[Path],
     staging: Staging,
     cache: BuildCache,
-    report_fps: dict[str, str],
     *,
     jobs: int,
     progress: Progress,
     env_globals: dict[str, Any] | None = None,
-    shared_by_all: str = "",
+    fingerprints: list[str],
 ) -> RenderResult:
-    """Write every page into the staging folder, one at a time (no page's HTML outlives its write)."""
+    """Write every page into the staging folder, one at a time (no page's HTML outlives its write).
+
+    `fingerprints` are the pages' (`page_fingerprints`), in the same order.
+    """
     result = RenderResult()
-    fingerprints = page_fingerprints(pages, site, dirs, report_fps, shared_by_all)
     todo: list[tuple[Page, Path]] = []
     todo_fps: list[str] = []
     for page, fp in zip(pages, fingerprints):
@@ -206,6 +206,18 @@ def render_pages(
     planned = {p.url for p in pages}
     result.removed = sorted(url for url in cache.old.pages if url not in planned)
     return result
+
+
+def all_unchanged(pages: list[Page], fingerprints: list[str], cache: BuildCache, out: Path) -> bool:
+    """Would this build write exactly the pages of the current site (same pages, none changed or touched)?"""
+    old = cache.old.pages
+    if cache.status != "used" or len(old) != len(pages):
+        return False
+    for page, fp in zip(pages, fingerprints):
+        record = old.get(page.url)
+        if record is None or record.fingerprint != fp or not _same_file(out / page.url, record):
+            return False
+    return True
 
 
 def _same_file(path: Path, record: PageRecord) -> bool:

@@ -19,6 +19,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -110,6 +111,8 @@ class Staging:
         self.old = out.parent / f".{out.name}.old"
         self.lock_path = out.parent / f".{out.name}.lock"
         self.written: set[str] = set()
+        self._root = str(self.stage)
+        self._folders: set[str] = set()  # folders made in the staging folder (site-relative)
         self._lock: int | None = None
 
     def __enter__(self) -> "Staging":
@@ -137,7 +140,12 @@ class Staging:
         stale_prefix = f".{self.out.name}.building-"
         for stale in self.out.parent.iterdir():  # left by killed builds (the lock says none is running)
             if stale.name.startswith((stale_prefix, f".{self.out.name}.trash-")) and stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
+                if stale.name.startswith(stale_prefix):  # out of the way of this build's own staging name
+                    trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
+                    os.rename(stale, trash)
+                    stale = trash
+                # maybe still being deleted by the last build's cleaner: another one does no harm
+                delete_in_background(stale)
         self.stage.mkdir()
         return self
 
@@ -153,15 +161,31 @@ class Staging:
             self._lock = None
 
     def path(self, rel: str) -> Path:
-        """The staging path for a site-relative name; anything that could leave the site is refused."""
+        """The staging path for a site-relative name, its folders made; anything that could leave the site is refused.
+
+        Folders are made here, once each, and one that exists already must be a real folder (not a
+        link planted in the staging folder); files are created exclusively and never through a link
+        (`write_new`). That keeps every write inside the staging folder without resolving each path.
+        """
         problem = unsafe_name(rel)
         if problem:
             raise OutputError(f"拒绝写出文件“{rel[:200]!r}”：{problem}")
-        target = (self.stage / rel).resolve()
-        if not target.is_relative_to(self.stage.resolve()):  # a link planted in the staging folder
-            raise OutputError(f"拒绝写到输出目录之外：{rel!r}")
+        folder, _, _ = rel.rpartition("/")
+        self._folder(folder)
+        return Path(f"{self._root}/{rel}")
 
-        return target
+    def _folder(self, rel: str) -> None:
+        if not rel or rel in self._folders:
+            return
+        parent, _, _ = rel.rpartition("/")
+        self._folder(parent)
+        target = f"{self._root}/{rel}"
+        try:
+            os.mkdir(target)
+        except FileExistsError:
+            if not stat.S_ISDIR(os.lstat(target).st_mode):  # a link or a file where a folder should be
+                raise OutputError(f"拒绝写到输出目录之外：{rel!r}") from None
+        self._folders.add(rel)
 
     def claim(self, rel: str) -> Path:
         """Reserve `rel` (once only) and return where to write it; the caller (maybe a worker) writes it."""
@@ -172,15 +196,12 @@ class Staging:
         return target
 
     def write(self, rel: str, data: bytes) -> None:
-        target = self.claim(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_new(self.claim(rel), data)
 
     def reuse(self, rel: str) -> str | None:
         """Put the current site's `rel` into the new one without rewriting it: "linked", "copied" or None."""
         source = self.out / rel
         target = self.claim(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
             return "linked"
@@ -204,7 +225,8 @@ class Staging:
                     self.write(name, path.read_bytes())
 
     def commit(self) -> None:
-        self.write(MARKER, b"nianbao\n")
+        if MARKER not in self.written:
+            self.write(MARKER, b"nianbao\n")
         if self.old.exists():
             shutil.rmtree(self.old)
         if self.out.exists():
@@ -219,6 +241,13 @@ class Staging:
             trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
             os.replace(self.old, trash)
             delete_in_background(trash)
+
+
+def write_new(target: Path, data: bytes) -> None:
+    """Create `target` with `data`; never through a link, never over an existing file."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
+    with os.fdopen(fd, "wb") as sink:
+        sink.write(data)
 
 
 def delete_in_background(folder: Path) -> None:
