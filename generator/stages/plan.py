@@ -62,7 +62,7 @@ def plan(site: Site, diags: Diagnostics, search: SearchLayout | None = None) -> 
     pages += _reports(by_town, search)
     years = by_year(site.reports)
     pages.append(Page(YEARS, "years.html", "years", {"years": years}))
-    pages += [Page(year_url(y), "year.html", "year", {"year": y, "reports": tuple(rs)}) for y, rs in years.items()]
+    pages += [Page(year_url(y), "year.html", "year", {"year": y, "reports": tuple(rs)}, deps=_year_deps(rs)) for y, rs in years.items()]
     pages.append(Page(COMPARE, "compare.html", "compare"))
     pages.append(Page(DATA, "data.html", "data"))
     pages += [Page(f"data/{name}", "", "dataset", {"file": name}) for name in DATA_FILES]
@@ -101,11 +101,24 @@ def _places(site: Site, by_town: dict[str, list[Report]]) -> list[Page]:
     stack = list(region_tree(site).children)
     while stack:
         node = stack.pop(0)
-        pages.append(Page(region_url(node.region), "region.html", "region", {"region": node.region}))  # type: ignore[arg-type]
+        region = node.region
+        assert region is not None
+        towns = node.all_towns()
+        under = {r.path for t in towns for r in t.regions} | {t.path for t in towns}
+        deps = tuple(sorted(under | {region.path})) + tuple(r.key for t in towns for r in by_town.get(t.path, ()))
+        pages.append(Page(region_url(region), "region.html", "region", {"region": region}, deps=deps))
         stack.extend(node.children)
     for town in site.towns:
-        pages.append(Page(town_url(town), "town.html", "town", {"town": town, "reports": tuple(by_town.get(town.path, ()))}))
+        reports = tuple(by_town.get(town.path, ()))
+        deps = (town.path, *(r.path for r in town.regions), *(r.key for r in reports))
+        pages.append(Page(town_url(town), "town.html", "town", {"town": town, "reports": reports}, deps=deps))
     return pages
+
+
+def _year_deps(reports: list[Report]) -> tuple[str, ...]:
+    """A year page shows each report of the year with its town and the town's regions."""
+    places = {t for r in reports for t in (r.town.path, *(g.path for g in r.town.regions))}
+    return tuple(sorted(places)) + tuple(r.key for r in reports)
 
 
 def _reports(by_town: dict[str, list[Report]], search: SearchLayout | None) -> list[Page]:
