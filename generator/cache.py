@@ -45,6 +45,8 @@ class CacheData:
     # the site's files that are not pages (assets, search index, marker): (size, mtime_ns, inode)
     others: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     others_made_from: str = ""  # fingerprint of what those files were made from
+    # site-wide data files written piece by piece: url -> where each report's piece lies (generator.splice)
+    splices: dict[str, dict[str, tuple[str, int, int]]] = field(default_factory=dict)
 
 
 def cache_dir(out: Path) -> Path:

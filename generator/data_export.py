@@ -19,6 +19,7 @@ from generator.formats import Catalogue, Format
 from generator.model import Report, Site
 from generator.numbers import Number, format_number
 from generator.series import STATUS_LABELS, reading
+from generator.splice import SplicedFile
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -205,16 +206,17 @@ def report_json(report: Report, catalogue: Catalogue, page: str) -> bytes:
     return _json(report_record(report, catalogue, page))
 
 
+def _dataset_top(site: Site, catalogue: Catalogue) -> dict[str, object]:
+    return {
+        "title": site.config.title,
+        "indicators": {
+            i.id: {"label": i.label, "unit": i.unit, "type": i.type, "description": i.description} for i in catalogue.indicators.values()
+        },
+    }
+
+
 def dataset_json(site: Site, catalogue: Catalogue, pages: dict[str, str]) -> bytes:
-    return _json(
-        {
-            "title": site.config.title,
-            "indicators": {
-                i.id: {"label": i.label, "unit": i.unit, "type": i.type, "description": i.description} for i in catalogue.indicators.values()
-            },
-            "reports": [report_record(r, catalogue, pages[r.key]) for r in site.reports],
-        }
-    )
+    return _json({**_dataset_top(site, catalogue), "reports": [report_record(r, catalogue, pages[r.key]) for r in site.reports]})
 
 
 def datapackage(site: Site) -> bytes:
@@ -245,3 +247,55 @@ def datapackage(site: Site) -> bytes:
     if site.config.authority:
         package["contributors"] = [{"title": site.config.authority, "role": "publisher"}]
     return _json(package)
+
+
+# ---- the site-wide files as head + one piece per report + tail (generator.splice) ----
+
+
+def _csv_rows(rows: Iterable[tuple[object, ...]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_head(columns: tuple[Column, ...]) -> bytes:
+    return _csv(columns, ())
+
+
+_PLACEHOLDER = "\x00"
+
+
+def _json_parts(top: dict[str, object], key: str) -> tuple[bytes, bytes]:
+    """The text of `top` before and after the items of its list `key` (dumped as `_json` does)."""
+    text = _json({**top, key: [_PLACEHOLDER]}).decode("utf-8")
+    marker = '\n  "\\u0000"\n'
+    head, tail = text.split(marker)
+    return (head + "\n").encode("utf-8"), ("\n" + tail).encode("utf-8")
+
+
+def _json_item(record: object) -> bytes:
+    """One item of a list at depth 2 of an indent-1 dump (JSON text has no raw line breaks)."""
+    return ("  " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n  ")).encode("utf-8")
+
+
+SPLICED_FILES = ("reports.csv", "indicators.csv", "cells.csv", "reports.json")
+
+
+def spliced_file(name: str, site: Site, catalogue: Catalogue, pages: dict[str, str]) -> SplicedFile | None:
+    """How to write the site-wide file `name` piece by piece (None: not such a file)."""
+    if name == "reports.csv":
+        return SplicedFile(_csv_head(REPORT_COLUMNS), lambda r: _csv_rows([_report_row(r, pages[r.key])]), b"", b"",
+                           lambda: reports_csv(site, pages))
+    if name == "indicators.csv":
+        return SplicedFile(_csv_head(INDICATOR_COLUMNS), lambda r: _csv_rows(_indicator_rows(r, catalogue)), b"", b"",
+                           lambda: indicators_csv(site, catalogue))
+    if name == "cells.csv":
+        return SplicedFile(_csv_head(CELL_COLUMNS), lambda r: _csv_rows(_cell_rows(r, catalogue.formats[r.format])), b"", b"",
+                           lambda: cells_csv(site, catalogue))
+    if name == "reports.json":
+        head, tail = _json_parts(_dataset_top(site, catalogue), "reports")
+        return SplicedFile(head, lambda r: _json_item(report_record(r, catalogue, pages[r.key])), b",\n", tail,
+                           lambda: dataset_json(site, catalogue, pages))
+    return None

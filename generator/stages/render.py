@@ -11,6 +11,7 @@ import jinja2
 
 from generator import urls
 from generator.cache import BuildCache, PageRecord
+from generator.data_export import SPLICED_FILES, spliced_file
 from generator.fingerprint import digest, model_fingerprint, theme_fingerprint
 from generator.formats import Catalogue
 from generator.model import Site
@@ -21,6 +22,7 @@ from generator.parallel import run_chunks, shared
 from generator.progress import Progress
 from generator.search.labels import format_label, town_label
 from generator.stages.plan import Page
+from generator.splice import PieceIndex, write_spliced
 from generator.stages.write import Staging, write_new
 
 
@@ -146,16 +148,33 @@ def _setup_renderer() -> None:
     data["renderer"] = Renderer(data["site"], data["catalogue"], env)
 
 
-def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int]]:
+def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int, PieceIndex | None]]:
     data = shared()
     renderer: Renderer = data["renderer"]
-    out: list[tuple[int, int, int, int]] = []
+    out: list[tuple[int, int, int, int, PieceIndex | None]] = []
     for i in range(start, stop):
         page, target = data["todo"][i]
-        write_new(target, renderer.render(page))  # its folder was made when it was claimed
+        pieces: PieceIndex | None = None
+        if page.url in data["splices"]:
+            pieces = _write_spliced(renderer, page, target, *data["splices"][page.url], data["piece_fps"])
+        else:
+            write_new(target, renderer.render(page))  # its folder was made when it was claimed
         st = target.stat()
-        out.append((i, st.st_size, st.st_mtime_ns, st.st_ino))
+        out.append((i, st.st_size, st.st_mtime_ns, st.st_ino, pieces))
     return out
+
+
+def _write_spliced(renderer: Renderer, page: Page, target: Path, previous: Path | None,
+                   previous_index: PieceIndex | None, piece_fps: dict[str, str]) -> PieceIndex:
+    site = renderer.site
+    spec = spliced_file(page.context["file"], site, renderer.catalogue, {r.key: urls.report_url(r) for r in site.reports})
+    assert spec is not None
+    reports = list(site.reports)
+    return write_spliced(target, spec, reports, [piece_fps[r.key] for r in reports], previous, previous_index)
+
+
+def _spliced(page: Page) -> bool:
+    return page.kind == "dataset" and page.context.get("file") in SPLICED_FILES
 
 
 def render_pages(
@@ -170,10 +189,12 @@ def render_pages(
     progress: Progress,
     env_globals: dict[str, Any] | None = None,
     fingerprints: list[str],
+    piece_fps: dict[str, str],
 ) -> RenderResult:
     """Write every page into the staging folder, one at a time (no page's HTML outlives its write).
 
-    `fingerprints` are the pages' (`page_fingerprints`), in the same order.
+    `fingerprints` are the pages' (`page_fingerprints`), in the same order; `piece_fps` the
+    reports' fingerprints, for the site-wide data files written piece by piece (`generator.splice`).
     """
     result = RenderResult()
     todo: list[tuple[Page, Path]] = []
@@ -183,6 +204,8 @@ def render_pages(
         if old is not None and old.fingerprint == fp and _same_file(staging.out / page.url, old):
             how = staging.reuse(page.url)
             if how is not None:
+                if page.url in cache.old.splices:
+                    cache.new.splices[page.url] = cache.old.splices[page.url]
                 if how == "linked":  # the same file: size, time and inode as recorded
                     cache.new.pages[page.url] = old
                 else:
@@ -192,12 +215,24 @@ def render_pages(
                 continue
         todo.append((page, staging.claim(page.url)))
         todo_fps.append(fp)
-    data = {"todo": todo, "site": site, "catalogue": catalogue, "dirs": dirs, "env_globals": env_globals or {}}
+    # The big data files first: the other processes share out the rest of the pages meanwhile.
+    order = sorted(range(len(todo)), key=lambda i: not _spliced(todo[i][0]))
+    todo, todo_fps = [todo[i] for i in order], [todo_fps[i] for i in order]
+    splices: dict[str, tuple[Path | None, PieceIndex | None]] = {}
+    for page, _ in todo:
+        if _spliced(page):
+            old, index = cache.old.pages.get(page.url), cache.old.splices.get(page.url)
+            usable = old is not None and index is not None and _same_file(staging.out / page.url, old)
+            splices[page.url] = (staging.out / page.url, index) if usable else (None, None)
+    data = {"todo": todo, "site": site, "catalogue": catalogue, "dirs": dirs, "env_globals": env_globals or {},
+            "splices": splices, "piece_fps": piece_fps}
     done = 0
     for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=data, setup=_setup_renderer):
-        for i, size, mtime_ns, inode in chunk:
+        for i, size, mtime_ns, inode, pieces in chunk:
             url = todo[i][0].url
             cache.new.pages[url] = PageRecord(todo_fps[i], size, mtime_ns, inode)
+            if pieces is not None:
+                cache.new.splices[url] = pieces
             result.written.append(url)
         done += len(chunk)
         progress.update("生成页面", done, len(todo))
