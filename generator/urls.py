@@ -28,6 +28,12 @@ def year_url(year: int) -> str:
 HOME = "index.html"
 YEARS = "years/index.html"
 COMPARE = "compare/index.html"
+ROOT_GROUP = "_"  # not a slug, so never a region's folder name
+
+
+def compare_url(region_path: str | None) -> str:
+    """The compare page of one group of towns (`generator.pages.tree.town_groups`)."""
+    return f"compare/{region_path or ROOT_GROUP}/index.html"
 DATA = "data/index.html"
 SITEMAP_PAGE = "sitemap.html"
 SEARCH = "search/index.html"

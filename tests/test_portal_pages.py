@@ -407,3 +407,35 @@ def test_towns_at_any_depth_empty_regions_and_towns_without_reports(tmp_path: Pa
     assert row_of(section.find("table"), "2021年")[2] == "—"  # 2020 is missing: no change across the gap
     report = page(out, "zhen/2021/index.html")
     assert [a["href"] for a in report.select("nav.pager a")] == ["../../zhen/2019/index.html", "../../zhen/index.html"]
+
+
+def test_a_large_portal_gets_a_compare_page_per_group_of_towns(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from generator.build import SearchOptions, build
+    from generator.stages import plan
+
+    monkeypatch.setattr(plan, "COMPARE_TOWNS", 1)  # jilin (one town) fits whole; shandong splits into its cities
+    out = tmp_path / "site"
+    assert build(Path(__file__).resolve().parents[1] / "content", out, SearchOptions(enabled=False), jobs=1).ok
+    index = page(out, "compare/index.html")
+    assert index.find("table", attrs={"data-indicator": True}) is None  # the index lists groups, no tables
+    links = [(text(a), a["href"]) for a in index.select("main nav a")]
+    assert links == [
+        ("吉林省", "../compare/jilin/index.html"),
+        ("山东省 威海市", "../compare/shandong/weihai/index.html"),
+        ("山东省 烟台市", "../compare/shandong/yantai/index.html"),
+    ]
+    assert "各格式统计表是否含有各规范指标" in text(index.find("main"))
+    group = page(out, "compare/shandong/weihai/index.html")
+    assert text(group.find("h1")) == "山东省 威海市：各镇各年度指标比较"
+    proactive = group.find("table", attrs={"data-indicator": "proactive.total"})
+    assert [text(th) for th in proactive.find("thead").find_all("th")] == ["镇（乡、街道）", "2021年"]
+    assert [text(tr.find("th").find("a")) for tr in proactive.find("tbody").find_all("tr")] == ["羊亭镇"]
+    assert row_of(proactive, "羊亭镇")[1:] == ["910 文 （正文所述）"]
+    crumbs = [(a.get_text(), a["href"]) for a in group.select("nav.crumbs a")]
+    assert crumbs[-1] == ("指标比较", "../../../compare/index.html")
+    for rel in ("compare/index.html", "compare/shandong/weihai/index.html"):
+        base = out / rel
+        for a in page(out, rel).select("main a[href]"):
+            href = a["href"].split("#")[0]
+            if href:
+                assert (base.parent / href).resolve().is_file(), (rel, href)

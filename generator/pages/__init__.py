@@ -22,6 +22,7 @@ BUILDERS: dict[str, Builder] = {
     "years": year.years_context,
     "year": year.context,
     "compare": compare.context,
+    "compare-index": compare.index_context,
     "data": data.context,
     "sitemap-page": home.sitemap_context,
     "dataset": files.dataset,

@@ -59,3 +59,28 @@ def ancestors(site: Site, region: Region) -> list[Region]:
     by_path = {r.path: r for r in site.regions}
     parts = region.path.split("/")
     return [by_path["/".join(parts[:i])] for i in range(1, len(parts)) if "/".join(parts[:i]) in by_path]
+
+
+@dataclass(frozen=True)
+class TownGroup:
+    """Towns shown together on one compare page: all towns under `region`, or only those directly in it."""
+
+    region: Region | None  # None: towns directly under the root of the site
+    towns: tuple[Town, ...]
+
+
+def town_groups(root: RegionNode, limit: int) -> list[TownGroup]:
+    """Split the towns into groups of at most `limit` (where regions allow), each a whole region where it fits.
+
+    A region whose towns fit is one group; a larger one is split along its sub-regions, and the
+    towns directly in it (beside its sub-regions) form a group of their own.
+    """
+    towns = root.all_towns()
+    if len(towns) <= limit or not root.children:
+        return [TownGroup(root.region, tuple(towns))]
+    groups: list[TownGroup] = []
+    if root.towns:
+        groups.append(TownGroup(root.region, tuple(root.towns)))
+    for child in root.children:
+        groups.extend(town_groups(child, limit))
+    return groups

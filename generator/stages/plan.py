@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 from generator.diagnostics import Diagnostics, Where
 from generator.model import Report, Site
 from generator.search.shards import SearchLayout
-from generator.pages.tree import region_tree
+from generator.pages.tree import region_tree, town_groups
 from generator.series import by_year
-from generator.urls import COMPARE, DATA, SITEMAP_PAGE, YEARS, region_url, report_data_url, report_url, town_url, year_url
+from generator.urls import COMPARE, DATA, compare_url, SITEMAP_PAGE, YEARS, region_url, report_data_url, report_url, town_url, year_url
 
 __all__ = ["Page", "plan", "report_url", "town_url", "RESERVED"]
 
@@ -30,6 +30,9 @@ RESERVED = {
     "assets", "years", "compare", "data", "search", "pagefind", "regions",
     "404.html", "index.html", "sitemap.xml", "sitemap.html", "feed.xml", "robots.txt",
 }
+# A compare page shows every canonical indicator for its towns across all years: beyond this many
+# towns (about 1 MB of HTML at ten years) the portal gets one compare page per group of towns.
+COMPARE_TOWNS = 50
 DATA_FILES = ("reports.csv", "indicators.csv", "cells.csv", "reports.json", "datapackage.json")
 
 
@@ -63,7 +66,7 @@ def plan(site: Site, diags: Diagnostics, search: SearchLayout | None = None) -> 
     years = by_year(site.reports)
     pages.append(Page(YEARS, "years.html", "years", {"years": years}))
     pages += [Page(year_url(y), "year.html", "year", {"year": y, "reports": tuple(rs)}, deps=_year_deps(rs)) for y, rs in years.items()]
-    pages.append(Page(COMPARE, "compare.html", "compare"))
+    pages += _compare(site, by_town)
     pages.append(Page(DATA, "data.html", "data"))
     pages += [Page(f"data/{name}", "", "dataset", {"file": name}) for name in DATA_FILES]
     pages.append(Page(SITEMAP_PAGE, "sitemap.html", "sitemap-page"))
@@ -112,6 +115,24 @@ def _places(site: Site, by_town: dict[str, list[Report]]) -> list[Page]:
         reports = tuple(by_town.get(town.path, ()))
         deps = (town.path, *(r.path for r in town.regions), *(r.key for r in reports))
         pages.append(Page(town_url(town), "town.html", "town", {"town": town, "reports": reports}, deps=deps))
+    return pages
+
+
+def _compare(site: Site, by_town: dict[str, list[Report]]) -> list[Page]:
+    """One compare page for a small portal; for a large one, a page per group of towns and an index of the groups."""
+    towns_with_reports = [t for t in site.towns if by_town.get(t.path)]
+    tree = region_tree(site)
+    groups = town_groups(tree, COMPARE_TOWNS)
+    if len(groups) <= 1:
+        return [Page(COMPARE, "compare.html", "compare", {"towns": tuple(towns_with_reports)})]
+    pages = [Page(COMPARE, "compare.html", "compare-index", {"groups": tuple(groups)},
+                  deps=tuple(sorted({r.path for r in site.regions} | {t.path for t in site.towns})))]
+    for group in groups:
+        towns = tuple(t for t in group.towns if by_town.get(t.path))
+        places = {p for t in towns for p in (t.path, *(r.path for r in t.regions))}
+        deps = tuple(sorted(places)) + tuple(r.key for t in towns for r in by_town[t.path])
+        url = compare_url(group.region.path if group.region else None)
+        pages.append(Page(url, "compare.html", "compare", {"towns": towns, "group": group}, deps=deps))
     return pages
 
 
