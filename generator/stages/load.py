@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from generator.controls import first_invisible, strip_invisible
 from generator.diagnostics import Diagnostics, Where
@@ -59,7 +62,12 @@ def load(root: Path, diags: Diagnostics, *, parse_reports: bool = True) -> Sourc
         return f"{prefix}/{path.relative_to(root).as_posix()}"
 
     def read(path: Path, limit: int = MAX_YAML_BYTES) -> bytes | None:
-        if path.is_symlink():
+        try:
+            st = os.lstat(path)
+        except OSError as exc:
+            diags.error("unreadable", Where(rel(path)), f"无法读取文件：{exc.strerror}")
+            return None
+        if stat.S_ISLNK(st.st_mode):
             target = _real(path)
             if target is None:
                 diags.error("symlink-loop", Where(rel(path)), "符号链接无法解析（目标不存在或形成循环），已拒绝")
@@ -68,10 +76,12 @@ def load(root: Path, diags: Diagnostics, *, parse_reports: bool = True) -> Sourc
                 diags.error("symlink-outside", Where(rel(path)), "符号链接指向内容目录之外，已拒绝", found=str(target))
                 return None
         try:
-            if not path.is_file():  # a FIFO or device would block or never end
+            if stat.S_ISLNK(st.st_mode):
+                st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
                 diags.error("not-a-file", Where(rel(path)), "不是普通文件，已拒绝")
                 return None
-            size = path.stat().st_size
+            size = st.st_size
             if size > limit:
                 diags.error("too-large", Where(rel(path)), "文件过大", expected=f"不超过 {limit // 1024} KB", found=f"{size} 字节")
                 return None
@@ -148,6 +158,14 @@ def _visible(text: str, rel: str, diags: Diagnostics) -> str:
     return strip_invisible(text)
 
 
+def _is(test: Callable[[], bool]) -> bool:
+    """A directory entry's is_dir or is_file, False where a link cannot be followed (a loop, say)."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
 def _real(path: Path) -> Path | None:
     """The path with every link followed, or None for a link loop."""
     try:
@@ -163,12 +181,16 @@ def _folders(root: Path, resolved_root: Path, diags: Diagnostics, rel) -> list[P
     it would never end. (Each path carries the real folders above it to tell.)
     """
     found: list[Path] = []
+    reals: dict[Path, Path] = {root: resolved_root}  # each folder's real path, resolved only below a link
     stack: list[tuple[Path, frozenset[Path]]] = [(root, frozenset({resolved_root}))]
     while stack:
         folder, above = stack.pop()
-        children = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))), reverse=True)
-        for child in children:
-            real = _real(child)
+        with os.scandir(folder) as entries:
+            listed = [(e.name, e.is_symlink()) for e in entries if not e.name.startswith((".", "_")) and _is(e.is_dir)]
+        real_folder = reals[folder]
+        for name, linked in sorted(listed, reverse=True):
+            child = folder / name
+            real = _real(child) if linked else real_folder / name  # only a link needs resolving
             if real is None or real in above:
                 diags.error("symlink-loop", Where(rel(child)), "符号链接形成循环（指向自身所在的上级目录），已拒绝")
                 continue
@@ -176,16 +198,20 @@ def _folders(root: Path, resolved_root: Path, diags: Diagnostics, rel) -> list[P
                 diags.error("symlink-outside", Where(rel(child)), "符号链接指向内容目录之外，已拒绝", found=str(real))
                 continue
             found.append(child)
+            reals[child] = real
             stack.append((child, above | {real}))
     return sorted(found)
 
 
 def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics, rel, read) -> None:  # type: ignore[no-untyped-def]
     years: dict[int, dict[str, Path]] = {}
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "_")) or path.name == "town.yaml" or path.is_dir():
+    with os.scandir(folder) as scanned:
+        entries = sorted((e.name, _is(e.is_dir), _is(e.is_file)) for e in scanned)
+    for name, is_dir, is_file in entries:
+        path = folder / name
+        if name.startswith((".", "_")) or name == "town.yaml" or is_dir:
             continue
-        if not path.is_file() and not REPORT_FILE.match(path.name):
+        if not is_file and not REPORT_FILE.match(name):
             continue  # a stray socket or dangling link that is not a report file: nothing to publish
         m = REPORT_FILE.match(path.name)
         if not m:
