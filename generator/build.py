@@ -208,9 +208,22 @@ def _files(root: Path) -> set[str]:
 
 
 def _identities(root: Path, pages: set[str]) -> dict[str, tuple[int, int, int]]:
-    """Size, modification time and inode of every file under `root` that is not a page."""
+    """Size, modification time and inode of every file under `root` that is not a page.
+
+    The build writes such files (assets, badge, search index, marker) at the top or in top-level
+    folders that hold no page, so only those are walked.
+    """
+    with_pages = {rel.split("/", 1)[0] for rel in pages if "/" in rel}
+    names: set[str] = set()
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in with_pages:
+                    names.update(f"{entry.name}/{rel}" for rel in _files(Path(entry.path)))
+            else:
+                names.add(entry.name)
     found: dict[str, tuple[int, int, int]] = {}
-    for rel in sorted(_files(root) - pages):
+    for rel in sorted(names - pages):
         st = os.stat(root / rel)
         found[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
     return found
