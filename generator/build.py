@@ -20,7 +20,7 @@ from generator.model import Site
 from generator.parallel import default_jobs
 from generator.progress import Progress, Timings
 from generator.search.indexer import DEFAULT_MEMORY_MB, ShardRun, index as index_search
-from generator.search.shards import SearchLayout, layout as search_layout
+from generator.search.shards import FOLDER, SearchLayout, layout as search_layout
 from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
 from generator.stages.load import content_prefix, load
@@ -169,6 +169,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
                 if (theme / "static").is_dir():
                     staging.copy_tree(theme / "static", "assets")
         with timings.stage("index"):  # the search index, built in the staging folder, swapped in with the pages
+            staging.set_aside(FOLDER)  # a clone's copy of the index: Pagefind must never write into its links
             if layout is not None:
                 previous = out if (out / MARKER).is_file() else None
                 result.search = index_search(staging.stage, layout, previous=previous, jobs=search.jobs, memory_mb=search.memory_mb)

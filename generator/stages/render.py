@@ -202,7 +202,7 @@ def render_pages(
     for page, fp in zip(pages, fingerprints):
         old = cache.old.pages.get(page.url)
         if old is not None and old.fingerprint == fp and _same_file(staging.out / page.url, old):
-            how = staging.reuse(page.url)
+            how = staging.reuse(page.url, old.inode)
             if how is not None:
                 if page.url in cache.old.splices:
                     cache.new.splices[page.url] = cache.old.splices[page.url]

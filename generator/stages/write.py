@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from generator.stages import clone
+
 MARKER = ".nianbao-site"
 MAX_NAME_BYTES = 255  # one path segment, as most file systems allow
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f-\x9f\\:*?"<>|]')
@@ -114,6 +116,9 @@ class Staging:
         self._root = str(self.stage)
         self._folders: set[str] = set()  # folders made in the staging folder (site-relative)
         self._lock: int | None = None
+        # files already in the staging folder when it is a clone of the site (generator.stages.clone): name -> inode
+        self.present: dict[str, int] = {}
+        self.cloned = False
 
     def __enter__(self) -> "Staging":
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -138,16 +143,38 @@ class Staging:
         if self.out.exists() and not (self.out / MARKER).exists() and any(self.out.iterdir()):
             raise OutputError(f"输出目录 {self.out} 不是 nianbao 生成的站点，且不为空；为免误删，已停止")
         stale_prefix = f".{self.out.name}.building-"
+        cloner_idle = self._cloner_idle()
+        removable = (stale_prefix, f".{self.out.name}.trash-") + ((clone.tmp_prefix(self.out),) if cloner_idle else ())
         for stale in self.out.parent.iterdir():  # left by killed builds (the lock says none is running)
-            if stale.name.startswith((stale_prefix, f".{self.out.name}.trash-")) and stale.is_dir() and not stale.is_symlink():
+            if stale.name.startswith(removable) and stale.is_dir() and not stale.is_symlink():
                 if stale.name.startswith(stale_prefix):  # out of the way of this build's own staging name
                     trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
                     os.rename(stale, trash)
                     stale = trash
                 # maybe still being deleted by the last build's cleaner: another one does no harm
                 delete_in_background(stale)
+        if self.out.is_dir():
+            present = clone.take(self.out, self.stage)
+            if present is not None:
+                self.present, self.cloned = present, True
+                self._folders = {rel.rpartition("/")[0] for rel in present} - {""}
+                self._folders |= {f.rsplit("/", n)[0] for f in list(self._folders) for n in range(1, f.count("/") + 1)}
+                return self
+            if cloner_idle and clone.clone_dir(self.out).exists():  # incomplete or damaged: not used
+                trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
+                os.rename(clone.clone_dir(self.out), trash)
+                delete_in_background(trash)
         self.stage.mkdir()
         return self
+
+    def _cloner_idle(self) -> bool:
+        if not clone.lock_path(self.out).exists():
+            return True  # no clone was ever made here
+        fd = clone.hold_lock(self.out)
+        if fd is None:
+            return False
+        os.close(fd)
+        return True
 
     def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
         if self.stage.exists():
@@ -192,14 +219,42 @@ class Staging:
         if rel in self.written:
             raise OutputError(f"同一文件写了两次：{rel}")
         target = self.path(rel)
+        if self.present.pop(rel, None) is not None:
+            _unlink(target)  # the clone's link to the current site's file: never written through
         self.written.add(rel)
         return target
+
+    def set_aside(self, folder: str) -> None:
+        """Move the clone's copy of `folder` out of the staging folder, to be written anew by another program."""
+        prefix = folder + "/"
+        gone = [rel for rel in self.present if rel.startswith(prefix)]
+        if not gone:
+            return
+        for rel in gone:
+            del self.present[rel]
+        trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
+        os.rename(self.stage / folder, trash)
+        self._folders = {f for f in self._folders if f != folder and not f.startswith(prefix)}
+        delete_in_background(trash)
 
     def write(self, rel: str, data: bytes) -> None:
         write_new(self.claim(rel), data)
 
-    def reuse(self, rel: str) -> str | None:
-        """Put the current site's `rel` into the new one without rewriting it: "linked", "copied" or None."""
+    def reuse(self, rel: str, inode: int = 0) -> str | None:
+        """Put the current site's `rel` (of that `inode`, if known) into the new one without rewriting it.
+
+        Returns "linked", "copied" or None. In a clone, a file that is still the current site's own
+        (same inode, checked on disk) is kept as it is.
+        """
+        if inode and self.present.get(rel) == inode and rel not in self.written:
+            try:
+                same = os.lstat(f"{self._root}/{rel}").st_ino == inode
+            except OSError:
+                same = False
+            if same:
+                del self.present[rel]
+                self.written.add(rel)
+                return "linked"
         source = self.out / rel
         target = self.claim(rel)
         try:
@@ -227,6 +282,7 @@ class Staging:
     def commit(self) -> None:
         if MARKER not in self.written:
             self.write(MARKER, b"nianbao\n")
+        self._remove_leftovers()
         if self.old.exists():
             shutil.rmtree(self.old)
         if self.out.exists():
@@ -234,6 +290,7 @@ class Staging:
                 trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
                 os.rename(self.stage, trash)  # the staging folder now holds the previous site
                 delete_in_background(trash)
+                self._prepare_next()
                 return
             os.replace(self.out, self.old)
         os.replace(self.stage, self.out)
@@ -241,6 +298,37 @@ class Staging:
             trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
             os.replace(self.old, trash)
             delete_in_background(trash)
+        self._prepare_next()
+
+    def _remove_leftovers(self) -> None:
+        """In a clone: remove what the new site does not have (files, then folders left empty)."""
+        folders: set[str] = set()
+        for rel in sorted(self.present):
+            _unlink(f"{self._root}/{rel}")
+            folder = rel.rpartition("/")[0]
+            while folder:
+                folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        self.present.clear()
+        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+            try:
+                os.rmdir(f"{self._root}/{folder}")
+            except OSError:
+                pass  # not empty: the new site has files there
+
+    def _prepare_next(self) -> None:
+        """For a large site, start cloning it for the next build (generator.stages.clone)."""
+        if len(self.written) >= clone.MIN_FILES:
+            process = clone.start(self.out)
+            if process is not None:
+                _CLEANERS.append(process)
+
+
+def _unlink(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def write_new(target: Path, data: bytes) -> None:

@@ -1,0 +1,127 @@
+"""The next build's staging folder made in the background (generator.stages.clone): same site, shared files untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.build import SearchOptions, build
+from generator.formats import catalogue
+from generator.stages import clone
+from generator.synth import synthesise
+
+NO_SEARCH = SearchOptions(enabled=False)
+
+
+def _site(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _filter_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's filter files and what names them vary between identical builds (docs/search.md)."""
+    varying = ("/filter/", ".pf_meta", "pagefind-entry.json", "nianbao-shard.json", "layers.json")
+    return {k: v for k, v in files.items() if not (k.startswith("pagefind/") and any(m in k for m in varying))}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("clone") / "content"
+    synthesise(root, 6, [2018, 2019, 2020, 2021], catalogue(), seed=3)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def small_sites_are_cloned(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clone, "MIN_FILES", 1)
+
+
+def _wait_for_clone(out: Path) -> None:
+    deadline = time.monotonic() + 60
+    while not (clone.clone_dir(out) / clone.MANIFEST).is_file():
+        assert time.monotonic() < deadline, "the clone was not made"
+        time.sleep(0.05)
+
+
+def _keep_links(site: Path, keep: Path) -> dict[Path, bytes]:
+    """A second link to every file of the site, with its bytes now: a write into a shared file would show."""
+    kept: dict[Path, bytes] = {}
+    for i, path in enumerate(sorted(p for p in site.rglob("*") if p.is_file())):
+        link = keep / str(i)
+        os.link(path, link)
+        kept[link] = path.read_bytes()
+    return kept
+
+
+@pytest.mark.parametrize("search", [False, True])
+def test_a_build_from_the_clone_makes_a_clean_builds_site_and_never_writes_into_shared_files(
+    synthetic: Path, tmp_path: Path, search: bool
+) -> None:
+    options = SearchOptions(shards=2) if search else NO_SEARCH
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    assert build(content, out, options, jobs=1).ok
+    _wait_for_clone(out)
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    kept = _keep_links(out, keep)
+    unchanged_page = sorted(content.rglob("2018.md"))[-1].relative_to(content).with_suffix("").as_posix() + "/index.html"
+    inode = (out / unchanged_page).stat().st_ino
+    edited = sorted(content.rglob("2020.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句：档案。\n", encoding="utf-8")
+    removed = sorted(content.rglob("2021.yaml"))[1]
+    removed.unlink()
+    removed.with_suffix(".md").unlink()
+    result = build(content, out, options, jobs=1)
+    assert result.ok and result.rendered.written
+    assert not clone.clone_dir(out).exists() or (clone.clone_dir(out) / clone.MANIFEST).is_file()  # taken (a new one may follow)
+    assert (out / unchanged_page).stat().st_ino == inode  # kept from the clone, not written again
+    for link, data in kept.items():
+        assert link.read_bytes() == data  # no file shared with the previous site was written through
+    clean = tmp_path / "clean"
+    assert build(content, clean, options, jobs=1, use_cache=False).ok
+    assert _filter_files(_site(out)) == _filter_files(_site(clean))
+
+
+@pytest.mark.parametrize("damage", ["manifest", "missing-file", "wrong-inode"])
+def test_a_damaged_clone_is_not_trusted(synthetic: Path, tmp_path: Path, damage: str) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    assert build(content, out, NO_SEARCH, jobs=1).ok
+    _wait_for_clone(out)
+    folder = clone.clone_dir(out)
+    if damage == "manifest":
+        (folder / clone.MANIFEST).write_text("{", encoding="utf-8")
+    else:
+        listed = json.loads((folder / clone.MANIFEST).read_text(encoding="utf-8"))["files"]
+        victim = next(rel for rel in sorted(listed) if rel.endswith("index.html") and rel.count("/") > 3)
+        (folder / victim).unlink()
+        if damage == "wrong-inode":
+            (folder / victim).write_text("stale", encoding="utf-8")
+    edited = sorted(content.rglob("2019.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert build(content, out, NO_SEARCH, jobs=1).ok
+    clean = tmp_path / "clean"
+    assert build(content, clean, NO_SEARCH, jobs=1, use_cache=False).ok
+    assert _site(out) == _site(clean)
+
+
+def test_a_clone_still_being_made_is_left_alone(synthetic: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(synthetic, out, NO_SEARCH, jobs=1).ok
+    _wait_for_clone(out)
+    fd = clone.hold_lock(out)  # as a cloner at work holds it
+    assert fd is not None
+    try:
+        edited_content = tmp_path / "content"
+        shutil.copytree(synthetic, edited_content)
+        assert build(synthetic, out, NO_SEARCH, jobs=1, use_cache=False).ok  # a full build: not from the clone
+        assert (clone.clone_dir(out) / clone.MANIFEST).is_file()
+    finally:
+        os.close(fd)
