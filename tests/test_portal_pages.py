@@ -439,3 +439,22 @@ def test_a_large_portal_gets_a_compare_page_per_group_of_towns(tmp_path: Path, m
             href = a["href"].split("#")[0]
             if href:
                 assert (base.parent / href).resolve().is_file(), (rel, href)
+
+
+def test_a_large_portal_lists_regions_not_every_town_on_the_home_and_region_pages(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from generator.build import SearchOptions, build
+    from generator.pages import home
+
+    monkeypatch.setattr(home, "TREE_TOWNS", 1)  # the default content's 3 towns count as many
+    out = tmp_path / "site"
+    assert build(Path(__file__).resolve().parents[1] / "content", out, SearchOptions(enabled=False), jobs=1).ok
+    places = page(out, "index.html").find(id="h-places").parent
+    assert places.select("li.town") == []
+    assert "吉林省 （1 个镇） 吉林市 （1 个镇） 磐石市 （1 个镇）" in text(places)
+    assert "山东省 （2 个镇）" in text(places)
+    province = page(out, "shandong/index.html").find(id="h-places").parent
+    assert province.select("li.town") == [] and "环翠区 （1 个镇）" in text(province)
+    county = page(out, "shandong/weihai/huancui/index.html").find(id="h-places").parent  # one town, fits
+    assert [text(a) for a in county.select("li.town > a.place")] == ["羊亭镇"]
+    sitemap = page(out, "sitemap.html")  # the site map still lists every town
+    assert len(sitemap.select("li.town")) == 3

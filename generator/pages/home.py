@@ -11,6 +11,9 @@ from generator.pages.portal import Portal
 from generator.series import Total, by_year, key_indicators, totals
 
 LATEST = 10
+# Up to this many towns, the lists of places (home page, region pages) show every town with its
+# years; beyond it, the regions with their numbers of towns (each region page lists its own).
+TREE_TOWNS = 200
 
 
 def latest(site: Site, count: int = LATEST) -> list[Report]:
@@ -29,6 +32,7 @@ def year_totals(reports: tuple[Report, ...] | list[Report], catalogue: Catalogue
 def context(portal: Portal, page: Any) -> dict[str, Any]:
     return {
         "tree": portal.tree,
+        "tree_towns": len(portal.site.towns) <= TREE_TOWNS,
         "reports_of": portal.reports_of,
         "latest": latest(portal.site),
         "indicators": key_indicators(portal.catalogue),

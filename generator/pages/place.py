@@ -8,6 +8,7 @@ from typing import Any
 from generator.charts import Bar, bar_chart
 from generator.formats import Indicator
 from generator.model import Report
+from generator.pages import home
 from generator.pages.home import year_totals
 from generator.pages.portal import Portal
 from generator.pages.tree import ancestors, find
@@ -25,6 +26,7 @@ def region_context(portal: Portal, page: Any) -> dict[str, Any]:
         "parents": ancestors(portal.site, region),
         "towns": towns,
         "report_count": len(reports),
+        "tree_towns": len(towns) <= home.TREE_TOWNS,
         "reports_of": portal.reports_of,
         "indicators": key_indicators(portal.catalogue),
         "year_rows": year_totals(reports, portal.catalogue),

@@ -1,7 +1,8 @@
 """Plan stage: the site -> every file to write (url, template, kind, what it shows). Nothing is rendered yet.
 
 Each page declares what of the model it shows (`deps`), so that an incremental build re-renders
-it only when one of those changed: report keys (`town path/year`), town paths and region paths.
+it only when one of those changed: report keys (`town path/year`), town paths and region paths;
+`?` before a report key means the page shows only that the report exists (a list of years).
 `deps=None` (the default) means "anything": such a page is re-rendered whenever any content
 changes. The site configuration, the theme, the formats and the generator's code are
 dependencies of every page.
@@ -64,12 +65,14 @@ def plan(site: Site, diags: Diagnostics, search: SearchLayout | None = None) -> 
     pages += _places(site, by_town)
     pages += _reports(by_town, search)
     years = by_year(site.reports)
-    pages.append(Page(YEARS, "years.html", "years", {"years": years}))
+    present = tuple(f"?{r.key}" for r in site.reports)  # which reports exist, not what they hold
+    pages.append(Page(YEARS, "years.html", "years", {"years": years}, deps=present))
     pages += [Page(year_url(y), "year.html", "year", {"year": y, "reports": tuple(rs)}, deps=_year_deps(rs)) for y, rs in years.items()]
     pages += _compare(site, by_town)
     pages.append(Page(DATA, "data.html", "data"))
     pages += [Page(f"data/{name}", "", "dataset", {"file": name}) for name in DATA_FILES]
-    pages.append(Page(SITEMAP_PAGE, "sitemap.html", "sitemap-page"))
+    places = tuple(sorted({r.path for r in site.regions} | {t.path for t in site.towns}))
+    pages.append(Page(SITEMAP_PAGE, "sitemap.html", "sitemap-page", deps=places + present))
     # Servers show 404.html at any address: its links are relative to the site root, and a <base>
     # naming the site's own path (when base_url is known) makes them resolve from wherever it is shown.
     base_path = urlsplit(site.config.base_url).path if site.config.base_url else ""

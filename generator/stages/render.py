@@ -135,7 +135,8 @@ def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fp
         if page.deps is None:
             shown = everything
         else:
-            shown = digest(*(f"{k}={entities.get(k, '-')}" for k in page.deps))
+            # "?key": the page shows only that the report exists (its year, say), not what it holds
+            shown = digest(*(k if k.startswith("?") else f"{k}={entities.get(k, '-')}" for k in page.deps))
         scalars = repr(sorted((k, v) for k, v in page.context.items() if isinstance(v, (str, int, float, bool))))
         result.append(digest(common, page.url, page.template, page.kind, shown, scalars))
     return result
