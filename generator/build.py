@@ -145,9 +145,10 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     dirs = theme_dirs(custom_theme)
     badge = _badge(content, site.config.badge, diags)
     env_globals = {"badge_src": badge_url(site.config.badge) if badge else ""}
-    # what every page may show besides its deps: the badge, and which search shards exist
+    # what every page may show besides its deps: the badge, and whether there is a search index
+    # (not its layout: the search page reads that from pagefind/layers.json)
     shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None,
-                           repr((layout.count, layout.folders)) if layout else None)
+                           "search" if layout and layout.shards else None)
     with Staging(out) as staging:
         with timings.stage("render"):  # pages are rendered and written one at a time
             result.rendered = render_pages(pages, site, cat, dirs, staging, cache, reports.fingerprints, jobs=jobs,

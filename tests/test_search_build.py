@@ -13,8 +13,10 @@ from bs4 import BeautifulSoup
 from conftest import CONTENT, run_cli
 from generator.build import SearchOptions, build
 from generator.search import indexer
-from generator.search.indexer import MANIFEST, SearchIndexError, pagefind_binary
+from generator.search.indexer import LAYERS, MANIFEST, SearchIndexError, pagefind_binary
+from generator.search.manifest import fragments
 from generator.search.shards import jump_hash, layout, shard_count, town_key
+from search_edits import JICHANG, YANGJUN, YANGJUN_NEW, edit_delete_add
 
 YANGTING = "shandong/weihai/huancui/yangting/2021/index.html"
 
@@ -71,7 +73,7 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_each_shard_indexes_its_own_pages(sharded_site: Path) -> None:
-    folders = sorted((sharded_site / "pagefind").iterdir())
+    folders = sorted(p for p in (sharded_site / "pagefind").iterdir() if p.is_dir())
     assert [f.name for f in folders] == ["s0", "s2", "s6"]
     indexed: list[str] = []
     for folder in folders:
@@ -84,11 +86,23 @@ def test_each_shard_indexes_its_own_pages(sharded_site: Path) -> None:
     assert not list(sharded_site.rglob(".search-input"))
 
 
-def test_the_search_page_lists_the_shards_and_speaks_chinese(sharded_site: Path) -> None:
+def test_the_manifest_knows_each_pages_result_id_and_filters(sharded_site: Path) -> None:
+    manifest = json.loads((sharded_site / "pagefind" / "s2" / MANIFEST).read_text(encoding="utf-8"))
+    entry = manifest["pages"][JICHANG]
+    [fragment] = (sharded_site / "pagefind" / "s2" / "fragment").iterdir()
+    assert entry["id"] == fragment.name.removesuffix(".pf_fragment")
+    assert entry["filters"] == {"format": ["2008年版格式"], "region": ["吉林市", "吉林省", "磐石市"], "town": ["磐石市吉昌镇"], "year": ["2016"]}
+    assert entry["stamp"] == [(sharded_site / JICHANG).stat().st_size, (sharded_site / JICHANG).stat().st_mtime_ns, (sharded_site / JICHANG).stat().st_ino]
+
+
+def test_the_search_page_reads_the_bundles_from_layers_json_and_speaks_chinese(sharded_site: Path) -> None:
     page = soup(sharded_site / "search" / "index.html")
     assert page.html["lang"] == "zh-CN"
     form = page.find("form", id="search-form")
-    assert form["data-bundles"].split() == ["pagefind/s0/", "pagefind/s2/", "pagefind/s6/"]
+    assert not form.has_attr("data-bundles")  # the page does not change with the index layout
+    layers = json.loads((sharded_site / LAYERS).read_text(encoding="utf-8"))
+    assert layers["bundles"] == [{"path": f"pagefind/{s}/", "shard": s} for s in ("s0", "s2", "s6")]
+    assert layers["masked"] == [] and layers["count"] == 8
     assert form["data-root"] == "../"
     assert page.find("input", attrs={"name": "q"}) is not None
     script = page.find("script", attrs={"type": "module"})
@@ -113,7 +127,8 @@ def test_the_report_body_carries_filters_meta_and_sort(sharded_site: Path) -> No
     article = bodies[0]
     filters = sorted(tag["data-pagefind-filter"] if ":" in tag["data-pagefind-filter"] else f'{tag["data-pagefind-filter"]}:{tag.get_text()}'
                      for tag in page.find_all(attrs={"data-pagefind-filter": True}))
-    assert filters == sorted(["format:2019年版格式", "region:山东省", "region:威海市", "region:环翠区", "shard:s6", "town:环翠区羊亭镇", "year:2021"])
+    # no shard: the shards are tagged in the browser (Pagefind's mergeFilter), so pages do not depend on the layout
+    assert filters == sorted(["format:2019年版格式", "region:山东省", "region:威海市", "region:环翠区", "town:环翠区羊亭镇", "year:2021"])
     assert all(article in tag.parents for tag in page.find_all(attrs={"data-pagefind-filter": True}))
     assert article.find(attrs={"data-pagefind-sort": True})["data-pagefind-sort"] == "year:2021"
     assert article.find("h1")["data-pagefind-meta"] == "title"
@@ -131,19 +146,113 @@ def test_without_search_there_is_no_index_and_the_search_page_says_so(built_defa
 
 # --- rebuilds and failures ---------------------------------------------------------------------
 
-def test_a_shard_whose_pages_did_not_change_is_copied_not_indexed(default_content: Path, tmp_path: Path) -> None:
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def _layers(out: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((out / LAYERS).read_text(encoding="utf-8"))
+
+
+def _runs(result) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+    return {r.shard: r.reused for r in result.search}
+
+
+def test_an_edit_goes_into_the_overlay_and_the_shards_are_linked(default_content: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     first = build(default_content, out, SearchOptions(shards=8))
-    assert {r.shard for r in first.search if not r.reused} == {"s0", "s2", "s6"}
+    assert _runs(first) == {"s0": False, "s2": False, "s6": False}
+    before = {s: _inodes(out / "pagefind" / s) for s in ("s0", "s2", "s6")}
+    old_ids = {s: json.loads((out / "pagefind" / s / MANIFEST).read_text(encoding="utf-8"))["pages"] for s in ("s0", "s6")}
+
+    edit_delete_add(default_content)
+    second = build(default_content, out, SearchOptions(shards=8))
+    # s2 held only 吉昌镇, now without reports: gone. s0 (羊郡镇) and s6 (羊亭镇) are kept as they were.
+    assert _runs(second) == {"s0": True, "s6": True, "recent": False}
+    assert [r.shard for r in second.search if r.overlay] == ["recent"]
+    for s in ("s0", "s6"):
+        assert _inodes(out / "pagefind" / s) == before[s]  # hard links of the previous site's files
+    overlay = out / "pagefind" / "recent"
+    # exactly the changed pages: the edited and the added report (羊郡镇 2016 only gained a link to
+    # 2017, outside what is indexed: its entry in s0 stays, found identical by its fragment)
+    assert sorted(fragments(overlay)) == sorted([YANGTING, YANGJUN_NEW])
+    layers = _layers(out)
+    assert layers["bundles"] == [{"path": "pagefind/s0/", "shard": "s0"}, {"path": "pagefind/s6/", "shard": "s6"},
+                                 {"path": "pagefind/recent/", "shard": "recent"}]
+    assert layers["masked"] == [{"id": old_ids["s6"][YANGTING]["id"], "shard": "s6", "filters": old_ids["s6"][YANGTING]["filters"]}]
+    assert list(layers["verified"]) == [YANGJUN]
+
+    # Nothing changed: nothing is indexed, the overlay is linked too, the same layers.
+    overlay_inodes = _inodes(overlay)
+    third = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(third) == {"s0": True, "s6": True, "recent": True}
+    assert _inodes(out / "pagefind" / "recent") == overlay_inodes and _layers(out) == layers
+
+    # Deleting the added report: its overlay entry goes with the overlay, rebuilt from what differs.
+    for ext in ("yaml", "md"):
+        (default_content / f"shandong/yantai/laiyang/yangjun/2017.{ext}").unlink()
+    fourth = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(fourth) == {"s0": True, "s6": True, "recent": False}
+    assert sorted(fragments(out / "pagefind" / "recent")) == [YANGTING]
+    assert _layers(out)["verified"] == {}
+
+
+def test_too_many_changes_or_a_new_shard_count_fold_the_overlay_back(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    build(default_content, out, SearchOptions(shards=8))
+    edit_delete_add(default_content)
+    monkeypatch.setattr(indexer, "OVERLAY_LIMIT", 1)  # two changed pages: past the limit
+    folded = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(folded) == {"s0": False, "s6": False}  # the shards with changes, indexed again in full
+    assert not (out / "pagefind" / "recent").exists()
+    assert _layers(out)["masked"] == [] and len(_layers(out)["bundles"]) == 2
+    monkeypatch.setattr(indexer, "OVERLAY_LIMIT", 200)
     narrative = default_content / "shandong/weihai/huancui/yangting/2021.md"
     narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为测试而加。\n", encoding="utf-8")
-    second = build(default_content, out, SearchOptions(shards=8))
-    assert {r.shard: r.reused for r in second.search} == {"s0": True, "s2": True, "s6": False}
-    # A reused shard whose files were tampered with is indexed again.
+    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": True, "s6": True, "recent": False}
+    # another shard count: shards whose pages changed are indexed again, no overlay
+    regrown = build(default_content, out, SearchOptions(shards=9))
+    assert not (out / "pagefind" / "recent").exists() and _layers(out)["count"] == 9
+    assert _layers(out)["masked"] == []
+    assert not [r for r in regrown.search if r.overlay]
+
+
+def test_pages_do_not_depend_on_the_search_layout(default_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(default_content, out, SearchOptions(shards=1))
+    again = build(default_content, out, SearchOptions(shards=8))
+    assert again.rendered.written == [] and len(again.rendered.unchanged) > 30
+
+
+def test_altered_index_files_are_found_and_indexed_again(default_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(default_content, out, SearchOptions(shards=8))
+    edit_delete_add(default_content)
+    build(default_content, out, SearchOptions(shards=8))
+    # A shard file rewritten in place with the same size and times restored is still caught by its
+    # hash only if its stamp changed: here the inode does (a new file under the same name).
     victim = next((out / "pagefind" / "s0" / "fragment").iterdir())
-    victim.write_bytes(b"x")
-    third = build(default_content, out, SearchOptions(shards=8))
-    assert {r.shard: r.reused for r in third.search} == {"s0": False, "s2": True, "s6": True}
+    data = victim.read_bytes()
+    victim.unlink()
+    victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": False, "s6": True, "recent": False}
+    # s0 is now indexed from its current pages; only 羊亭镇 still differs from its shard
+    assert sorted(fragments(out / "pagefind" / "recent")) == [YANGTING]
+    # A corrupted overlay is indexed again; so is a shard whose manifest no longer parses.
+    (out / "pagefind" / "recent" / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    (out / "pagefind" / "s6" / MANIFEST).write_text("{", encoding="utf-8")
+    repaired = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(repaired) == {"s0": True, "s6": False}  # s6 indexed in full: nothing left for an overlay
+    assert not (out / "pagefind" / "recent").exists() and _layers(out)["masked"] == []
+    # an overlay altered while still needed is indexed again
+    narrative = default_content / "shandong/weihai/huancui/yangting/2021.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为测试而加。\n", encoding="utf-8")
+    build(default_content, out, SearchOptions(shards=8))
+    entry = out / "pagefind" / "recent" / "pagefind-entry.json"
+    entry.unlink()
+    entry.write_text("{}", encoding="utf-8")
+    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": True, "s6": True, "recent": False}
+    assert json.loads(entry.read_text(encoding="utf-8")) != {}
 
 
 def test_a_failed_index_leaves_the_last_good_site(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,6 +318,8 @@ def test_only_pagefinds_filter_meta_and_entry_files_vary_between_identical_build
         parts = rel.split("/")
         if parts[0] != "pagefind":
             return "page"
+        if len(parts) == 2:
+            return "layers"  # pagefind/layers.json: identical
         if parts[2] == "filter":
             return "filter"
         if parts[2].endswith(".pf_meta"):
@@ -219,5 +330,5 @@ def test_only_pagefinds_filter_meta_and_entry_files_vary_between_identical_build
     for rel in sorted(set(a) | set(b)):
         if kind(rel) not in varying:
             assert a.get(rel) == b.get(rel), rel
-    assert {kind(rel) for rel in a} >= {"page", "index", "filter", "meta", "entry", "manifest"}
+    assert {kind(rel) for rel in a} >= {"page", "layers", "index", "filter", "meta", "entry", "manifest"}
     assert len([r for r in a if kind(r) == "meta"]) == len([r for r in b if kind(r) == "meta"]) == 3

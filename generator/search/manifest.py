@@ -1,0 +1,154 @@
+"""What one Pagefind bundle under pagefind/ holds: `nianbao-shard.json`, written beside Pagefind's files.
+
+The manifest records, for the bundle (a base shard or the recent-edits overlay):
+
+- `config`: the Pagefind version and options it was built with;
+- `pages`: for every page it indexed, the SHA-256, size, mtime_ns and inode of the page file as
+  indexed, and the Pagefind result id (the fragment's hash, `result.id` in the browser) and filter
+  values of its entry, read from the bundle's own fragment files;
+- `files`: for every file Pagefind wrote, its SHA-256, size, mtime_ns and inode.
+
+Files under pagefind/ are never rewritten in place: a reused bundle is hard-linked into the next
+site, so its files keep their inode and mtime. A file whose size, mtime_ns and inode are those
+recorded is taken as intact without reading it (the page cache in generator/cache.py trusts the
+same stamp); any other file is hashed and compared. A manifest is written once, when its bundle is
+built, and never changed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "nianbao-shard.json"
+FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stamp(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A page as one bundle indexed it."""
+
+    sha: str
+    stamp: list[int]  # size, mtime_ns, inode of the page file when it was indexed
+    id: str  # Pagefind's result id: the name of the page's fragment file, without extension
+    filters: dict[str, list[str]]
+
+    def same_page(self, path: Path, st: os.stat_result) -> bool:
+        """Is the file at `path` (with stat `st`) the page this entry indexed?"""
+        return stamp(st) == self.stamp or sha256_file(path) == self.sha
+
+
+@dataclass(frozen=True)
+class Manifest:
+    name: str
+    config: str
+    pages: dict[str, Entry]
+    files: dict[str, list[Any]]  # relative path -> [sha, size, mtime_ns, inode]
+
+
+def read(folder: Path, name: str, config: str) -> Manifest | None:
+    """The manifest of the bundle in `folder`, if it is one built as `name` with `config`."""
+    try:
+        raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if raw["shard"] != name or raw["config"] != config:
+            return None
+        pages = {url: Entry(e["sha"], list(e["stamp"]), e["id"], {k: list(v) for k, v in e["filters"].items()})
+                 for url, e in raw["pages"].items()}
+        files = {rel: list(v) for rel, v in raw["files"].items()}
+        if any(len(v) != 4 for v in files.values()):
+            return None
+        return Manifest(name, config, pages, files)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def fragments(folder: Path) -> dict[str, tuple[str, dict[str, list[str]]]]:
+    """url (site-relative) -> (result id, filter values), from a bundle's fragment files."""
+    found: dict[str, tuple[str, dict[str, list[str]]]] = {}
+    for path in sorted((folder / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        if data.startswith(FRAGMENT_SIGNATURE):
+            data = data[len(FRAGMENT_SIGNATURE):]
+        fragment = json.loads(data)
+        url = str(fragment["url"]).lstrip("/")
+        filters = {k: sorted(str(x) for x in v) for k, v in sorted((fragment.get("filters") or {}).items())}
+        found[url] = (path.name.removesuffix(".pf_fragment"), filters)
+    return found
+
+
+def write(folder: Path, name: str, config: str, pages: dict[str, tuple[str, list[int]]]) -> Manifest:
+    """Record the bundle Pagefind just wrote into `folder` from `pages` (url -> (sha, stamp)).
+
+    Raises ValueError when the fragments do not name exactly the pages given.
+    """
+    indexed = fragments(folder)
+    if set(indexed) != set(pages):
+        missing = sorted(set(pages) - set(indexed))[:3]
+        extra = sorted(set(indexed) - set(pages))[:3]
+        raise ValueError(f"索引 {name} 的页面与输入不符（缺少 {missing}，多出 {extra}）")
+    entries = {url: Entry(sha, st, *indexed[url]) for url, (sha, st) in sorted(pages.items())}
+    files: dict[str, list[Any]] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            files[path.relative_to(folder).as_posix()] = [sha256_file(path), *stamp(path.stat())]
+    raw = {
+        "shard": name,
+        "config": config,
+        "pages": {url: {"sha": e.sha, "stamp": e.stamp, "id": e.id, "filters": e.filters} for url, e in entries.items()},
+        "files": files,
+    }
+    (folder / MANIFEST).write_text(json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    return Manifest(name, config, entries, files)
+
+
+def link_intact(manifest: Manifest, old: Path, new: Path) -> str | None:
+    """Hard-link (copy where linking fails) the bundle in `old` to `new` if every file is as recorded.
+
+    Returns "linked" or "copied", or None (and nothing left at `new`) if a file is missing, extra
+    or altered.
+    """
+    how = "linked"
+    try:
+        expected = set(manifest.files) | {MANIFEST}
+        on_disk: dict[str, Path] = {}
+        for dirpath, _, names in os.walk(old):
+            for file_name in names:
+                path = Path(dirpath, file_name)
+                on_disk[path.relative_to(old).as_posix()] = path
+        if set(on_disk) != expected:
+            return None
+        for rel in sorted(on_disk):
+            source = on_disk[rel]
+            if rel != MANIFEST:
+                sha, *recorded = manifest.files[rel]
+                if stamp(source.stat()) != recorded and sha256_file(source) != sha:
+                    raise _Altered(rel)
+            target = new / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+                how = "copied"
+        return how
+    except (_Altered, OSError, ValueError):
+        shutil.rmtree(new, ignore_errors=True)
+        return None
+
+
+class _Altered(Exception):
+    pass
