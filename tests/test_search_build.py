@@ -332,3 +332,18 @@ def test_only_pagefinds_filter_meta_and_entry_files_vary_between_identical_build
             assert a.get(rel) == b.get(rel), rel
     assert {kind(rel) for rel in a} >= {"page", "layers", "index", "filter", "meta", "entry", "manifest"}
     assert len([r for r in a if kind(r) == "meta"]) == len([r for r in b if kind(r) == "meta"]) == 3
+
+
+def test_past_the_limit_the_shards_with_most_changes_are_folded_until_half_the_limit_is_left() -> None:
+    from generator.search.indexer import _Base, _Bundle, _to_fold
+    from generator.search.manifest import Manifest
+
+    old = Manifest("x", "c", {}, {})
+
+    def base(name: str, changed: int, stale: int = 0) -> _Base:
+        return _Base(_Bundle(name, ()), old, [f"{name}/{i}" for i in range(changed)], [f"{name}/d{i}" for i in range(stale)])
+
+    bases = [base("s0", 30), base("s1", 5, 40), base("s2", 20), base("s3", 0), base("s4", 3)]
+    assert _to_fold(bases, 100, new_count=False) == set()  # 58 changed pages: within the limit
+    assert _to_fold(bases, 50, new_count=False) == {"s1", "s0"}  # most changes first (s1: 45), down to 25 or less
+    assert _to_fold(bases, 100, new_count=True) == {"s0", "s1", "s2", "s4"}  # every shard with a change

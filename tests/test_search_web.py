@@ -8,8 +8,10 @@ The default content has three reports: 吉昌镇 2016 (gov-2008), 羊郡镇 2016
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,12 +79,12 @@ def reports(page: Any, term: str | None, **options: Any) -> set[str]:
 
 
 def test_the_default_build_indexes_with_pagefind_extended_in_shards(sharded: Path, one_index: Path) -> None:
-    shards = sorted(p.name for p in (sharded / "pagefind").iterdir())
+    shards = sorted(p.name for p in (sharded / "pagefind").iterdir() if p.is_dir())
     assert len(shards) == 3, shards
     for name in shards:
         assert (sharded / "pagefind" / name / "pagefind.js").is_file()
         assert list((sharded / "pagefind" / name).glob("pagefind.zh-cn_*.pf_meta")), "the index must be Chinese (lang zh-CN)"
-    assert [p.name for p in (one_index / "pagefind").iterdir()] == ["s0"]
+    assert sorted(p.name for p in (one_index / "pagefind").iterdir()) == ["layers.json", "s0"]
 
 
 def test_a_town_name_finds_only_that_town(search_page: tuple[Any, str]) -> None:
@@ -294,4 +296,94 @@ def test_the_search_page_loads_nothing_from_elsewhere(browser: Any, sharded: Pat
         page.goto(base + "search/index.html?q=" + quote("培训"))
         page.wait_for_selector("#search-form[data-state=done]")
         assert requests and all(url.startswith(base) for url in requests), requests
+        page.close()
+
+
+# --- the recent-edits overlay ------------------------------------------------------------------
+
+COMPARE = """async (queries) => {
+  const out = [];
+  for (const [term, filters, sort] of queries) {
+    const found = await window.nianbaoSearch.find(term, filters, sort);
+    const urls = (await Promise.all(found.results.map((r) => r.data()))).map((d) => d.url.replace(/^\\//, ""));
+    const counts = {};
+    for (const [key, values] of Object.entries(found.filters || {})) {
+      if (key === "shard") continue;  // which bundle holds a page differs by construction
+      const shown = Object.entries(values).filter(([, n]) => n > 0).sort();  // the page shows only these
+      if (shown.length) counts[key] = Object.fromEntries(shown);
+    }
+    out.push({ urls: sort ? urls : urls.sort(), counts });
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def edited_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The default content built, then edited (one report edited, one deleted, one added) and built
+    again over the same output (with the overlay), and the edited content built from scratch."""
+    from search_edits import edit_delete_add
+
+    root = tmp_path_factory.mktemp("overlay")
+    content = root / "content"
+    shutil.copytree(CONTENT, content)
+    rebuilt = root / "rebuilt"
+    assert run_cli("build", "--content", str(content), "--out", str(rebuilt), "--search-shards", "8").code == 0
+    edit_delete_add(content)
+    assert run_cli("build", "--content", str(content), "--out", str(rebuilt), "--search-shards", "8").code == 0
+    clean = root / "clean"
+    assert run_cli("build", "--content", str(content), "--out", str(clean), "--search-shards", "8").code == 0
+    return rebuilt, clean
+
+
+def test_an_incremental_build_with_the_overlay_answers_like_a_clean_build(browser: Any, edited_sites: tuple[Path, Path]) -> None:
+    from search_edits import ADDED_WORD, APPENDED, REMOVED_WORD, YANGJUN_NEW
+
+    rebuilt, clean = edited_sites
+    assert (rebuilt / "pagefind" / "recent" / "pagefind.js").is_file() and not (clean / "pagefind" / "recent").exists()
+    assert json.loads((rebuilt / "pagefind" / "layers.json").read_text(encoding="utf-8"))["masked"]
+    assert (rebuilt / "search" / "index.html").read_bytes() == (clean / "search" / "index.html").read_bytes()
+    queries: list[tuple[str | None, dict[str, list[str]], str]] = [
+        (ADDED_WORD, {}, ""), ("区块链", {}, ""), (APPENDED[:-1], {}, ""), (REMOVED_WORD, {}, ""), ("档案", {}, ""),
+        ("羊亭", {}, ""), ("吉昌", {}, ""), ("羊郡", {}, ""), ("羊郡镇", {}, ""), ("莱阳", {}, ""),
+        ("培训", {}, ""), ("公开", {}, ""), ("网站", {}, ""), ("行政诉讼", {}, ""), ("依申请公开", {}, ""),
+        ("羊亭 培训", {}, ""), ("吉昌 羊郡", {}, ""),
+        (None, {"year": ["2016"]}, ""), (None, {"year": ["2017"]}, ""), ("公开", {"year": ["2021", "2017"]}, ""),
+        ("公开", {"town": ["莱阳市羊郡镇"]}, ""), (ADDED_WORD, {"town": ["环翠区羊亭镇"]}, ""),
+        (None, {"region": ["山东省"]}, ""), ("公开", {}, "year-desc"), ("公开", {"region": ["山东省"]}, "year-asc"),
+    ]
+    queries += [(q, {}, "") for q in sample_queries(60)]
+    answers = []
+    for site in (rebuilt, clean):
+        with serve(site) as base:
+            page = browser.new_page()
+            page.goto(base + "search/index.html")
+            answers.append(page.evaluate(COMPARE, queries))
+            page.close()
+    differing = [(q, a, b) for q, a, b in zip(queries, *answers) if a != b]
+    assert not differing
+    by_query = {q[0]: a for q, a in zip(queries, answers[0]) if not q[1] and not q[2]}
+    assert by_query[ADDED_WORD]["urls"] == [YANGTING]  # the edit is found ...
+    assert by_query["档案"]["urls"] == []  # ... the deleted report is not
+    # the removed word is now in no page: ignored, as by a clean index (before the edit: 羊亭镇 alone)
+    assert set(by_query[REMOVED_WORD]["urls"]) == {YANGTING, YANGJUN, YANGJUN_NEW}
+    assert set(by_query["羊郡"]["urls"]) == {YANGJUN, YANGJUN_NEW}
+    assert by_query["公开"]["counts"]["year"] == {"2016": 1, "2017": 1, "2021": 1}
+    assert answers[0][queries.index(("公开", {}, "year-desc"))]["urls"][0] == YANGTING
+
+
+def test_the_search_page_shows_the_overlay_results_and_corrected_counts(browser: Any, edited_sites: tuple[Path, Path]) -> None:
+    from search_edits import ADDED_WORD
+
+    rebuilt, _ = edited_sites
+    with serve(rebuilt) as base:
+        page = browser.new_page()
+        page.goto(base + "search/index.html?q=" + quote("公开"))
+        page.wait_for_selector("#search-form[data-state=done]")
+        assert "3 篇" in page.inner_text("#search-status")
+        years = page.eval_on_selector_all("#search-filters input[name=year]", "els => els.map(e => e.parentElement.textContent.trim())")
+        assert years == ["2021年（1）", "2017年（1）", "2016年（1）"]
+        page.goto(base + "search/index.html?q=" + quote(ADDED_WORD))
+        page.wait_for_selector("#search-form[data-state=done]")
+        assert [link.lstrip("/") for link in result_links(page)] == [YANGTING]
         page.close()

@@ -10,8 +10,9 @@ some of its pages changed since it was indexed (edited, deleted, added, moved), 
 pages of the whole site are few (`OVERLAY_LIMIT`), the shard is kept as it is: the changed and new
 pages are indexed into one small bundle, `pagefind/recent/`, and the shard's entries for pages
 that are no longer as it indexed them are listed as masked in `pagefind/layers.json`, which the
-search page reads. Beyond the limit, or when the number of shards changes, the shards with changes
-are indexed again in full and there is no overlay (as in a clean build). See docs/search.md.
+search page reads. Past the limit, the shards with the most changes are indexed again in full
+(their pages leave the overlay) until the overlay is down to half the limit; when the number of
+shards changes, every shard with changes is. A clean build has no overlay. See docs/search.md.
 Any failure raises SearchIndexError before the staging folder is swapped in.
 """
 
@@ -35,8 +36,9 @@ __all__ = ["MANIFEST", "LAYERS", "OVERLAY", "OVERLAY_LIMIT", "SearchIndexError",
 LAYERS = f"{FOLDER}/layers.json"
 OVERLAY = "recent"
 # Changed pages (over the whole site) that go into the overlay rather than re-indexing their
-# shards: indexing 200 pages takes ≈1 s and adds ≈0.3 MB to what a search downloads (docs/search.md).
-OVERLAY_LIMIT = 200
+# shards. The overlay is indexed again on every build that changes it: ≈0.3 s for one page, ≈1 s
+# for 50, ≈2 s for 100 on the two-core build machine (docs/search.md).
+OVERLAY_LIMIT = 50
 # Peak memory of one indexer ≈ BASE + PER_PAGE × pages (measured in docs/search.md).
 BASE_MB = 55
 PER_PAGE_MB = 0.52
@@ -109,13 +111,12 @@ def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jo
     old_layers = _read_layers(previous)
     verified: dict[str, list[str]] = old_layers.get("verified", {}) if isinstance(old_layers.get("verified"), dict) else {}
     bases = [_compare(stage, previous, _Bundle(s.name, s.urls), config, verified) for s in layout.shards]
-    changed = sum(len(b.changed) for b in bases if b.old is not None)
-    fold = old_layers.get("count") != layout.count or changed > overlay_limit
+    folded = _to_fold(bases, overlay_limit, new_count=old_layers.get("count") != layout.count)
     runs: list[ShardRun] = []
     todo: list[_Bundle] = []
     kept: list[_Base] = []
     for base in bases:
-        reusable = base.old is not None and not (fold and (base.changed or base.stale))
+        reusable = base.old is not None and base.bundle.name not in folded
         if reusable and previous is not None and manifests.link_intact(base.old, previous / base.bundle.folder, stage / base.bundle.folder):  # type: ignore[arg-type]
             runs.append(ShardRun(base.bundle.name, len(base.bundle.urls), reused=True))
             kept.append(base)
@@ -167,6 +168,28 @@ def _compare(stage: Path, previous: Path | None, bundle: _Bundle, config: str, v
     base.stale += [url for url in old.pages if url not in urls]
     base.stale.sort()
     return base
+
+
+def _to_fold(bases: list[_Base], limit: int, *, new_count: bool) -> set[str]:
+    """The shards to index again in full although their previous index is there.
+
+    With another shard count, every shard with a change. Past the overlay limit, the shards with
+    the most changes, until the overlay is down to half the limit: a long series of edits then
+    re-indexes a few shards now and then, rather than every shard at once.
+    """
+    differing = [b for b in bases if b.old is not None and (b.changed or b.stale)]
+    if new_count:
+        return {b.bundle.name for b in differing}
+    left = sum(len(b.changed) for b in differing)
+    if left <= limit:
+        return set()
+    folded: set[str] = set()
+    for base in sorted(differing, key=lambda b: (-len(b.changed) - len(b.stale), b.bundle.name)):
+        if left <= limit // 2:
+            break
+        folded.add(base.bundle.name)
+        left -= len(base.changed)
+    return folded
 
 
 def _overlay(binary: Path, stage: Path, work: Path, previous: Path | None, kept: list[_Base], config: str,
