@@ -16,7 +16,7 @@ from generator.search import indexer
 from generator.search.indexer import LAYERS, MANIFEST, SearchIndexError, pagefind_binary
 from generator.search.manifest import fragments
 from generator.search.shards import jump_hash, layout, shard_count, town_key
-from search_edits import JICHANG, YANGJUN, YANGJUN_NEW, edit_delete_add
+from search_edits import JICHANG, JICHANG_NEW, LOST_WORD, YANGJUN, YANGJUN_DELETED, edit_delete_add, lose_a_word, prepare
 
 YANGTING = "shandong/weihai/huancui/yangting/2021/index.html"
 
@@ -160,56 +160,72 @@ def _runs(result) -> dict[str, bool]:  # type: ignore[no-untyped-def]
 
 def test_an_edit_goes_into_the_overlay_and_the_shards_are_linked(default_content: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
+    prepare(default_content)
     first = build(default_content, out, SearchOptions(shards=8))
     assert _runs(first) == {"s0": False, "s2": False, "s6": False}
     before = {s: _inodes(out / "pagefind" / s) for s in ("s0", "s2", "s6")}
-    old_ids = {s: json.loads((out / "pagefind" / s / MANIFEST).read_text(encoding="utf-8"))["pages"] for s in ("s0", "s6")}
+    old = {s: json.loads((out / "pagefind" / s / MANIFEST).read_text(encoding="utf-8"))["pages"] for s in ("s0", "s6")}
 
     edit_delete_add(default_content)
     second = build(default_content, out, SearchOptions(shards=8))
-    # s2 held only 吉昌镇, now without reports: gone. s0 (羊郡镇) and s6 (羊亭镇) are kept as they were.
-    assert _runs(second) == {"s0": True, "s6": True, "recent": False}
+    assert _runs(second) == {"s0": True, "s2": True, "s6": True, "recent": False}
     assert [r.shard for r in second.search if r.overlay] == ["recent"]
-    for s in ("s0", "s6"):
+    for s in ("s0", "s2", "s6"):
         assert _inodes(out / "pagefind" / s) == before[s]  # hard links of the previous site's files
     overlay = out / "pagefind" / "recent"
-    # exactly the changed pages: the edited and the added report (羊郡镇 2016 only gained a link to
-    # 2017, outside what is indexed: its entry in s0 stays, found identical by its fragment)
-    assert sorted(fragments(overlay)) == sorted([YANGTING, YANGJUN_NEW])
+    # exactly the changed pages: the edited and the added report. 吉昌镇 2016 and 羊郡镇 2016 only
+    # changed their links to the next year, outside what is indexed: their shards' entries stay,
+    # found identical by their fragments.
+    assert sorted(fragments(overlay)) == sorted([JICHANG_NEW, YANGTING])
     layers = _layers(out)
-    assert layers["bundles"] == [{"path": "pagefind/s0/", "shard": "s0"}, {"path": "pagefind/s6/", "shard": "s6"},
-                                 {"path": "pagefind/recent/", "shard": "recent"}]
-    assert layers["masked"] == [{"id": old_ids["s6"][YANGTING]["id"], "shard": "s6", "filters": old_ids["s6"][YANGTING]["filters"]}]
-    assert list(layers["verified"]) == [YANGJUN]
+    assert layers["bundles"] == [{"path": f"pagefind/{s}/", "shard": s} for s in ("s0", "s2", "s6", "recent")]
+    assert layers["masked"] == [  # the deleted report and the old version of the edited one
+        {"id": old["s0"][YANGJUN_DELETED]["id"], "shard": "s0", "filters": old["s0"][YANGJUN_DELETED]["filters"]},
+        {"id": old["s6"][YANGTING]["id"], "shard": "s6", "filters": old["s6"][YANGTING]["filters"]},
+    ]
+    assert sorted(layers["verified"]) == [JICHANG, YANGJUN]
 
     # Nothing changed: nothing is indexed, the overlay is linked too, the same layers.
     overlay_inodes = _inodes(overlay)
     third = build(default_content, out, SearchOptions(shards=8))
-    assert _runs(third) == {"s0": True, "s6": True, "recent": True}
+    assert _runs(third) == {"s0": True, "s2": True, "s6": True, "recent": True}
     assert _inodes(out / "pagefind" / "recent") == overlay_inodes and _layers(out) == layers
 
-    # Deleting the added report: its overlay entry goes with the overlay, rebuilt from what differs.
+    # Deleting the added report: the overlay is rebuilt from what differs, without it.
     for ext in ("yaml", "md"):
-        (default_content / f"shandong/yantai/laiyang/yangjun/2017.{ext}").unlink()
+        (default_content / f"jilin/jilinshi/panshi/jichang/2017.{ext}").unlink()
     fourth = build(default_content, out, SearchOptions(shards=8))
-    assert _runs(fourth) == {"s0": True, "s6": True, "recent": False}
+    assert _runs(fourth) == {"s0": True, "s2": True, "s6": True, "recent": False}
     assert sorted(fragments(out / "pagefind" / "recent")) == [YANGTING]
-    assert _layers(out)["verified"] == {}
+    assert JICHANG not in _layers(out)["verified"]  # back to the bytes s2 indexed
+
+
+def test_an_edit_that_removes_a_word_from_the_whole_site_reindexes_its_shard(default_content: Path, tmp_path: Path) -> None:
+    """Masking hides an entry, not its words from the shard's dictionary, which decides how the shard
+    reads a query: a word left only in masked entries would change answers, so the shard is indexed again."""
+    out = tmp_path / "site"
+    build(default_content, out, SearchOptions(shards=8))
+    lose_a_word(default_content)
+    rebuilt = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(rebuilt) == {"s0": True, "s2": True, "s6": False}
+    assert not (out / "pagefind" / "recent").exists() and _layers(out)["masked"] == []
+    assert LOST_WORD not in json.loads((out / "pagefind" / "s6" / "nianbao-words.json").read_text(encoding="utf-8"))
 
 
 def test_too_many_changes_or_a_new_shard_count_fold_the_overlay_back(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
+    prepare(default_content)
     build(default_content, out, SearchOptions(shards=8))
     edit_delete_add(default_content)
     monkeypatch.setattr(indexer, "OVERLAY_LIMIT", 1)  # two changed pages: past the limit
     folded = build(default_content, out, SearchOptions(shards=8))
-    assert _runs(folded) == {"s0": False, "s6": False}  # the shards with changes, indexed again in full
+    assert _runs(folded) == {"s0": False, "s2": False, "s6": False}  # the shards with changes, indexed again in full
     assert not (out / "pagefind" / "recent").exists()
-    assert _layers(out)["masked"] == [] and len(_layers(out)["bundles"]) == 2
-    monkeypatch.setattr(indexer, "OVERLAY_LIMIT", 200)
+    assert _layers(out)["masked"] == [] and len(_layers(out)["bundles"]) == 3
+    monkeypatch.setattr(indexer, "OVERLAY_LIMIT", 50)
     narrative = default_content / "shandong/weihai/huancui/yangting/2021.md"
     narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为测试而加。\n", encoding="utf-8")
-    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": True, "s6": True, "recent": False}
+    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": True, "s2": True, "s6": True, "recent": False}
     # another shard count: shards whose pages changed are indexed again, no overlay
     regrown = build(default_content, out, SearchOptions(shards=9))
     assert not (out / "pagefind" / "recent").exists() and _layers(out)["count"] == 9
@@ -226,33 +242,32 @@ def test_pages_do_not_depend_on_the_search_layout(default_content: Path, tmp_pat
 
 def test_altered_index_files_are_found_and_indexed_again(default_content: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
+    prepare(default_content)
     build(default_content, out, SearchOptions(shards=8))
     edit_delete_add(default_content)
     build(default_content, out, SearchOptions(shards=8))
-    # A shard file rewritten in place with the same size and times restored is still caught by its
-    # hash only if its stamp changed: here the inode does (a new file under the same name).
+    # A file replaced under the same name (another inode) is hashed, and the change found.
     victim = next((out / "pagefind" / "s0" / "fragment").iterdir())
     data = victim.read_bytes()
     victim.unlink()
     victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
-    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": False, "s6": True, "recent": False}
-    # s0 is now indexed from its current pages; only 羊亭镇 still differs from its shard
-    assert sorted(fragments(out / "pagefind" / "recent")) == [YANGTING]
+    # s0 is indexed again from its current pages: its deleted report is no longer masked (the
+    # overlay, which held no page of s0, stays)
+    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": False, "s2": True, "s6": True, "recent": True}
+    assert [m["shard"] for m in _layers(out)["masked"]] == ["s6"]
     # A corrupted overlay is indexed again; so is a shard whose manifest no longer parses.
     (out / "pagefind" / "recent" / "pagefind-entry.json").write_text("{}", encoding="utf-8")
     (out / "pagefind" / "s6" / MANIFEST).write_text("{", encoding="utf-8")
     repaired = build(default_content, out, SearchOptions(shards=8))
-    assert _runs(repaired) == {"s0": True, "s6": False}  # s6 indexed in full: nothing left for an overlay
-    assert not (out / "pagefind" / "recent").exists() and _layers(out)["masked"] == []
-    # an overlay altered while still needed is indexed again
-    narrative = default_content / "shandong/weihai/huancui/yangting/2021.md"
-    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为测试而加。\n", encoding="utf-8")
-    build(default_content, out, SearchOptions(shards=8))
+    assert _runs(repaired) == {"s0": True, "s2": True, "s6": False, "recent": False}
+    assert sorted(fragments(out / "pagefind" / "recent")) == [JICHANG_NEW]
+    assert _layers(out)["masked"] == []
+    # an overlay file altered in place (same inode, another size) is found by its stamp
     entry = out / "pagefind" / "recent" / "pagefind-entry.json"
-    entry.unlink()
-    entry.write_text("{}", encoding="utf-8")
-    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": True, "s6": True, "recent": False}
-    assert json.loads(entry.read_text(encoding="utf-8")) != {}
+    with entry.open("ab") as f:
+        f.write(b" ")
+    assert _runs(build(default_content, out, SearchOptions(shards=8)))["recent"] is False
+    assert not entry.read_bytes().endswith(b" ")
 
 
 def test_a_failed_index_leaves_the_last_good_site(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

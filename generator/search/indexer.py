@@ -125,7 +125,19 @@ def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jo
     work = stage / ".search-input"
     try:
         runs += [run for run, _ in _run_all(binary, stage, work, todo, config, jobs, memory_mb)]
-        runs += _overlay(binary, stage, work, previous, kept, config, jobs, memory_mb)
+        while True:
+            overlay = _overlay(binary, stage, work, previous, kept, config, jobs, memory_mb)
+            stale_words = _holding_lost_words(stage, layout, kept)
+            if not stale_words:
+                break
+            # Masking cannot hide a word from a shard's dictionary: index these shards again.
+            for base in stale_words:
+                kept.remove(base)
+                shutil.rmtree(stage / base.bundle.folder)
+            shutil.rmtree(stage / FOLDER / OVERLAY, ignore_errors=True)
+            runs = [r for r in runs if r.shard not in {b.bundle.name for b in stale_words}]
+            runs += [run for run, _ in _run_all(binary, stage, work, [b.bundle for b in stale_words], config, jobs, memory_mb)]
+        runs += overlay
     finally:
         shutil.rmtree(work, ignore_errors=True)
     _write_layers(stage, layout, kept, verified_now=_verified(stage, kept))
@@ -221,6 +233,45 @@ def _overlay(binary: Path, stage: Path, work: Path, previous: Path | None, kept:
         if not same:
             return [ShardRun(run.shard, run.pages, False, run.seconds, run.peak_mb, overlay=True)]
         shutil.rmtree(out)
+
+
+def _holding_lost_words(stage: Path, layout: SearchLayout, kept: list[_Base]) -> list[_Base]:
+    """Kept shards whose masked entries hold a word that no live page of the site has any more.
+
+    Such a word stays in the shard's dictionary, and Pagefind reads a query word by the words
+    its dictionary holds (docs/search.md): the shard would answer a query for the lost word, or for
+    a word it begins with, otherwise than a clean index. Words still on some live page are no
+    harm: the search page already corrects for shards that hold different words.
+    """
+    with_stale = [b for b in kept if b.stale]
+    if not with_stale:
+        return []
+    lost_here: dict[str, dict[str, int]] = {}  # shard -> word -> masked pages holding it
+    for base in with_stale:
+        assert base.old is not None
+        counts: dict[str, int] = {}
+        for page in manifests.page_words(stage / base.bundle.folder, [base.old.pages[u].id for u in base.stale]):
+            for word in page:
+                counts[word] = counts.get(word, 0) + 1
+        lost_here[base.bundle.name] = counts
+    overlay = stage / FOLDER / OVERLAY
+    live: set[str] = set()
+    if (overlay / "fragment").is_dir():
+        for path in (overlay / "fragment").glob("*.pf_fragment"):
+            live |= manifests.words(manifests.read_fragment(path))
+    candidates = {w for counts in lost_here.values() for w in counts} - live
+    if not candidates:
+        return []
+    for shard in layout.shards:
+        try:
+            vocabulary = manifests.vocabulary(stage / shard.folder)
+        except (OSError, ValueError):
+            return with_stale  # cannot tell: index them again
+        masked = lost_here.get(shard.name, {})
+        candidates = {w for w in candidates if vocabulary.get(w, 0) - masked.get(w, 0) <= 0}
+        if not candidates:
+            return []
+    return [b for b in with_stale if candidates & set(lost_here[b.bundle.name])]
 
 
 def _verified(stage: Path, kept: list[_Base]) -> dict[str, list[str]]:

@@ -6,7 +6,8 @@ The manifest records, for the bundle (a base shard or the recent-edits overlay):
 - `pages`: for every page it indexed, the SHA-256, size, mtime_ns and inode of the page file as
   indexed, and the Pagefind result id (the fragment's hash, `result.id` in the browser) and filter
   values of its entry, read from the bundle's own fragment files;
-- `files`: for every file Pagefind wrote, its SHA-256, size, mtime_ns and inode.
+- `files`: for every file Pagefind wrote, and `nianbao-words.json` (every word of the bundle's pages
+  with the number of pages holding it), its SHA-256, size, mtime_ns and inode.
 
 Files under pagefind/ are never rewritten in place: a reused bundle is hard-linked into the next
 site, so its files keep their inode and mtime. A file whose size, mtime_ns and inode are those
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = "nianbao-shard.json"
+WORDS = "nianbao-words.json"  # word -> number of pages of the bundle holding it
 FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
 
@@ -76,18 +78,47 @@ def read(folder: Path, name: str, config: str) -> Manifest | None:
         return None
 
 
+def read_fragment(path: Path) -> dict[str, Any]:
+    data = gzip.decompress(path.read_bytes())
+    if data.startswith(FRAGMENT_SIGNATURE):
+        data = data[len(FRAGMENT_SIGNATURE):]
+    fragment = json.loads(data)
+    if not isinstance(fragment, dict):
+        raise ValueError(f"{path.name}: not a fragment")
+    return fragment
+
+
+def words(fragment: dict[str, Any]) -> set[str]:
+    """The words of a page as Pagefind segmented them (its content, split at zero-width spaces)."""
+    return {w for w in (t.strip().lower() for t in str(fragment.get("content", "")).split("\u200b")) if w}
+
+
 def fragments(folder: Path) -> dict[str, tuple[str, dict[str, list[str]]]]:
     """url (site-relative) -> (result id, filter values), from a bundle's fragment files."""
-    found: dict[str, tuple[str, dict[str, list[str]]]] = {}
+    return {url: (id_, filters) for url, (id_, filters, _) in _fragments(folder).items()}
+
+
+def _fragments(folder: Path) -> dict[str, tuple[str, dict[str, list[str]], set[str]]]:
+    found: dict[str, tuple[str, dict[str, list[str]], set[str]]] = {}
     for path in sorted((folder / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes())
-        if data.startswith(FRAGMENT_SIGNATURE):
-            data = data[len(FRAGMENT_SIGNATURE):]
-        fragment = json.loads(data)
+        fragment = read_fragment(path)
         url = str(fragment["url"]).lstrip("/")
         filters = {k: sorted(str(x) for x in v) for k, v in sorted((fragment.get("filters") or {}).items())}
-        found[url] = (path.name.removesuffix(".pf_fragment"), filters)
+        found[url] = (path.name.removesuffix(".pf_fragment"), filters, words(fragment))
     return found
+
+
+def page_words(folder: Path, ids: list[str]) -> list[set[str]]:
+    """The words of the pages with these result ids in the bundle in `folder`."""
+    return [words(read_fragment(folder / "fragment" / f"{id_}.pf_fragment")) for id_ in ids]
+
+
+def vocabulary(folder: Path) -> dict[str, int]:
+    """word -> number of pages holding it, for the bundle in `folder` (checked by the caller)."""
+    raw = json.loads((folder / WORDS).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError(WORDS)
+    return raw
 
 
 def write(folder: Path, name: str, config: str, pages: dict[str, tuple[str, list[int]]]) -> Manifest:
@@ -95,12 +126,17 @@ def write(folder: Path, name: str, config: str, pages: dict[str, tuple[str, list
 
     Raises ValueError when the fragments do not name exactly the pages given.
     """
-    indexed = fragments(folder)
+    indexed = _fragments(folder)
     if set(indexed) != set(pages):
         missing = sorted(set(pages) - set(indexed))[:3]
         extra = sorted(set(indexed) - set(pages))[:3]
         raise ValueError(f"索引 {name} 的页面与输入不符（缺少 {missing}，多出 {extra}）")
-    entries = {url: Entry(sha, st, *indexed[url]) for url, (sha, st) in sorted(pages.items())}
+    entries = {url: Entry(sha, st, *indexed[url][:2]) for url, (sha, st) in sorted(pages.items())}
+    counts: dict[str, int] = {}
+    for _, _, page in indexed.values():
+        for word in page:
+            counts[word] = counts.get(word, 0) + 1
+    (folder / WORDS).write_text(json.dumps(counts, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     files: dict[str, list[Any]] = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
