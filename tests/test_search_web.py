@@ -156,6 +156,29 @@ def test_only_the_report_body_is_indexed(search_page: tuple[Any, str]) -> None:
         assert outside not in content
 
 
+def test_every_bundle_is_tagged_with_its_shard_in_the_browser_the_primary_too(search_page: tuple[Any, str], sharded: Path) -> None:
+    # Pages carry no shard: search.js tags each bundle with Pagefind's mergeFilter option, given to
+    # the primary through options() and to the others through mergeIndex().
+    assert "mergeFilter" in (sharded / "pagefind" / "s0" / "pagefind.js").read_text(encoding="utf-8")
+    assert "shard:" not in (sharded / YANGJUN).read_text(encoding="utf-8")
+    page, _ = search_page
+    answer = page.evaluate("""async () => {
+      const pf = await window.nianbaoSearch.pagefind();
+      const out = {};
+      for (const shard of ["s0", "s2", "s6"]) {
+        const found = await pf.search("公开", { filters: { shard } });
+        out[shard] = { urls: (await Promise.all(found.results.map((r) => r.data()))).map((d) => d.url), counts: found.filters.shard };
+      }
+      out.all = (await pf.search("公开")).filters.shard;
+      return out;
+    }""")
+    assert [u.lstrip("/") for u in answer["s0"]["urls"]] == [YANGJUN]  # s0 is the primary
+    assert [u.lstrip("/") for u in answer["s2"]["urls"]] == [JICHANG]
+    assert [u.lstrip("/") for u in answer["s6"]["urls"]] == [YANGTING]
+    assert answer["s0"]["counts"] == {"s0": 1, "s2": 0, "s6": 0}
+    assert answer["all"] == {"s0": 1, "s2": 1, "s6": 1}
+
+
 RAW = """async (term) => {
   const found = await (await window.nianbaoSearch.pagefind()).search(term);
   return (await Promise.all(found.results.map((r) => r.data()))).map((d) => d.url);
