@@ -14,7 +14,7 @@ from conftest import CONTENT, run_cli
 from generator.build import SearchOptions, build
 from generator.search import indexer
 from generator.search.indexer import LAYERS, MANIFEST, SearchIndexError, pagefind_binary
-from generator.search.manifest import fragments
+from generator.search.manifest import fragments, load as load_manifest
 from generator.search.shards import jump_hash, layout, shard_count, town_key
 from search_edits import JICHANG, JICHANG_NEW, LOST_WORD, YANGJUN, YANGJUN_DELETED, edit_delete_add, lose_a_word, prepare
 
@@ -77,7 +77,7 @@ def test_each_shard_indexes_its_own_pages(sharded_site: Path) -> None:
     assert [f.name for f in folders] == ["s0", "s2", "s6"]
     indexed: list[str] = []
     for folder in folders:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = load_manifest(folder)
         assert manifest["shard"] == folder.name
         indexed += manifest["pages"]
         assert len(list((folder / "fragment").iterdir())) == len(manifest["pages"])
@@ -87,7 +87,7 @@ def test_each_shard_indexes_its_own_pages(sharded_site: Path) -> None:
 
 
 def test_the_manifest_knows_each_pages_result_id_and_filters(sharded_site: Path) -> None:
-    manifest = json.loads((sharded_site / "pagefind" / "s2" / MANIFEST).read_text(encoding="utf-8"))
+    manifest = load_manifest(sharded_site / "pagefind" / "s2")
     entry = manifest["pages"][JICHANG]
     [fragment] = (sharded_site / "pagefind" / "s2" / "fragment").iterdir()
     assert entry["id"] == fragment.name.removesuffix(".pf_fragment")
@@ -164,7 +164,7 @@ def test_an_edit_goes_into_the_overlay_and_the_shards_are_linked(default_content
     first = build(default_content, out, SearchOptions(shards=8))
     assert _runs(first) == {"s0": False, "s2": False, "s6": False}
     before = {s: _inodes(out / "pagefind" / s) for s in ("s0", "s2", "s6")}
-    old = {s: json.loads((out / "pagefind" / s / MANIFEST).read_text(encoding="utf-8"))["pages"] for s in ("s0", "s6")}
+    old = {s: load_manifest(out / "pagefind" / s)["pages"] for s in ("s0", "s6")}
 
     edit_delete_add(default_content)
     second = build(default_content, out, SearchOptions(shards=8))
@@ -255,9 +255,13 @@ def test_altered_index_files_are_found_and_indexed_again(default_content: Path, 
     # overlay, which held no page of s0, stays)
     assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": False, "s2": True, "s6": True, "recent": True}
     assert [m["shard"] for m in _layers(out)["masked"]] == ["s6"]
-    # A corrupted overlay is indexed again; so is a shard whose manifest no longer parses.
+    # A corrupted overlay is indexed again; so is a shard whose manifest was altered (here, one
+    # character of a page's result id: still JSON, but its checksum line no longer holds).
     (out / "pagefind" / "recent" / "pagefind-entry.json").write_text("{}", encoding="utf-8")
-    (out / "pagefind" / "s6" / MANIFEST).write_text("{", encoding="utf-8")
+    manifest = out / "pagefind" / "s6" / MANIFEST
+    text = manifest.read_text(encoding="utf-8")
+    at = text.index('"id":"zh-cn_') + len('"id":"zh-cn_')
+    manifest.write_text(text[:at] + ("0" if text[at] != "0" else "1") + text[at + 1:], encoding="utf-8")
     repaired = build(default_content, out, SearchOptions(shards=8))
     assert _runs(repaired) == {"s0": True, "s2": True, "s6": False, "recent": False}
     assert sorted(fragments(out / "pagefind" / "recent")) == [JICHANG_NEW]

@@ -78,6 +78,8 @@ class _Base:
     old: Manifest | None = None
     changed: list[str] = field(default_factory=list)  # pages of the shard not as the old index has them
     stale: list[str] = field(default_factory=list)  # pages in the old index that are no longer as indexed there
+    # pages whose bytes changed but whose entry in the old index is still exact: url -> [sha, entry id]
+    verified: dict[str, list[str]] = field(default_factory=dict)
 
 
 def pagefind_binary() -> Path:
@@ -140,7 +142,7 @@ def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jo
         runs += overlay
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    _write_layers(stage, layout, kept, verified_now=_verified(stage, kept))
+    _write_layers(stage, layout, kept)
     return sorted(runs, key=lambda r: (r.overlay, r.shard))
 
 
@@ -164,16 +166,18 @@ def _compare(stage: Path, previous: Path | None, bundle: _Bundle, config: str, v
         return base
     base.old = old
     urls = set(bundle.urls)
+    root = os.fspath(stage)
     for url in bundle.urls:
         entry = old.pages.get(url)
-        path = stage / url
         if entry is not None:
-            st = path.stat()
-            if manifests.stamp(st) == entry.stamp:
+            st = os.stat(f"{root}/{url}")
+            if [st.st_size, st.st_mtime_ns, st.st_ino] == entry.stamp:
                 continue
-            sha = manifests.sha256_file(path)
-            # the same bytes, or bytes whose index entry a previous build found identical to this one's
-            if sha == entry.sha or verified.get(url) == [sha, entry.id]:
+            sha = manifests.sha256_file(stage / url)
+            if sha == entry.sha:
+                continue
+            if verified.get(url) == [sha, entry.id]:  # a previous build found the entry still exact
+                base.verified[url] = [sha, entry.id]
                 continue
             base.stale.append(url)
         base.changed.append(url)
@@ -229,6 +233,7 @@ def _overlay(binary: Path, stage: Path, work: Path, previous: Path | None, kept:
                 if entry is not None and entry.id == made.pages[url].id:
                     base.changed.remove(url)
                     base.stale.remove(url)
+                    base.verified[url] = [made.pages[url].sha, entry.id]
                     same = True
         if not same:
             return [ShardRun(run.shard, run.pages, False, run.seconds, run.peak_mb, overlay=True)]
@@ -274,24 +279,7 @@ def _holding_lost_words(stage: Path, layout: SearchLayout, kept: list[_Base]) ->
     return [b for b in with_stale if candidates & set(lost_here[b.bundle.name])]
 
 
-def _verified(stage: Path, kept: list[_Base]) -> dict[str, list[str]]:
-    """Pages whose bytes changed but whose shard's entry is still exact: url -> [sha, entry id]."""
-    found: dict[str, list[str]] = {}
-    for base in kept:
-        assert base.old is not None
-        for url in base.bundle.urls:
-            entry = base.old.pages.get(url)
-            if entry is None or url in base.changed:
-                continue
-            path = stage / url
-            if manifests.stamp(path.stat()) != entry.stamp:
-                sha = manifests.sha256_file(path)
-                if sha != entry.sha:
-                    found[url] = [sha, entry.id]
-    return found
-
-
-def _write_layers(stage: Path, layout: SearchLayout, kept: list[_Base], verified_now: dict[str, list[str]]) -> None:
+def _write_layers(stage: Path, layout: SearchLayout, kept: list[_Base]) -> None:
     """pagefind/layers.json: the bundles the search page merges, and the stale entries it must hide."""
     bundles = [{"path": f"{s.folder}/", "shard": s.name} for s in layout.shards]
     if (stage / FOLDER / OVERLAY / "pagefind.js").is_file():
@@ -303,7 +291,8 @@ def _write_layers(stage: Path, layout: SearchLayout, kept: list[_Base], verified
             entry = base.old.pages[url]
             masked.append({"id": entry.id, "shard": base.bundle.name, "filters": entry.filters})
     masked.sort(key=lambda m: (m["shard"], m["id"]))
-    layers = {"count": layout.count, "bundles": bundles, "masked": masked, "verified": dict(sorted(verified_now.items()))}
+    verified = {url: v for base in kept for url, v in base.verified.items()}
+    layers = {"count": layout.count, "bundles": bundles, "masked": masked, "verified": dict(sorted(verified.items()))}
     path = stage / LAYERS
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(layers, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -13,7 +13,8 @@ Files under pagefind/ are never rewritten in place: a reused bundle is hard-link
 site, so its files keep their inode and mtime. A file whose size, mtime_ns and inode are those
 recorded is taken as intact without reading it (the page cache in generator/cache.py trusts the
 same stamp); any other file is hashed and compared. A manifest is written once, when its bundle is
-built, and never changed.
+built, and never changed. Its first line is the SHA-256 of the rest, so that a damaged manifest
+is found (and its bundle indexed again) without trusting anything it says.
 """
 
 from __future__ import annotations
@@ -62,14 +63,25 @@ class Manifest:
     files: dict[str, list[Any]]  # relative path -> [sha, size, mtime_ns, inode]
 
 
+def load(folder: Path) -> dict[str, Any]:
+    """The manifest's JSON, if its first line (the SHA-256 of the rest) holds; ValueError otherwise."""
+    data = (folder / MANIFEST).read_bytes()
+    head, _, body = data.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != head:
+        raise ValueError(f"{MANIFEST}: checksum")
+    raw = json.loads(body)
+    if not isinstance(raw, dict):
+        raise ValueError(MANIFEST)
+    return raw
+
+
 def read(folder: Path, name: str, config: str) -> Manifest | None:
-    """The manifest of the bundle in `folder`, if it is one built as `name` with `config`."""
+    """The manifest of the bundle in `folder`, if it is intact and one built as `name` with `config`."""
     try:
-        raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        raw = load(folder)
         if raw["shard"] != name or raw["config"] != config:
             return None
-        pages = {url: Entry(e["sha"], list(e["stamp"]), e["id"], {k: list(v) for k, v in e["filters"].items()})
-                 for url, e in raw["pages"].items()}
+        pages = {url: Entry(e["sha"], e["stamp"], e["id"], e["filters"]) for url, e in raw["pages"].items()}
         files = {rel: list(v) for rel, v in raw["files"].items()}
         if any(len(v) != 4 for v in files.values()):
             return None
@@ -147,7 +159,8 @@ def write(folder: Path, name: str, config: str, pages: dict[str, tuple[str, list
         "pages": {url: {"sha": e.sha, "stamp": e.stamp, "id": e.id, "filters": e.filters} for url, e in entries.items()},
         "files": files,
     }
-    (folder / MANIFEST).write_text(json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    body = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
+    (folder / MANIFEST).write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
     return Manifest(name, config, entries, files)
 
 
@@ -155,26 +168,29 @@ def link_intact(manifest: Manifest, old: Path, new: Path) -> str | None:
     """Hard-link (copy where linking fails) the bundle in `old` to `new` if every file is as recorded.
 
     Returns "linked" or "copied", or None (and nothing left at `new`) if a file is missing, extra
-    or altered.
+    or altered. (Plain string paths: this runs over every file of every kept shard.)
     """
     how = "linked"
+    source_root, target_root = os.fspath(old), os.fspath(new)
     try:
-        expected = set(manifest.files) | {MANIFEST}
-        on_disk: dict[str, Path] = {}
-        for dirpath, _, names in os.walk(old):
+        on_disk: dict[str, str] = {}
+        folders: list[str] = []
+        for dirpath, _, names in os.walk(source_root):
+            rel_dir = os.path.relpath(dirpath, source_root)
+            folders.append(rel_dir)
             for file_name in names:
-                path = Path(dirpath, file_name)
-                on_disk[path.relative_to(old).as_posix()] = path
-        if set(on_disk) != expected:
+                rel = file_name if rel_dir == "." else f"{rel_dir}/{file_name}"
+                on_disk[rel] = f"{dirpath}/{file_name}"
+        if on_disk.keys() != set(manifest.files) | {MANIFEST}:
             return None
-        for rel in sorted(on_disk):
-            source = on_disk[rel]
+        for rel_dir in folders:
+            os.makedirs(target_root if rel_dir == "." else f"{target_root}/{rel_dir}", exist_ok=True)
+        for rel, source in on_disk.items():
             if rel != MANIFEST:
                 sha, *recorded = manifest.files[rel]
-                if stamp(source.stat()) != recorded and sha256_file(source) != sha:
+                if stamp(os.stat(source)) != recorded and sha256_file(Path(source)) != sha:
                     raise _Altered(rel)
-            target = new / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = f"{target_root}/{rel}"
             try:
                 os.link(source, target)
             except OSError:
