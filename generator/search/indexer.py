@@ -267,7 +267,8 @@ def _holding_lost_words(stage: Path, layout: SearchLayout, kept: list[_Base]) ->
     candidates = {w for counts in lost_here.values() for w in counts} - live
     if not candidates:
         return []
-    for shard in layout.shards:
+    # the shards that lost the words are the likeliest to hold them still: look there first
+    for shard in sorted(layout.shards, key=lambda s: (s.name not in lost_here, s.number)):
         try:
             vocabulary = manifests.vocabulary(stage / shard.folder)
         except (OSError, ValueError):
