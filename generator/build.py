@@ -146,9 +146,10 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     dirs = theme_dirs(custom_theme)
     badge = _badge(content, site.config.badge, diags)
     env_globals = {"badge_src": badge_url(site.config.badge) if badge else ""}
-    # what every page may show besides its deps: the badge, and which search shards exist
+    # what every page may show besides its deps: the badge, and whether there is a search index
+    # (not its layout: the search page reads that from pagefind/layers.json)
     shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None,
-                           repr((layout.count, layout.folders)) if layout else None)
+                           "search" if layout and layout.shards else None)
     fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
     # what the files other than pages (assets, badge, search index) are made from
     others_made_from = digest(shared_by_all, theme_fingerprint(dirs), _search_signature(layout))

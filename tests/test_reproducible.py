@@ -23,7 +23,8 @@ EXEMPT: dict[str, str] = {
     r"pagefind/[^/]+/filter/[^/]+\.pf_filter": _PAGEFIND_FILTERS,
     r"pagefind/[^/]+/pagefind\.[^/]+\.pf_meta": _PAGEFIND_FILTERS + ": the meta file's name hashes the filter files",
     r"pagefind/[^/]+/pagefind-entry\.json": _PAGEFIND_FILTERS + ": names the meta file",
-    r"pagefind/[^/]+/nianbao-shard\.json": _PAGEFIND_FILTERS + ": lists the hashes of the files above",
+    r"pagefind/[^/]+/nianbao-shard\.json": _PAGEFIND_FILTERS + ": lists the hashes of the files above; and it records"
+    " the size, mtime and inode of each file and indexed page, by which the next build checks them without reading them",
 }
 
 

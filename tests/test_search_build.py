@@ -13,8 +13,10 @@ from bs4 import BeautifulSoup
 from conftest import CONTENT, run_cli
 from generator.build import SearchOptions, build
 from generator.search import indexer
-from generator.search.indexer import MANIFEST, SearchIndexError, pagefind_binary
+from generator.search.indexer import LAYERS, MANIFEST, SearchIndexError, pagefind_binary
+from generator.search.manifest import fragments, load as load_manifest
 from generator.search.shards import jump_hash, layout, shard_count, town_key
+from search_edits import JICHANG, JICHANG_NEW, LOST_WORD, YANGJUN, YANGJUN_DELETED, edit_delete_add, lose_a_word, prepare
 
 YANGTING = "shandong/weihai/huancui/yangting/2021/index.html"
 
@@ -71,11 +73,11 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_each_shard_indexes_its_own_pages(sharded_site: Path) -> None:
-    folders = sorted((sharded_site / "pagefind").iterdir())
+    folders = sorted(p for p in (sharded_site / "pagefind").iterdir() if p.is_dir())
     assert [f.name for f in folders] == ["s0", "s2", "s6"]
     indexed: list[str] = []
     for folder in folders:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = load_manifest(folder)
         assert manifest["shard"] == folder.name
         indexed += manifest["pages"]
         assert len(list((folder / "fragment").iterdir())) == len(manifest["pages"])
@@ -84,11 +86,23 @@ def test_each_shard_indexes_its_own_pages(sharded_site: Path) -> None:
     assert not list(sharded_site.rglob(".search-input"))
 
 
-def test_the_search_page_lists_the_shards_and_speaks_chinese(sharded_site: Path) -> None:
+def test_the_manifest_knows_each_pages_result_id_and_filters(sharded_site: Path) -> None:
+    manifest = load_manifest(sharded_site / "pagefind" / "s2")
+    entry = manifest["pages"][JICHANG]
+    [fragment] = (sharded_site / "pagefind" / "s2" / "fragment").iterdir()
+    assert entry["id"] == fragment.name.removesuffix(".pf_fragment")
+    assert entry["filters"] == {"format": ["2008年版格式"], "region": ["吉林市", "吉林省", "磐石市"], "town": ["磐石市吉昌镇"], "year": ["2016"]}
+    assert entry["stamp"] == [(sharded_site / JICHANG).stat().st_size, (sharded_site / JICHANG).stat().st_mtime_ns, (sharded_site / JICHANG).stat().st_ino]
+
+
+def test_the_search_page_reads_the_bundles_from_layers_json_and_speaks_chinese(sharded_site: Path) -> None:
     page = soup(sharded_site / "search" / "index.html")
     assert page.html["lang"] == "zh-CN"
     form = page.find("form", id="search-form")
-    assert form["data-bundles"].split() == ["pagefind/s0/", "pagefind/s2/", "pagefind/s6/"]
+    assert not form.has_attr("data-bundles")  # the page does not change with the index layout
+    layers = json.loads((sharded_site / LAYERS).read_text(encoding="utf-8"))
+    assert layers["bundles"] == [{"path": f"pagefind/{s}/", "shard": s} for s in ("s0", "s2", "s6")]
+    assert layers["masked"] == [] and layers["count"] == 8
     assert form["data-root"] == "../"
     assert page.find("input", attrs={"name": "q"}) is not None
     script = page.find("script", attrs={"type": "module"})
@@ -113,7 +127,8 @@ def test_the_report_body_carries_filters_meta_and_sort(sharded_site: Path) -> No
     article = bodies[0]
     filters = sorted(tag["data-pagefind-filter"] if ":" in tag["data-pagefind-filter"] else f'{tag["data-pagefind-filter"]}:{tag.get_text()}'
                      for tag in page.find_all(attrs={"data-pagefind-filter": True}))
-    assert filters == sorted(["format:2019年版格式", "region:山东省", "region:威海市", "region:环翠区", "shard:s6", "town:环翠区羊亭镇", "year:2021"])
+    # no shard: the shards are tagged in the browser (Pagefind's mergeFilter), so pages do not depend on the layout
+    assert filters == sorted(["format:2019年版格式", "region:山东省", "region:威海市", "region:环翠区", "town:环翠区羊亭镇", "year:2021"])
     assert all(article in tag.parents for tag in page.find_all(attrs={"data-pagefind-filter": True}))
     assert article.find(attrs={"data-pagefind-sort": True})["data-pagefind-sort"] == "year:2021"
     assert article.find("h1")["data-pagefind-meta"] == "title"
@@ -131,19 +146,137 @@ def test_without_search_there_is_no_index_and_the_search_page_says_so(built_defa
 
 # --- rebuilds and failures ---------------------------------------------------------------------
 
-def test_a_shard_whose_pages_did_not_change_is_copied_not_indexed(default_content: Path, tmp_path: Path) -> None:
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def _layers(out: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((out / LAYERS).read_text(encoding="utf-8"))
+
+
+def _runs(result) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+    return {r.shard: r.reused for r in result.search}
+
+
+def test_an_edit_goes_into_the_overlay_and_the_shards_are_linked(default_content: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
+    prepare(default_content)
     first = build(default_content, out, SearchOptions(shards=8))
-    assert {r.shard for r in first.search if not r.reused} == {"s0", "s2", "s6"}
+    assert _runs(first) == {"s0": False, "s2": False, "s6": False}
+    before = {s: _inodes(out / "pagefind" / s) for s in ("s0", "s2", "s6")}
+    old = {s: load_manifest(out / "pagefind" / s)["pages"] for s in ("s0", "s6")}
+
+    edit_delete_add(default_content)
+    second = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(second) == {"s0": True, "s2": True, "s6": True, "recent": False}
+    assert [r.shard for r in second.search if r.overlay] == ["recent"]
+    for s in ("s0", "s2", "s6"):
+        assert _inodes(out / "pagefind" / s) == before[s]  # hard links of the previous site's files
+    overlay = out / "pagefind" / "recent"
+    # exactly the changed pages: the edited and the added report. 吉昌镇 2016 and 羊郡镇 2016 only
+    # changed their links to the next year, outside what is indexed: their shards' entries stay,
+    # found identical by their fragments.
+    assert sorted(fragments(overlay)) == sorted([JICHANG_NEW, YANGTING])
+    layers = _layers(out)
+    assert layers["bundles"] == [{"path": f"pagefind/{s}/", "shard": s} for s in ("s0", "s2", "s6", "recent")]
+    assert layers["masked"] == [  # the deleted report and the old version of the edited one
+        {"id": old["s0"][YANGJUN_DELETED]["id"], "shard": "s0", "filters": old["s0"][YANGJUN_DELETED]["filters"]},
+        {"id": old["s6"][YANGTING]["id"], "shard": "s6", "filters": old["s6"][YANGTING]["filters"]},
+    ]
+    assert sorted(layers["verified"]) == [JICHANG, YANGJUN]
+
+    # Nothing changed: nothing is written at all, the overlay stays as it is, the same layers.
+    overlay_inodes = _inodes(overlay)
+    third = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(third) == {} and third.rendered.written == []
+    assert _inodes(out / "pagefind" / "recent") == overlay_inodes and _layers(out) == layers
+    # A page touched by hand: the site is written again, every bundle (the overlay too) linked.
+    (out / "404.html").write_text("x", encoding="utf-8")
+    fourth = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(fourth) == {"s0": True, "s2": True, "s6": True, "recent": True}
+    assert _inodes(out / "pagefind" / "recent") == overlay_inodes and _layers(out) == layers
+
+    # Deleting the added report: the overlay is rebuilt from what differs, without it.
+    for ext in ("yaml", "md"):
+        (default_content / f"jilin/jilinshi/panshi/jichang/2017.{ext}").unlink()
+    fourth = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(fourth) == {"s0": True, "s2": True, "s6": True, "recent": False}
+    assert sorted(fragments(out / "pagefind" / "recent")) == [YANGTING]
+    assert JICHANG not in _layers(out)["verified"]  # back to the bytes s2 indexed
+
+
+def test_an_edit_that_removes_a_word_from_the_whole_site_reindexes_its_shard(default_content: Path, tmp_path: Path) -> None:
+    """Masking hides an entry, not its words from the shard's dictionary, which decides how the shard
+    reads a query: a word left only in masked entries would change answers, so the shard is indexed again."""
+    out = tmp_path / "site"
+    build(default_content, out, SearchOptions(shards=8))
+    lose_a_word(default_content)
+    rebuilt = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(rebuilt) == {"s0": True, "s2": True, "s6": False}
+    assert not (out / "pagefind" / "recent").exists() and _layers(out)["masked"] == []
+    assert LOST_WORD not in json.loads((out / "pagefind" / "s6" / "nianbao-words.json").read_text(encoding="utf-8"))
+
+
+def test_too_many_changes_or_a_new_shard_count_fold_the_overlay_back(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    prepare(default_content)
+    build(default_content, out, SearchOptions(shards=8))
+    edit_delete_add(default_content)
+    monkeypatch.setattr(indexer, "OVERLAY_LIMIT", 1)  # two changed pages: past the limit
+    folded = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(folded) == {"s0": False, "s2": False, "s6": False}  # the shards with changes, indexed again in full
+    assert not (out / "pagefind" / "recent").exists()
+    assert _layers(out)["masked"] == [] and len(_layers(out)["bundles"]) == 3
+    monkeypatch.setattr(indexer, "OVERLAY_LIMIT", 50)
     narrative = default_content / "shandong/weihai/huancui/yangting/2021.md"
     narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为测试而加。\n", encoding="utf-8")
-    second = build(default_content, out, SearchOptions(shards=8))
-    assert {r.shard: r.reused for r in second.search} == {"s0": True, "s2": True, "s6": False}
-    # A reused shard whose files were tampered with is indexed again.
+    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": True, "s2": True, "s6": True, "recent": False}
+    # another shard count: shards whose pages changed are indexed again, no overlay
+    regrown = build(default_content, out, SearchOptions(shards=9))
+    assert not (out / "pagefind" / "recent").exists() and _layers(out)["count"] == 9
+    assert _layers(out)["masked"] == []
+    assert not [r for r in regrown.search if r.overlay]
+
+
+def test_pages_do_not_depend_on_the_search_layout(default_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(default_content, out, SearchOptions(shards=1))
+    again = build(default_content, out, SearchOptions(shards=8))
+    assert again.rendered.written == [] and len(again.rendered.unchanged) > 30
+
+
+def test_altered_index_files_are_found_and_indexed_again(default_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    prepare(default_content)
+    build(default_content, out, SearchOptions(shards=8))
+    edit_delete_add(default_content)
+    build(default_content, out, SearchOptions(shards=8))
+    # A file replaced under the same name (another inode) is hashed, and the change found.
     victim = next((out / "pagefind" / "s0" / "fragment").iterdir())
-    victim.write_bytes(b"x")
-    third = build(default_content, out, SearchOptions(shards=8))
-    assert {r.shard: r.reused for r in third.search} == {"s0": False, "s2": True, "s6": True}
+    data = victim.read_bytes()
+    victim.unlink()
+    victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    # s0 is indexed again from its current pages: its deleted report is no longer masked (the
+    # overlay, which held no page of s0, stays)
+    assert _runs(build(default_content, out, SearchOptions(shards=8))) == {"s0": False, "s2": True, "s6": True, "recent": True}
+    assert [m["shard"] for m in _layers(out)["masked"]] == ["s6"]
+    # A corrupted overlay is indexed again; so is a shard whose manifest was altered (here, one
+    # character of a page's result id: still JSON, but its checksum line no longer holds).
+    (out / "pagefind" / "recent" / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    manifest = out / "pagefind" / "s6" / MANIFEST
+    text = manifest.read_text(encoding="utf-8")
+    at = text.index('"id":"zh-cn_') + len('"id":"zh-cn_')
+    manifest.write_text(text[:at] + ("0" if text[at] != "0" else "1") + text[at + 1:], encoding="utf-8")
+    repaired = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(repaired) == {"s0": True, "s2": True, "s6": False, "recent": False}
+    assert sorted(fragments(out / "pagefind" / "recent")) == [JICHANG_NEW]
+    assert _layers(out)["masked"] == []
+    # an overlay file altered in place (same inode, another size) is found by its stamp
+    entry = out / "pagefind" / "recent" / "pagefind-entry.json"
+    with entry.open("ab") as f:
+        f.write(b" ")
+    assert _runs(build(default_content, out, SearchOptions(shards=8)))["recent"] is False
+    assert not entry.read_bytes().endswith(b" ")
 
 
 def test_a_failed_index_leaves_the_last_good_site(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,6 +342,8 @@ def test_only_pagefinds_filter_meta_and_entry_files_vary_between_identical_build
         parts = rel.split("/")
         if parts[0] != "pagefind":
             return "page"
+        if len(parts) == 2:
+            return "layers"  # pagefind/layers.json: identical
         if parts[2] == "filter":
             return "filter"
         if parts[2].endswith(".pf_meta"):
@@ -219,5 +354,20 @@ def test_only_pagefinds_filter_meta_and_entry_files_vary_between_identical_build
     for rel in sorted(set(a) | set(b)):
         if kind(rel) not in varying:
             assert a.get(rel) == b.get(rel), rel
-    assert {kind(rel) for rel in a} >= {"page", "index", "filter", "meta", "entry", "manifest"}
+    assert {kind(rel) for rel in a} >= {"page", "layers", "index", "filter", "meta", "entry", "manifest"}
     assert len([r for r in a if kind(r) == "meta"]) == len([r for r in b if kind(r) == "meta"]) == 3
+
+
+def test_past_the_limit_the_shards_with_most_changes_are_folded_until_half_the_limit_is_left() -> None:
+    from generator.search.indexer import _Base, _Bundle, _to_fold
+    from generator.search.manifest import Manifest
+
+    old = Manifest("x", "c", {}, {})
+
+    def base(name: str, changed: int, stale: int = 0) -> _Base:
+        return _Base(_Bundle(name, ()), old, [f"{name}/{i}" for i in range(changed)], [f"{name}/d{i}" for i in range(stale)])
+
+    bases = [base("s0", 30), base("s1", 5, 40), base("s2", 20), base("s3", 0), base("s4", 3)]
+    assert _to_fold(bases, 100, new_count=False) == set()  # 58 changed pages: within the limit
+    assert _to_fold(bases, 50, new_count=False) == {"s1", "s0"}  # most changes first (s1: 45), down to 25 or less
+    assert _to_fold(bases, 100, new_count=True) == {"s0", "s1", "s2", "s4"}  # every shard with a change

@@ -8,8 +8,10 @@ The default content has three reports: 吉昌镇 2016 (gov-2008), 羊郡镇 2016
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import pytest
 
 from browser import serve
 from conftest import CONTENT, run_cli
+from search_edits import ADDED_WORD, APPENDED, JICHANG_NEW, REMOVED_WORD, edit_delete_add, prepare
 
 pytestmark = pytest.mark.browser
 
@@ -77,12 +80,12 @@ def reports(page: Any, term: str | None, **options: Any) -> set[str]:
 
 
 def test_the_default_build_indexes_with_pagefind_extended_in_shards(sharded: Path, one_index: Path) -> None:
-    shards = sorted(p.name for p in (sharded / "pagefind").iterdir())
+    shards = sorted(p.name for p in (sharded / "pagefind").iterdir() if p.is_dir())
     assert len(shards) == 3, shards
     for name in shards:
         assert (sharded / "pagefind" / name / "pagefind.js").is_file()
         assert list((sharded / "pagefind" / name).glob("pagefind.zh-cn_*.pf_meta")), "the index must be Chinese (lang zh-CN)"
-    assert [p.name for p in (one_index / "pagefind").iterdir()] == ["s0"]
+    assert sorted(p.name for p in (one_index / "pagefind").iterdir()) == ["layers.json", "s0"]
 
 
 def test_a_town_name_finds_only_that_town(search_page: tuple[Any, str]) -> None:
@@ -151,6 +154,29 @@ def test_only_the_report_body_is_indexed(search_page: tuple[Any, str]) -> None:
     assert "档案" in content and "所属地区" in content
     for outside in ("跳到正文", "主办单位", "搜索年报", "当前位置", "上一年度"):
         assert outside not in content
+
+
+def test_every_bundle_is_tagged_with_its_shard_in_the_browser_the_primary_too(search_page: tuple[Any, str], sharded: Path) -> None:
+    # Pages carry no shard: search.js tags each bundle with Pagefind's mergeFilter option, given to
+    # the primary through options() and to the others through mergeIndex().
+    assert "mergeFilter" in (sharded / "pagefind" / "s0" / "pagefind.js").read_text(encoding="utf-8")
+    assert "shard:" not in (sharded / YANGJUN).read_text(encoding="utf-8")
+    page, _ = search_page
+    answer = page.evaluate("""async () => {
+      const pf = await window.nianbaoSearch.pagefind();
+      const out = {};
+      for (const shard of ["s0", "s2", "s6"]) {
+        const found = await pf.search("公开", { filters: { shard } });
+        out[shard] = { urls: (await Promise.all(found.results.map((r) => r.data()))).map((d) => d.url), counts: found.filters.shard };
+      }
+      out.all = (await pf.search("公开")).filters.shard;
+      return out;
+    }""")
+    assert [u.lstrip("/") for u in answer["s0"]["urls"]] == [YANGJUN]  # s0 is the primary
+    assert [u.lstrip("/") for u in answer["s2"]["urls"]] == [JICHANG]
+    assert [u.lstrip("/") for u in answer["s6"]["urls"]] == [YANGTING]
+    assert answer["s0"]["counts"] == {"s0": 1, "s2": 0, "s6": 0}
+    assert answer["all"] == {"s0": 1, "s2": 1, "s6": 1}
 
 
 RAW = """async (term) => {
@@ -294,4 +320,99 @@ def test_the_search_page_loads_nothing_from_elsewhere(browser: Any, sharded: Pat
         page.goto(base + "search/index.html?q=" + quote("培训"))
         page.wait_for_selector("#search-form[data-state=done]")
         assert requests and all(url.startswith(base) for url in requests), requests
+        page.close()
+
+
+# --- the recent-edits overlay ------------------------------------------------------------------
+
+COMPARE = """async (queries) => {
+  const out = [];
+  for (const [term, filters, sort] of queries) {
+    const found = await window.nianbaoSearch.find(term, filters, sort);
+    const data = await Promise.all(found.results.map((r) => r.data()));
+    // sorted by year: the years in order, the pages of one year as a set (their order by relevance
+    // depends on each index's statistics, as between one index and shards)
+    const urls = data.map((d) => (sort ? d.meta.year + " " : "") + d.url.replace(/^\\//, ""));
+    if (sort) urls.sort((a, b) => (a.slice(0, 4) === b.slice(0, 4) ? a.localeCompare(b) : 0));
+    const counts = {};
+    for (const [key, values] of Object.entries(found.filters || {})) {
+      if (key === "shard") continue;  // which bundle holds a page differs by construction
+      const shown = Object.entries(values).filter(([, n]) => n > 0).sort();  // the page shows only these
+      if (shown.length) counts[key] = Object.fromEntries(shown);
+    }
+    out.push({ urls: sort ? urls : urls.sort(), counts });
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module", params=["8", "1"])
+def edited_sites(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The default content (with 羊郡镇 2017 added) built, then edited (羊亭镇 2021 edited, 羊郡镇 2017
+    deleted, 吉昌镇 2017 added) and built again over the same output (with the overlay), and the
+    edited content built from scratch. With 8 hash buckets each town has a shard of its own; with
+    one, the overlay masks entries in a shard that keeps other towns' pages."""
+    root = tmp_path_factory.mktemp("overlay")
+    content = root / "content"
+    shutil.copytree(CONTENT, content)
+    prepare(content)
+    rebuilt = root / "rebuilt"
+    assert run_cli("build", "--content", str(content), "--out", str(rebuilt), "--search-shards", request.param).code == 0
+    edit_delete_add(content)
+    assert run_cli("build", "--content", str(content), "--out", str(rebuilt), "--search-shards", request.param).code == 0
+    clean = root / "clean"
+    assert run_cli("build", "--content", str(content), "--out", str(clean), "--search-shards", request.param).code == 0
+    return rebuilt, clean
+
+
+def test_an_incremental_build_with_the_overlay_answers_like_a_clean_build(browser: Any, edited_sites: tuple[Path, Path]) -> None:
+    rebuilt, clean = edited_sites
+    assert (rebuilt / "pagefind" / "recent" / "pagefind.js").is_file() and not (clean / "pagefind" / "recent").exists()
+    assert len(json.loads((rebuilt / "pagefind" / "layers.json").read_text(encoding="utf-8"))["masked"]) == 2
+    assert (rebuilt / "search" / "index.html").read_bytes() == (clean / "search" / "index.html").read_bytes()
+    queries: list[tuple[str | None, dict[str, list[str]], str]] = [
+        (ADDED_WORD, {}, ""), ("区块链", {}, ""), (APPENDED[:-1], {}, ""), (REMOVED_WORD, {}, ""), ("保密", {}, ""),
+        ("2017", {}, ""), ("档案", {}, ""), ("羊亭", {}, ""), ("吉昌", {}, ""), ("羊郡", {}, ""), ("羊郡镇", {}, ""),
+        ("莱阳", {}, ""), ("培训", {}, ""), ("公开", {}, ""), ("网站", {}, ""), ("行政诉讼", {}, ""),
+        ("依申请公开", {}, ""), ("羊亭 培训", {}, ""), ("吉昌 羊郡", {}, ""),
+        (None, {"year": ["2016"]}, ""), (None, {"year": ["2017"]}, ""), ("公开", {"year": ["2021", "2017"]}, ""),
+        ("公开", {"town": ["莱阳市羊郡镇"]}, ""), (ADDED_WORD, {"town": ["环翠区羊亭镇"]}, ""),
+        (None, {"region": ["山东省"]}, ""), ("公开", {}, "year-desc"), ("公开", {"region": ["山东省"]}, "year-asc"),
+        ("档案", {}, "year-asc"),
+    ]
+    queries += [(q, {}, "") for q in sample_queries(60)]
+    answers = []
+    for site in (rebuilt, clean):
+        with serve(site) as base:
+            page = browser.new_page()
+            page.goto(base + "search/index.html")
+            answers.append(page.evaluate(COMPARE, queries))
+            page.close()
+    differing = [(q, a, b) for q, a, b in zip(queries, *answers) if a != b]
+    assert not differing
+    by_query = {q[0]: a for q, a in zip(queries, answers[0]) if not q[1] and not q[2]}
+    assert by_query[ADDED_WORD]["urls"] == [YANGTING]  # the edit is found ...
+    # (what it removed: 羊亭镇 keeps 保密 and 审查 apart, so it matches as in the clean build)
+    assert YANGJUN in by_query[REMOVED_WORD]["urls"]
+    assert by_query["羊郡"]["urls"] == [YANGJUN]  # the deleted report is not found
+    assert sorted(by_query["档案"]["urls"]) == [JICHANG, JICHANG_NEW]  # the added one is
+    assert by_query["公开"]["counts"]["year"] == {"2016": 2, "2017": 1, "2021": 1}
+    assert [u.split()[0] for u in answers[0][queries.index(("公开", {}, "year-desc"))]["urls"]] == ["2021", "2017", "2016", "2016"]
+
+
+def test_the_search_page_shows_the_overlay_results_and_corrected_counts(browser: Any, edited_sites: tuple[Path, Path]) -> None:
+    rebuilt, _ = edited_sites
+    with serve(rebuilt) as base:
+        page = browser.new_page()
+        page.goto(base + "search/index.html?q=" + quote("公开"))
+        page.wait_for_selector("#search-form[data-state=done]")
+        assert "4 篇" in page.inner_text("#search-status")
+        years = page.eval_on_selector_all("#search-filters input[name=year]", "els => els.map(e => e.parentElement.textContent.trim())")
+        assert years == ["2021年（1）", "2017年（1）", "2016年（2）"]
+        page.check("#search-filters input[name=year][value='2017']")
+        page.wait_for_function("document.querySelectorAll('#search-results li').length === 1")
+        assert [link.lstrip("/") for link in result_links(page)] == [JICHANG_NEW]
+        page.goto(base + "search/index.html?q=" + quote(ADDED_WORD))
+        page.wait_for_selector("#search-form[data-state=done]")
+        assert [link.lstrip("/") for link in result_links(page)] == [YANGTING]
         page.close()

@@ -74,9 +74,11 @@ def run(args: argparse.Namespace) -> int:
     code = exit_code(diags, args.strict)
     print(f"已生成 {len(result.pages)} 个页面到 {out}/（{summary(diags)}）。用浏览器打开 {out}/index.html 即可查看。", file=sys.stderr)
     if result.search:
-        reused = sum(1 for r in result.search if r.reused)
-        pages = sum(r.pages for r in result.search)
-        print(f"全文检索：{pages} 篇年报，{len(result.search)} 个索引分片（其中 {reused} 个内容未变，沿用上次的索引）。", file=sys.stderr)
+        shards = [r for r in result.search if not r.overlay]
+        reused = sum(1 for r in shards if r.reused)
+        pages = sum(r.pages for r in shards)
+        recent = "".join(f"；近期修改层 {r.pages} 篇" for r in result.search if r.overlay)
+        print(f"全文检索：{pages} 篇年报，{len(shards)} 个索引分片（其中 {reused} 个沿用上次的索引{recent}）。", file=sys.stderr)
     print(build_summary(result), file=sys.stderr)
     return code
 

@@ -1,11 +1,19 @@
-"""Run Pagefind (extended) over the staged report pages, one process per shard, several at a time.
+"""Run Pagefind (extended) over the staged report pages: base shards, plus a small layer of recent edits.
 
-Each shard's pages are hard-linked into a private input folder (copied where links are not
+Each bundle's pages are hard-linked into a private input folder (copied where links are not
 possible) and indexed by the extended binary shipped in the `pagefind[extended]` wheel, writing
-`pagefind/<shard>/`. Processes run side by side up to `jobs`, and only as many as fit a memory
-budget estimated from the page counts. A shard whose pages are byte-identical to those of the same
-shard in the last good site (and whose index files are intact) is copied from there instead of being
-indexed again. Any failure raises SearchIndexError before the staging folder is swapped in.
+`pagefind/<name>/`. Processes run side by side up to `jobs`, and only as many as fit a memory
+budget estimated from the page counts.
+
+A base shard of the last good site whose files are intact is hard-linked into the new site. If
+some of its pages changed since it was indexed (edited, deleted, added, moved), and the changed
+pages of the whole site are few (`OVERLAY_LIMIT`), the shard is kept as it is: the changed and new
+pages are indexed into one small bundle, `pagefind/recent/`, and the shard's entries for pages
+that are no longer as it indexed them are listed as masked in `pagefind/layers.json`, which the
+search page reads. Past the limit, the shards with the most changes are indexed again in full
+(their pages leave the overlay) until the overlay is down to half the limit; when the number of
+shards changes, every shard with changes is. A clean build has no overlay. See docs/search.md.
+Any failure raises SearchIndexError before the staging folder is swapped in.
 """
 
 from __future__ import annotations
@@ -16,12 +24,21 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.search.shards import SearchLayout, Shard
+from generator.search import manifest as manifests
+from generator.search.manifest import MANIFEST, Manifest
+from generator.search.shards import FOLDER, SearchLayout
 
-MANIFEST = "nianbao-shard.json"
+__all__ = ["MANIFEST", "LAYERS", "OVERLAY", "OVERLAY_LIMIT", "SearchIndexError", "ShardRun", "index", "pagefind_binary"]
+
+LAYERS = f"{FOLDER}/layers.json"
+OVERLAY = "recent"
+# Changed pages (over the whole site) that go into the overlay rather than re-indexing their
+# shards. The overlay is indexed again on every build that changes it: ≈0.3 s for one page, ≈1 s
+# for 50, ≈2 s for 100 on the two-core build machine (docs/search.md).
+OVERLAY_LIMIT = 50
 # Peak memory of one indexer ≈ BASE + PER_PAGE × pages (measured in docs/search.md).
 BASE_MB = 55
 PER_PAGE_MB = 0.52
@@ -35,11 +52,34 @@ class SearchIndexError(Exception):
 
 @dataclass(frozen=True)
 class ShardRun:
-    shard: str
+    shard: str  # a base shard ("s3") or the overlay ("recent")
     pages: int
     reused: bool
     seconds: float = 0.0
     peak_mb: float = 0.0  # peak resident memory of the indexer process
+    overlay: bool = False
+
+
+@dataclass(frozen=True)
+class _Bundle:
+    name: str
+    urls: tuple[str, ...]
+
+    @property
+    def folder(self) -> str:
+        return f"{FOLDER}/{self.name}"
+
+
+@dataclass
+class _Base:
+    """A base shard of this build and what its previous index says about its pages."""
+
+    bundle: _Bundle
+    old: Manifest | None = None
+    changed: list[str] = field(default_factory=list)  # pages of the shard not as the old index has them
+    stale: list[str] = field(default_factory=list)  # pages in the old index that are no longer as indexed there
+    # pages whose bytes changed but whose entry in the old index is still exact: url -> [sha, entry id]
+    verified: dict[str, list[str]] = field(default_factory=dict)
 
 
 def pagefind_binary() -> Path:
@@ -63,57 +103,206 @@ def estimate_mb(pages: int) -> float:
     return BASE_MB + PER_PAGE_MB * pages
 
 
-def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jobs: int = 0, memory_mb: int = DEFAULT_MEMORY_MB) -> list[ShardRun]:
+def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jobs: int = 0, memory_mb: int = DEFAULT_MEMORY_MB,
+          overlay_limit: int | None = None) -> list[ShardRun]:
     """Index every shard of `layout` from the pages written under `stage` into `stage/pagefind/`."""
+    overlay_limit = OVERLAY_LIMIT if overlay_limit is None else overlay_limit
     binary = pagefind_binary()
-    version = pagefind_version(binary)
+    config = hashlib.sha256(f"{pagefind_version(binary)}\0{' '.join(OPTIONS)}".encode()).hexdigest()
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    old_layers = _read_layers(previous)
+    verified: dict[str, list[str]] = old_layers.get("verified", {}) if isinstance(old_layers.get("verified"), dict) else {}
+    bases = [_compare(stage, previous, _Bundle(s.name, s.urls), config, verified) for s in layout.shards]
+    folded = _to_fold(bases, overlay_limit, new_count=old_layers.get("count") != layout.count)
     runs: list[ShardRun] = []
-    todo: list[tuple[Shard, str]] = []
-    for shard in layout.shards:
-        digest = _digest(stage, shard, version)
-        if previous is not None and _reuse(previous, stage, shard, digest):
-            runs.append(ShardRun(shard.name, len(shard.urls), reused=True))
+    todo: list[_Bundle] = []
+    kept: list[_Base] = []
+    for base in bases:
+        reusable = base.old is not None and base.bundle.name not in folded
+        if reusable and previous is not None and manifests.link_intact(base.old, previous / base.bundle.folder, stage / base.bundle.folder):  # type: ignore[arg-type]
+            runs.append(ShardRun(base.bundle.name, len(base.bundle.urls), reused=True))
+            kept.append(base)
         else:
-            todo.append((shard, digest))
+            todo.append(base.bundle)
     work = stage / ".search-input"
     try:
-        runs.extend(_run_all(binary, stage, work, todo, jobs, memory_mb))
+        runs += [run for run, _ in _run_all(binary, stage, work, todo, config, jobs, memory_mb)]
+        while True:
+            overlay = _overlay(binary, stage, work, previous, kept, config, jobs, memory_mb)
+            stale_words = _holding_lost_words(stage, layout, kept)
+            if not stale_words:
+                break
+            # Masking cannot hide a word from a shard's dictionary: index these shards again.
+            for base in stale_words:
+                kept.remove(base)
+                shutil.rmtree(stage / base.bundle.folder)
+            shutil.rmtree(stage / FOLDER / OVERLAY, ignore_errors=True)
+            runs = [r for r in runs if r.shard not in {b.bundle.name for b in stale_words}]
+            runs += [run for run, _ in _run_all(binary, stage, work, [b.bundle for b in stale_words], config, jobs, memory_mb)]
+        runs += overlay
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return sorted(runs, key=lambda r: r.shard)
+    _write_layers(stage, layout, kept)
+    return sorted(runs, key=lambda r: (r.overlay, r.shard))
 
 
-def _digest(stage: Path, shard: Shard, version: str) -> str:
-    h = hashlib.sha256(f"{version}\0{' '.join(OPTIONS)}\0".encode())
-    for url in shard.urls:
-        h.update(url.encode("utf-8") + b"\0" + hashlib.sha256((stage / url).read_bytes()).digest())
-    return h.hexdigest()
-
-
-def _reuse(previous: Path, stage: Path, shard: Shard, digest: str) -> bool:
-    """Copy the shard from the last good site if it indexed the same pages and its files are intact."""
-    old = previous / shard.folder
+def _read_layers(previous: Path | None) -> dict:  # type: ignore[type-arg]
+    if previous is None:
+        return {}
     try:
-        manifest = json.loads((old / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("digest") != digest:
-            return False
-        files: dict[str, str] = manifest["files"]
-        on_disk = {p.relative_to(old).as_posix() for p in old.rglob("*") if p.is_file()} - {MANIFEST}
-        if set(files) != on_disk:
-            return False
-        for rel, sha in files.items():
-            if hashlib.sha256((old / rel).read_bytes()).hexdigest() != sha:
-                return False
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return False
-    shutil.copytree(old, stage / shard.folder)
-    return True
+        raw = json.loads((previous / LAYERS).read_text(encoding="utf-8"))
+        return raw if isinstance(raw, dict) else {}
+    except (OSError, ValueError):
+        return {}
 
 
-def _prepare(stage: Path, work: Path, shard: Shard) -> Path:
-    site = work / shard.name
-    for url in shard.urls:
+def _compare(stage: Path, previous: Path | None, bundle: _Bundle, config: str, verified: dict[str, list[str]]) -> _Base:
+    """Which pages of `bundle` differ from what its previous index holds (none known: old is None)."""
+    base = _Base(bundle)
+    if previous is None:
+        return base
+    old = manifests.read(previous / bundle.folder, bundle.name, config)
+    if old is None:
+        return base
+    base.old = old
+    urls = set(bundle.urls)
+    root = os.fspath(stage)
+    for url in bundle.urls:
+        entry = old.pages.get(url)
+        if entry is not None:
+            st = os.stat(f"{root}/{url}")
+            if [st.st_size, st.st_mtime_ns, st.st_ino] == entry.stamp:
+                continue
+            sha = manifests.sha256_file(stage / url)
+            if sha == entry.sha:
+                continue
+            if verified.get(url) == [sha, entry.id]:  # a previous build found the entry still exact
+                base.verified[url] = [sha, entry.id]
+                continue
+            base.stale.append(url)
+        base.changed.append(url)
+    base.stale += [url for url in old.pages if url not in urls]
+    base.stale.sort()
+    return base
+
+
+def _to_fold(bases: list[_Base], limit: int, *, new_count: bool) -> set[str]:
+    """The shards to index again in full although their previous index is there.
+
+    With another shard count, every shard with a change. Past the overlay limit, the shards with
+    the most changes, until the overlay is down to half the limit: a long series of edits then
+    re-indexes a few shards now and then, rather than every shard at once.
+    """
+    differing = [b for b in bases if b.old is not None and (b.changed or b.stale)]
+    if new_count:
+        return {b.bundle.name for b in differing}
+    left = sum(len(b.changed) for b in differing)
+    if left <= limit:
+        return set()
+    folded: set[str] = set()
+    for base in sorted(differing, key=lambda b: (-len(b.changed) - len(b.stale), b.bundle.name)):
+        if left <= limit // 2:
+            break
+        folded.add(base.bundle.name)
+        left -= len(base.changed)
+    return folded
+
+
+def _overlay(binary: Path, stage: Path, work: Path, previous: Path | None, kept: list[_Base], config: str,
+             jobs: int, memory_mb: int) -> list[ShardRun]:
+    """Index the changed pages of the kept shards into pagefind/recent/ (reused if it holds exactly them)."""
+    while True:
+        urls = tuple(sorted(url for base in kept for url in base.changed))
+        if not urls:
+            return []
+        bundle = _Bundle(OVERLAY, urls)
+        out = stage / bundle.folder
+        pages = {url: manifests.sha256_file(stage / url) for url in urls}
+        old = manifests.read(previous / bundle.folder, OVERLAY, config) if previous is not None else None
+        if old is not None and {u: e.sha for u, e in old.pages.items()} == pages and manifests.link_intact(old, previous / bundle.folder, out):  # type: ignore[operator]
+            return [ShardRun(OVERLAY, len(urls), reused=True, overlay=True)]
+        [(run, made)] = _run_all(binary, stage, work, [bundle], config, jobs, memory_mb)
+        # A page whose new HTML differs only outside what Pagefind indexes (a link to a new
+        # neighbouring year, say) has the same fragment as its shard's entry: that entry is still
+        # exact. Keep it, leave the page out of the overlay, and index the overlay again without it.
+        same = False
+        for base in kept:
+            assert base.old is not None
+            for url in list(base.changed):
+                entry = base.old.pages.get(url)
+                if entry is not None and entry.id == made.pages[url].id:
+                    base.changed.remove(url)
+                    base.stale.remove(url)
+                    base.verified[url] = [made.pages[url].sha, entry.id]
+                    same = True
+        if not same:
+            return [ShardRun(run.shard, run.pages, False, run.seconds, run.peak_mb, overlay=True)]
+        shutil.rmtree(out)
+
+
+def _holding_lost_words(stage: Path, layout: SearchLayout, kept: list[_Base]) -> list[_Base]:
+    """Kept shards whose masked entries hold a word that no live page of the site has any more.
+
+    Such a word stays in the shard's dictionary, and Pagefind reads a query word by the words
+    its dictionary holds (docs/search.md): the shard would answer a query for the lost word, or for
+    a word it begins with, otherwise than a clean index. Words still on some live page are no
+    harm: the search page already corrects for shards that hold different words.
+    """
+    with_stale = [b for b in kept if b.stale]
+    if not with_stale:
+        return []
+    lost_here: dict[str, dict[str, int]] = {}  # shard -> word -> masked pages holding it
+    for base in with_stale:
+        assert base.old is not None
+        counts: dict[str, int] = {}
+        for page in manifests.page_words(stage / base.bundle.folder, [base.old.pages[u].id for u in base.stale]):
+            for word in page:
+                counts[word] = counts.get(word, 0) + 1
+        lost_here[base.bundle.name] = counts
+    overlay = stage / FOLDER / OVERLAY
+    live: set[str] = set()
+    if (overlay / "fragment").is_dir():
+        for path in (overlay / "fragment").glob("*.pf_fragment"):
+            live |= manifests.words(manifests.read_fragment(path))
+    candidates = {w for counts in lost_here.values() for w in counts} - live
+    if not candidates:
+        return []
+    # the shards that lost the words are the likeliest to hold them still: look there first
+    for shard in sorted(layout.shards, key=lambda s: (s.name not in lost_here, s.number)):
+        try:
+            vocabulary = manifests.vocabulary(stage / shard.folder)
+        except (OSError, ValueError):
+            return with_stale  # cannot tell: index them again
+        masked = lost_here.get(shard.name, {})
+        candidates = {w for w in candidates if vocabulary.get(w, 0) - masked.get(w, 0) <= 0}
+        if not candidates:
+            return []
+    return [b for b in with_stale if candidates & set(lost_here[b.bundle.name])]
+
+
+def _write_layers(stage: Path, layout: SearchLayout, kept: list[_Base]) -> None:
+    """pagefind/layers.json: the bundles the search page merges, and the stale entries it must hide."""
+    bundles = [{"path": f"{s.folder}/", "shard": s.name} for s in layout.shards]
+    if (stage / FOLDER / OVERLAY / "pagefind.js").is_file():
+        bundles.append({"path": f"{FOLDER}/{OVERLAY}/", "shard": OVERLAY})
+    masked = []
+    for base in kept:
+        assert base.old is not None
+        for url in base.stale:
+            entry = base.old.pages[url]
+            masked.append({"id": entry.id, "shard": base.bundle.name, "filters": entry.filters})
+    masked.sort(key=lambda m: (m["shard"], m["id"]))
+    verified = {url: v for base in kept for url, v in base.verified.items()}
+    layers = {"count": layout.count, "bundles": bundles, "masked": masked, "verified": dict(sorted(verified.items()))}
+    path = stage / LAYERS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(layers, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def _prepare(stage: Path, work: Path, bundle: _Bundle) -> Path:
+    site = work / bundle.name
+    shutil.rmtree(site, ignore_errors=True)  # the overlay may be indexed twice in one build
+    for url in bundle.urls:
         target = site / url
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -125,29 +314,30 @@ def _prepare(stage: Path, work: Path, shard: Shard) -> Path:
 
 @dataclass
 class _Running:
-    shard: Shard
-    digest: str
+    bundle: _Bundle
+    config: str
+    pages: dict[str, tuple[str, list[int]]]  # url -> sha, stamp of the staged page as indexed
     proc: subprocess.Popen[bytes]
     log: Path
     started: float
     estimate: float
 
 
-def _run_all(binary: Path, stage: Path, work: Path, todo: list[tuple[Shard, str]], jobs: int, memory_mb: int) -> list[ShardRun]:
-    # Largest shards first, so that the long ones do not start last.
-    queue = sorted(todo, key=lambda t: (-len(t[0].urls), t[0].number))
+def _run_all(binary: Path, stage: Path, work: Path, todo: list[_Bundle], config: str, jobs: int, memory_mb: int) -> list[tuple[ShardRun, Manifest]]:
+    # Largest bundles first, so that the long ones do not start last.
+    queue = sorted(todo, key=lambda b: (-len(b.urls), b.name))
     running: list[_Running] = []
-    done: list[ShardRun] = []
+    done: list[tuple[ShardRun, Manifest]] = []
     try:
         while queue or running:
             while queue and len(running) < jobs:
-                shard, digest = queue[0]
-                need = estimate_mb(len(shard.urls))
+                bundle = queue[0]
+                need = estimate_mb(len(bundle.urls))
                 if running and sum(r.estimate for r in running) + need > memory_mb:
                     break
                 queue.pop(0)
-                running.append(_start(binary, stage, work, shard, digest, need))
-            time.sleep(0.02)
+                running.append(_start(binary, stage, work, bundle, config, need))
+            time.sleep(0.01)
             for r in list(running):
                 pid, status, usage = os.wait4(r.proc.pid, os.WNOHANG)
                 if pid == 0:
@@ -162,24 +352,30 @@ def _run_all(binary: Path, stage: Path, work: Path, todo: list[tuple[Shard, str]
     return done
 
 
-def _start(binary: Path, stage: Path, work: Path, shard: Shard, digest: str, estimate: float) -> _Running:
-    site = _prepare(stage, work, shard)
-    log = work / f"{shard.name}.log"
-    out = stage / shard.folder
+def _start(binary: Path, stage: Path, work: Path, bundle: _Bundle, config: str, estimate: float) -> _Running:
+    pages = {}
+    for url in bundle.urls:
+        path = stage / url
+        pages[url] = (manifests.sha256_file(path), manifests.stamp(path.stat()))
+    site = _prepare(stage, work, bundle)
+    log = work / f"{bundle.name}.log"
+    out = stage / bundle.folder
     with log.open("wb") as sink:
         proc = subprocess.Popen(
             [str(binary), "--site", str(site), "--output-path", str(out), *OPTIONS],
             stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
         )
-    return _Running(shard, digest, proc, log, time.monotonic(), estimate)
+    return _Running(bundle, config, pages, proc, log, time.monotonic(), estimate)
 
 
-def _finish(stage: Path, r: _Running, peak_mb: float) -> ShardRun:
-    out = stage / r.shard.folder
+def _finish(stage: Path, r: _Running, peak_mb: float) -> tuple[ShardRun, Manifest]:
+    out = stage / r.bundle.folder
     if r.proc.returncode != 0 or not (out / "pagefind.js").is_file() or not (out / "pagefind-entry.json").is_file():
         tail = r.log.read_text(encoding="utf-8", errors="replace")[-2000:].strip()
-        raise SearchIndexError(f"索引分片 {r.shard.name} 失败（Pagefind 退出码 {r.proc.returncode}）：{tail}")
-    files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*")) if p.is_file()}
-    manifest = {"shard": r.shard.name, "digest": r.digest, "pages": list(r.shard.urls), "files": files}
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return ShardRun(r.shard.name, len(r.shard.urls), reused=False, seconds=time.monotonic() - r.started, peak_mb=peak_mb)
+        raise SearchIndexError(f"索引分片 {r.bundle.name} 失败（Pagefind 退出码 {r.proc.returncode}）：{tail}")
+    try:
+        made = manifests.write(out, r.bundle.name, r.config, r.pages)
+    except (OSError, ValueError) as exc:
+        raise SearchIndexError(f"索引分片 {r.bundle.name} 的结果无法读取：{exc}") from exc
+    run = ShardRun(r.bundle.name, len(r.bundle.urls), reused=False, seconds=time.monotonic() - r.started, peak_mb=peak_mb)
+    return run, made

@@ -44,10 +44,6 @@ class SearchLayout:
     shards: tuple[Shard, ...]
 
     @property
-    def folders(self) -> tuple[str, ...]:
-        return tuple(s.folder for s in self.shards)
-
-    @property
     def pages(self) -> int:
         return sum(len(s.urls) for s in self.shards)
 

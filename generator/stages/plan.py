@@ -63,7 +63,7 @@ def plan(site: Site, diags: Diagnostics, search: SearchLayout | None = None) -> 
     pages: list[Page] = [Page("index.html", "home.html", "home")]
     pages.append(Page("search/index.html", "search.html", "search", {"search": search}))
     pages += _places(site, by_town)
-    pages += _reports(by_town, search)
+    pages += _reports(by_town)
     years = by_year(site.reports)
     present = tuple(f"?{r.key}" for r in site.reports)  # which reports exist, not what they hold
     pages.append(Page(YEARS, "years.html", "years", {"years": years}, deps=present))
@@ -145,15 +145,14 @@ def _year_deps(reports: list[Report]) -> tuple[str, ...]:
     return tuple(sorted(places)) + tuple(r.key for r in reports)
 
 
-def _reports(by_town: dict[str, list[Report]], search: SearchLayout | None) -> list[Page]:
+def _reports(by_town: dict[str, list[Report]]) -> list[Page]:
     pages: list[Page] = []
     for town_reports in by_town.values():
         for i, report in enumerate(town_reports):
             previous = town_reports[i - 1] if i > 0 else None
             following = town_reports[i + 1] if i + 1 < len(town_reports) else None
             url = report_url(report)
-            shard = search.shard_of(url) if search else ""
-            context = {"report": report, "previous": previous, "next": following, "search_shard": shard}
+            context = {"report": report, "previous": previous, "next": following}
             shown = tuple(r.key for r in (report, previous, following) if r is not None)
             pages.append(Page(url, "report.html", "report", context, deps=shown))
             pages.append(Page(report_data_url(report, "csv"), "", "report-csv", {"report": report}, deps=(report.key,)))

@@ -1,5 +1,7 @@
-// The search page: reads ?q=, ?sort= and the filters from the address, searches every index shard
+// The search page: reads ?q=, ?sort= and the filters from the address, searches every index bundle
 // (Pagefind's mergeIndex) and lists the matching reports. Everything it loads comes from this site.
+// The bundles are listed in pagefind/layers.json: the base shards, and maybe a small bundle of
+// recent edits whose pages' older entries in the base shards are "masked" (see docs/search.md).
 
 const form = document.getElementById("search-form");
 const input = document.getElementById("q");
@@ -11,21 +13,27 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 
 const root = new URL(form.dataset.root, location.href);
-const bundles = form.dataset.bundles.split(" ").filter(Boolean);
 const FILTERS = [["region", "地区"], ["town", "乡镇"], ["year", "年度"], ["format", "报告格式"]];
 const PAGE_SIZE = 20;
 
 let pagefindPromise = null;
+let layers = { bundles: [], masked: new Map() };
 
-// The first shard is the primary index; the others are merged into it, so one query covers all.
+// The first bundle is the primary index; the others are merged into it, so one query covers all.
+// Each bundle is tagged with the hidden filter `shard` (Pagefind's mergeFilter), never in the pages.
 function pagefind() {
   if (!pagefindPromise) {
     pagefindPromise = (async () => {
+      const response = await fetch(new URL("pagefind/layers.json", root), { cache: "no-cache" });
+      if (!response.ok) throw new Error(`layers.json: ${response.status}`);
+      const raw = await response.json();
+      layers = { bundles: raw.bundles, masked: new Map(raw.masked.map((m) => [m.id, m])) };
       const baseUrl = root.pathname;
-      const pf = await import(new URL(bundles[0] + "pagefind.js", root).href);
-      await pf.options({ baseUrl });
-      for (const bundle of bundles.slice(1)) {
-        await pf.mergeIndex(new URL(bundle, root).href, { baseUrl });
+      const [primary, ...others] = layers.bundles;
+      const pf = await import(new URL(primary.path + "pagefind.js", root).href);
+      await pf.options({ baseUrl, mergeFilter: { shard: primary.shard } });
+      for (const bundle of others) {
+        await pf.mergeIndex(new URL(bundle.path, root).href, { baseUrl, mergeFilter: { shard: bundle.shard } });
       }
       await pf.init();
       await pf.filters(); // loads every filter, so that each search reports its counts per value
@@ -33,6 +41,27 @@ function pagefind() {
     })();
   }
   return pagefindPromise;
+}
+
+// Pagefind's search without the masked entries (older versions of pages in the recent-edits
+// bundle, or of deleted pages): they leave the results, and their filter values, known from
+// layers.json, leave the counts. Nothing is loaded for this.
+async function searchLive(pf, term, options) {
+  const found = await pf.search(term, options);
+  if (!layers.masked.size) return found;
+  const dropped = found.results.filter((r) => layers.masked.has(r.id));
+  if (!dropped.length) return found;
+  const filters = {};
+  for (const [key, values] of Object.entries(found.filters || {})) filters[key] = { ...values };
+  for (const r of dropped) {
+    const entry = layers.masked.get(r.id);
+    for (const [key, values] of Object.entries({ ...entry.filters, shard: [entry.shard] })) {
+      for (const value of values) {
+        if (filters[key] && value in filters[key]) filters[key][value] -= 1;
+      }
+    }
+  }
+  return { ...found, results: found.results.filter((r) => !layers.masked.has(r.id)), filters };
 }
 
 function selectedFilters(params) {
@@ -71,8 +100,9 @@ function wordStart(token) {
 }
 
 // Does `shard` index a word beginning with `word`? Otherwise its matches begin differently.
+// (Asked of a live entry: a masked one may hold words the page no longer has.)
 async function shardExtends(pf, word, shard) {
-  const found = await pf.search(word, { filters: { shard } });
+  const found = await searchLive(pf, word, { filters: { shard } });
   if (!found.results.length) return false;
   const data = await found.results[0].data();
   const tokens = data.raw_content.split("\u200B");
@@ -86,13 +116,13 @@ function shardsWithResults(found) {
 // The shards that match `word` the way a single index would, or null when it would ignore the word.
 async function shardsMatching(pf, word) {
   const extending = [];
-  for (const shard of shardsWithResults(await pf.search(word))) {
+  for (const shard of shardsWithResults(await searchLive(pf, word))) {
     if (await shardExtends(pf, word, shard)) extending.push(shard);
   }
   if (extending.length) return extending;
   const chars = [...word];
   for (let n = chars.length - 1; n > 0; n--) {
-    const holding = shardsWithResults(await pf.search(`"${chars.slice(0, n).join("")}"`));
+    const holding = shardsWithResults(await searchLive(pf, `"${chars.slice(0, n).join("")}"`));
     if (holding.length) return holding;
   }
   return null;
@@ -100,7 +130,7 @@ async function shardsMatching(pf, word) {
 
 // The shards allowed to answer `query`, or null for all of them.
 async function answeringShards(pf, query) {
-  const all = Object.keys((await pf.filters()).shard || {});
+  const all = layers.bundles.map((b) => b.shard);
   if (all.length < 2 || !query) return null;
   let allowed = all;
   for (const word of queryWords(query)) {
@@ -121,7 +151,7 @@ async function find(query, chosen = {}, sort = "") {
   const search = async (filters) => {
     const options = { filters: pagefindFilters(filters) };
     if (shards) options.filters.shard = { any: shards };
-    return pf.search(term, options);
+    return searchLive(pf, term, options);
   };
   const first = await search(chosen);
   if (!sort) return { results: first.results, filters: first.filters };
@@ -263,8 +293,8 @@ filterBox.addEventListener("change", submitFromForm);
 more.addEventListener("click", () => showMore(generation));
 window.addEventListener("popstate", run);
 
-// For scripts and tests: Pagefind's own API over the merged shards, and the page's search
+// For scripts and tests: Pagefind's own API over the merged bundles, and the page's search
 // (find(query, {year: ["2016"]}, "year-desc")), which returns Pagefind's result objects.
-window.nianbaoSearch = { pagefind, find };
+window.nianbaoSearch = { pagefind, find, layers: () => layers };
 
 run();
