@@ -21,6 +21,7 @@ from generator.parallel import run_chunks, shared
 from generator.progress import Progress
 from generator.search.labels import format_label, town_label
 from generator.stages.plan import Page
+from generator.table_fill import TableFiller
 from generator.stages.write import Staging
 
 
@@ -75,6 +76,7 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
         urls=urls,
         search_town=town_label,  # filter values of the search index (docs/search.md)
         search_format=format_label,
+        filled_table=TableFiller(),  # official tables from layouts rendered once per process (generator/table_fill.py)
     )
     return env
 
