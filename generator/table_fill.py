@@ -141,7 +141,7 @@ class TableFiller:
             stats.made += 1
             if stats.lookups >= TRIAL and stats.made > MAX_NEW_SHARE * stats.lookups:
                 stats.closed = True
-            layout, html = self._make(macro, t, kinds)
+            layout, html = self._make(macro, t)
             self.layouts[key] = layout
             return html
         if layout is None:
@@ -161,7 +161,7 @@ class TableFiller:
         self.rendered += 1
         return macro(t)
 
-    def _make(self, macro: Callable[..., Any], t: ReportTable, kinds: str) -> tuple[_Layout | None, Any]:
+    def _make(self, macro: Callable[..., Any], t: ReportTable) -> tuple[_Layout | None, Any]:
         """A new layout, checked three ways (see the module's docstring), and the report's table rendered by the macro."""
         html = self._render(macro, t)
         texts = []
