@@ -164,15 +164,61 @@ def cells_csv(site: Site, catalogue: Catalogue) -> bytes:
 
 
 def report_csv(report: Report, catalogue: Catalogue) -> bytes:
-    """One report's data in one file: its table cells, then its canonical indicators."""
+    """One report's data in one file: its table cells, then its canonical indicators.
 
-    def rows() -> Iterable[tuple[object, ...]]:
-        for _, _, cell, table, row, column, unit, value in _cell_rows(report, catalogue.formats[report.format]):
-            yield (cell, "单元格", " › ".join(p for p in (table, row, column) if p), unit, value, "原表")
-        for _, _, _, ind, label, unit, value, source in _indicator_rows(report, catalogue):
-            yield (ind, "指标", label, unit, value, source)
+    The text of a cell's row before its value (id, kind, name, unit) is the same in every
+    report of a format, so it is encoded once per format (`_report_cell_lines`); a row's value
+    is appended as its digits when it is an int or empty (a field CSV never quotes), any other
+    row is written by the CSV writer as before.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in REPORT_DATA_COLUMNS])
+    statistics = report.statistics
+    lines: list[str] = []
+    for cell_id, fields, prefix in _report_cell_lines(catalogue.formats[report.format]):
+        if cell_id not in statistics:
+            continue
+        value = statistics[cell_id]
+        if value is None:
+            lines.append(prefix + _CELL_SOURCE)
+        elif type(value) is int:  # digits and a minus sign: nothing to quote or neutralise
+            lines.append(prefix + str(value) + _CELL_SOURCE)
+        else:
+            lines.append(_csv_line((*fields, value, "原表")))
+    buffer.write("".join(lines))
+    for _, _, _, ind, label, unit, value, source in _indicator_rows(report, catalogue):
+        writer.writerow([_cell(v) for v in (ind, "指标", label, unit, value, source)])
+    return (BOM + buffer.getvalue()).encode("utf-8")
 
-    return _csv(REPORT_DATA_COLUMNS, rows())
+
+def _csv_line(fields: tuple[object, ...]) -> str:
+    """One row as `_csv` writes it, line end included."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in fields])
+    return buffer.getvalue()
+
+
+_CELL_SOURCE = "," + _csv_line(("原表",))  # what follows a cell's value: its source, "原表", and the line end
+_REPORT_CELL_LINES: dict[int, tuple[Format, tuple[tuple[str, tuple[str, ...], str], ...]]] = {}
+
+
+def _report_cell_lines(fmt: Format) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """Per cell of the format: its id, the fields before its value and their CSV text up to the value, kept per process."""
+    kept = _REPORT_CELL_LINES.get(id(fmt))
+    if kept is not None and kept[0] is fmt:
+        return kept[1]
+    cells = []
+    for table in fmt.tables:
+        rows = {n.id: n.label for root in table.rows for n in root.walk()}
+        columns = {n.id: n.label for root in table.columns for n in root.walk()}
+        for cell in table.cells:
+            name = " › ".join(p for p in (table.caption, rows.get(cell.row, ""), columns.get(cell.column, "")) if p)
+            fields = (cell.id, "单元格", name, cell.unit)
+            # fields are quoted one by one: the row's first four are the same in a longer row
+            cells.append((cell.id, fields, _csv_line(fields).removesuffix("\r\n") + ","))
+    _REPORT_CELL_LINES[id(fmt)] = (fmt, tuple(cells))
+    return tuple(cells)
 
 
 def report_record(report: Report, catalogue: Catalogue, page: str) -> dict[str, object]:

@@ -9,6 +9,7 @@ technique H43) because these tables have more than one level of headers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 from generator.formats.spec import HeaderNode, Table
 from generator.numbers import Number, format_number
@@ -44,16 +45,28 @@ def _label(node: HeaderNode, table_unit: str) -> str:
     return node.label
 
 
-def _value_cell(value: Number | None, present: bool, cell_id: str, headers: list[str], numeric_class: str = "num") -> Cell:
-    if not present:
-        return Cell("td", "", headers=" ".join(headers), cls="missing", cell_id=cell_id)
+# What a value cell looks like besides its text: its class, by the kind of value it holds.
+MISSING, BLANK, NEGATIVE, NUMBER = "m", "b", "-", "n"
+VALUE_CLASSES = {MISSING: "missing", BLANK: "num blank", NEGATIVE: "num neg", NUMBER: "num"}
+
+
+def value_kind(values: Mapping[str, Number | None], cell_id: str) -> str:
+    """The kind of a cell's value: not in the report, left blank in the original, negative, or a number."""
+    if cell_id not in values:
+        return MISSING
+    value = values[cell_id]
     if value is None:
-        return Cell("td", "", headers=" ".join(headers), cls=f"{numeric_class} blank", cell_id=cell_id)
-    cls = numeric_class + (" neg" if value < 0 else "")
-    return Cell("td", format_number(value), headers=" ".join(headers), cls=cls, cell_id=cell_id)
+        return BLANK
+    return NEGATIVE if value < 0 else NUMBER
 
 
-def draw(table: Table, values: dict[str, Number | None], prefix: str = "t") -> DrawnTable:
+def _value_cell(values: Mapping[str, Number | None], cell_id: str, headers: list[str]) -> Cell:
+    kind = value_kind(values, cell_id)
+    text = format_number(values[cell_id]) if kind in (NEGATIVE, NUMBER) else ""
+    return Cell("td", text, headers=" ".join(headers), cls=VALUE_CLASSES[kind], cell_id=cell_id)
+
+
+def draw(table: Table, values: Mapping[str, Number | None], prefix: str = "t") -> DrawnTable:
     base = f"{prefix}-{table.id}"
     if table.layout == "list":
         head, body = _draw_list(table, values, base)
@@ -62,7 +75,7 @@ def draw(table: Table, values: dict[str, Number | None], prefix: str = "t") -> D
     return DrawnTable(table.id, table.caption, table.unit if table.layout == "grid" else "", table.note, head, body)
 
 
-def _draw_grid(table: Table, values: dict[str, Number | None], base: str) -> tuple[tuple[tuple[Cell, ...], ...], tuple[tuple[Cell, ...], ...]]:
+def _draw_grid(table: Table, values: Mapping[str, Number | None], base: str) -> tuple[tuple[tuple[Cell, ...], ...], tuple[tuple[Cell, ...], ...]]:
     col_depth = max((root.height for root in table.columns), default=1)
     labelled = any(leaf.label for root in table.rows for leaf in root.leaves())
     stub = max((root.height for root in table.rows), default=1) if labelled else 0
@@ -109,7 +122,7 @@ def _draw_grid(table: Table, values: dict[str, Number | None], base: str) -> tup
         for col in leaf_cols:
             spec = table.cell(node.id or "", col.id or "")
             assert spec is not None
-            cells.append(_value_cell(values.get(spec.id), spec.id in values, spec.id, col_headers[col.id or ""] + row_ids))
+            cells.append(_value_cell(values, spec.id, col_headers[col.id or ""] + row_ids))
         body.append(tuple(cells))
 
     for root in table.rows:
@@ -117,7 +130,7 @@ def _draw_grid(table: Table, values: dict[str, Number | None], base: str) -> tup
     return tuple(tuple(r) for r in head), tuple(body)
 
 
-def _draw_list(table: Table, values: dict[str, Number | None], base: str) -> tuple[tuple[tuple[Cell, ...], ...], tuple[tuple[Cell, ...], ...]]:
+def _draw_list(table: Table, values: Mapping[str, Number | None], base: str) -> tuple[tuple[tuple[Cell, ...], ...], tuple[tuple[Cell, ...], ...]]:
     head: list[Cell] = [Cell("th", "／".join(table.stub) or "统计指标", scope="col", id=f"{base}-stub")]
     if table.unit_column:
         head.append(Cell("th", table.unit_column, scope="col", id=f"{base}-unit"))
@@ -139,7 +152,7 @@ def _draw_list(table: Table, values: dict[str, Number | None], base: str) -> tup
             if node.value:
                 spec = table.cell(node.id or "", col.id or "")
                 assert spec is not None
-                cells.append(_value_cell(values.get(spec.id), spec.id in values, spec.id, [f"{base}-v{i}", hid]))
+                cells.append(_value_cell(values, spec.id, [f"{base}-v{i}", hid]))
             else:
                 cells.append(Cell("td", "", headers=f"{base}-v{i} {hid}", cls="group"))
         body.append(tuple(cells))
@@ -149,3 +162,31 @@ def _draw_list(table: Table, values: dict[str, Number | None], base: str) -> tup
     for root in table.rows:
         visit(root, None)
     return (tuple(head),), tuple(body)
+
+
+class ReportTable:
+    """One table of one report: drawn only when a template reads its rows.
+
+    Templates read it like a `DrawnTable` (`t.caption`, `t.head`, `t.body`…); the report
+    page's fast path (`generator.table_fill`) fills a layout rendered once instead, and
+    never needs the drawing.
+    """
+
+    __slots__ = ("table", "values", "prefix", "_drawn")
+
+    def __init__(self, table: Table, values: Mapping[str, Number | None], prefix: str = "t") -> None:
+        self.table = table
+        self.values = values
+        self.prefix = prefix
+        self._drawn: DrawnTable | None = None
+
+    @property
+    def drawn(self) -> DrawnTable:
+        if self._drawn is None:
+            self._drawn = draw(self.table, self.values, self.prefix)
+        return self._drawn
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # never reached for the slots above once set; no drawing for dunder probes
+            raise AttributeError(name)
+        return getattr(self.drawn, name)

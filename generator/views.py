@@ -8,7 +8,7 @@ from generator.formats import Format
 from generator.markdown import render_narrative
 from generator.model import Report
 from generator.outline import section_of
-from generator.tables import DrawnTable, draw
+from generator.tables import ReportTable
 
 APPENDIX_HEADING = "附表"
 
@@ -18,7 +18,7 @@ class SectionView:
     anchor: str
     heading: str
     html: str
-    tables: tuple[DrawnTable, ...]
+    tables: tuple[ReportTable, ...]
     level: int = 2
     from_outline: bool = False  # True when the narrative lacked this section and the outline supplied it
 
@@ -36,18 +36,18 @@ def report_view(report: Report, fmt: Format) -> ReportView:
     sections: list[SectionView] = []
     for section in narrative.sections:
         outline_section = section_of(section.heading, fmt.outline.sections)
-        tables: list[DrawnTable] = []
+        tables: list[ReportTable] = []
         if outline_section is not None:
             for table in fmt.tables:
                 if table.section == outline_section.id and table.id not in placed:
-                    tables.append(draw(table, report.statistics))
+                    tables.append(ReportTable(table, report.statistics))
                     placed.add(table.id)
         sections.append(SectionView(section.anchor, section.heading, section.html, tuple(tables), section.level))
     toc = list(narrative.toc)
-    leftovers: dict[str, list[DrawnTable]] = {}
+    leftovers: dict[str, list[ReportTable]] = {}
     for table in fmt.tables:
         if table.id not in placed:
-            leftovers.setdefault(table.section or "appendix", []).append(draw(table, report.statistics))
+            leftovers.setdefault(table.section or "appendix", []).append(ReportTable(table, report.statistics))
     for n, (section_id, tables) in enumerate(leftovers.items(), start=1):
         heading = next((s.heading for s in fmt.outline.sections if s.id == section_id), APPENDIX_HEADING)
         anchor = f"t{n}"

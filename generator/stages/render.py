@@ -24,6 +24,7 @@ from generator.search.labels import format_label, town_label
 from generator.stages.plan import Page
 from generator.splice import PieceIndex, write_spliced
 from generator.stages.write import Staging, write_new
+from generator.table_fill import TableFiller
 
 
 def _themes_dir() -> Path:
@@ -77,6 +78,7 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
         urls=urls,
         search_town=town_label,  # filter values of the search index (docs/search.md)
         search_format=format_label,
+        filled_table=TableFiller(),  # official tables from layouts rendered once per process (generator/table_fill.py)
     )
     return env
 
@@ -121,6 +123,9 @@ class RenderResult:
     @property
     def pages(self) -> list[str]:
         return sorted(self.written + self.unchanged)
+
+
+WHOLE_SITE_KINDS = frozenset({"dataset", "compare", "compare-index", "home", "year", "sitemap-page"})  # the slowest pages: see render_pages
 
 
 def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fps: dict[str, str], shared_by_all: str = "") -> list[str]:
@@ -216,8 +221,9 @@ def render_pages(
                 continue
         todo.append((page, staging.claim(page.url)))
         todo_fps.append(fp)
-    # The big data files first: the other processes share out the rest of the pages meanwhile.
-    order = sorted(range(len(todo)), key=lambda i: not _spliced(todo[i][0]))
+    # Pages made from every report in one file (the big data files before all) come first: planned
+    # last, they would leave one process making them alone while the others have finished.
+    order = sorted(range(len(todo)), key=lambda i: (not _spliced(todo[i][0]), todo[i][0].kind not in WHOLE_SITE_KINDS))
     todo, todo_fps = [todo[i] for i in order], [todo_fps[i] for i in order]
     splices: dict[str, tuple[Path | None, PieceIndex | None]] = {}
     for page, _ in todo:
