@@ -127,3 +127,15 @@ def test_a_clone_still_being_made_is_left_alone(synthetic: Path, tmp_path: Path)
         assert (clone.clone_dir(out) / clone.MANIFEST).is_file()
     finally:
         os.close(fd)
+
+
+def test_the_command_clones_a_site_given_by_a_relative_path(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run_cli
+
+    monkeypatch.setenv("NIANBAO_CLONE_MIN_FILES", "1")
+    work = tmp_path / "work"
+    work.mkdir()
+    assert run_cli("build", "--content", str(synthetic), "--out", "site", "--no-search", cwd=work).code == 0
+    _wait_for_clone(work / "site")
+    listed = json.loads((clone.clone_dir(work / "site") / clone.MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert listed["index.html"] == (work / "site" / "index.html").stat().st_ino  # a hard link to the site's own file

@@ -28,7 +28,8 @@ from pathlib import Path
 
 MANIFEST = ".nianbao-clone"
 # Below this many files a build is fast anyway: no clone, and nothing more beside the output.
-MIN_FILES = 2000
+# (The environment variable exists so that tests can have small sites cloned by the command.)
+MIN_FILES = int(os.environ.get("NIANBAO_CLONE_MIN_FILES", "2000"))
 
 
 def clone_dir(out: Path) -> Path:
@@ -47,7 +48,7 @@ def start(out: Path) -> subprocess.Popen[bytes] | None:
     """Start making the clone of `out` in a detached process (None where that cannot be started)."""
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "generator.stages.clone", str(out)],
+            [sys.executable, "-m", "generator.stages.clone", os.path.abspath(out)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
