@@ -9,12 +9,16 @@ functions run in this process, so results cannot depend on the number of jobs.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Callable, Iterator, TypeVar
 
 R = TypeVar("R")
+_PR_SET_PDEATHSIG = 1
 MIN_ITEMS_PER_PROCESS = 32  # below this, starting processes costs more than it saves
 
 _SHARED: dict[str, Any] = {}
@@ -29,7 +33,21 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _run_setup(setup: Callable[[], None] | None) -> None:
+def _die_with(parent: int) -> None:
+    """In a worker: be killed when the build process dies (a SIGKILLed build leaves no workers behind)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the line above took effect
+        os._exit(1)
+
+
+def _run_setup(setup: Callable[[], None] | None, parent: int = 0) -> None:
+    if parent:
+        _die_with(parent)
     if setup is not None:
         setup()
 
@@ -56,7 +74,7 @@ def run_chunks(
         return
     size = max(1, min(256, count // (workers * 4)))
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_run_setup, initargs=(setup,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_run_setup, initargs=(setup, os.getpid())) as pool:
         futures = [pool.submit(task, start, min(start + size, count)) for start in range(0, count, size)]
         for future in as_completed(futures):
             yield future.result()

@@ -241,6 +241,23 @@ def test_sigkill_at_random_moments_never_damages_the_site(tmp_path: Path, swap: 
     assert snapshot(out) == new
     assert leftovers(out) == []
     assert "old" in outcomes  # at least some kills landed before the swap (the test tested something)
+    assert _processes_building(out) == []  # the killed builds' worker processes died with them
+
+
+def _processes_building(out: Path) -> list[int]:
+    """Processes (a build or its workers) whose command line names `out`, after a moment to die."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and str(out).encode() in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def test_theme_files_linked_from_outside_the_theme_are_not_copied(tmp_path: Path) -> None:
