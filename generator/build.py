@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.diagnostics import Diagnostics, Where
+from generator.diagnostics import Diagnostics, Level, Where
 from generator.fingerprint import digest, theme_fingerprint
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
@@ -134,12 +134,15 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     if result.exclusions.blocks_site:
         return result
     with timings.stage("plan"):
-        plan(site, diags, _layout(site, search))  # planning may refuse folder names: leave those out too
-        site, result.exclusions = exclude(site, diags, content_prefix(content))
-        if result.exclusions.blocks_site or (not partial and diags.has_errors):
-            return result
+        errors = diags.count(Level.ERROR)
         layout = _layout(site, search)
-        pages = plan(site, Diagnostics(), layout)
+        pages = plan(site, diags, layout)
+        if diags.count(Level.ERROR) > errors:  # planning refused folder names: leave those out too, plan again
+            site, result.exclusions = exclude(site, diags, content_prefix(content))
+            if result.exclusions.blocks_site or (not partial and diags.has_errors):
+                return result
+            layout = _layout(site, search)
+            pages = plan(site, Diagnostics(), layout)
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None
     if custom_theme is not None and not custom_theme.is_dir():
         diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到自定义主题目录，使用默认主题", field="theme", found=site.config.theme)
