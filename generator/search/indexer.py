@@ -30,6 +30,7 @@ from pathlib import Path
 from generator.search import manifest as manifests
 from generator.search.manifest import MANIFEST, Manifest
 from generator.search.shards import FOLDER, SearchLayout
+from generator.stages.write import delete_in_background
 
 __all__ = ["MANIFEST", "LAYERS", "OVERLAY", "OVERLAY_LIMIT", "SearchIndexError", "ShardRun", "index", "pagefind_binary"]
 
@@ -142,9 +143,27 @@ def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jo
             runs += [run for run, _ in _run_all(binary, stage, work, [b.bundle for b in stale_words], config, jobs, memory_mb)]
         runs += overlay
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        _discard(work, stage, large=sum(len(b.urls) for b in todo) >= 2000)
     _write_layers(stage, layout, kept)
     return sorted(runs, key=lambda r: (r.overlay, r.shard))
+
+
+def _discard(work: Path, stage: Path, *, large: bool) -> None:
+    """Remove the indexers' input folder; a large one (thousands of links, seconds to delete) is moved
+    beside the staging folder and deleted in the background, under a name the next build also
+    clears if this one dies first."""
+    if not work.exists():
+        return
+    if not large:
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    aside = stage.parent / f"{stage.name}-search-input"
+    try:
+        os.rename(work, aside)
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    delete_in_background(aside)
 
 
 def _read_layers(previous: Path | None) -> dict:  # type: ignore[type-arg]
