@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def test_pieces_make_the_same_bytes_as_the_whole_file(which: str, synthetic: Pat
     site, cat = result.site, result.catalogue
     assert site is not None
     if which == "empty":
-        site = type(site)(**{**site.__dict__, "reports": ()})
+        site = dataclasses.replace(site, reports=())
     pages = {r.key: report_url(r) for r in site.reports}
     reports = list(site.reports)
     for name, whole in _whole(site, cat, pages).items():

@@ -6,6 +6,8 @@ any content problem: file, line, field, what was expected.
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from pathlib import Path
 from typing import Any
@@ -340,7 +342,7 @@ def _with_cells(table: Table) -> Table:
                     label=label or table.caption,
                 )
             )
-    return Table(**{**table.__dict__, "cells": tuple(cells)})
+    return dataclasses.replace(table, cells=tuple(cells))
 
 
 _CHECK = re.compile(r"^(?P<lhs>[^<=]+?)\s*(?P<op><=|=)\s*(?P<rhs>[^<=]+)$")

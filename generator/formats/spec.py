@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -70,7 +71,9 @@ class Table:
     unit: str = ""
     type: str = "count"
 
-    @property
+    # Derived once per table (a format is read once per process and never changes): validation and
+    # rendering ask for these for every report.
+    @cached_property
     def value_rows(self) -> tuple[HeaderNode, ...]:
         nodes: list[HeaderNode] = []
         for root in self.rows:
@@ -80,15 +83,19 @@ class Table:
                 nodes.extend(root.leaves())
         return tuple(nodes)
 
-    @property
+    @cached_property
     def value_columns(self) -> tuple[HeaderNode, ...]:
         return tuple(leaf for root in self.columns for leaf in root.leaves())
 
-    def cell(self, row: str, column: str) -> CellSpec | None:
+    @cached_property
+    def _cells_at(self) -> dict[tuple[str, str], CellSpec]:
+        found: dict[tuple[str, str], CellSpec] = {}
         for c in self.cells:
-            if c.row == row and c.column == column:
-                return c
-        return None
+            found.setdefault((c.row, c.column), c)  # the first, as a scan would find
+        return found
+
+    def cell(self, row: str, column: str) -> CellSpec | None:
+        return self._cells_at.get((row, column))
 
     def find_row(self, row_id: str) -> HeaderNode | None:
         for root in self.rows:
