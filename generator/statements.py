@@ -6,6 +6,7 @@ narrative-only reports).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,8 @@ from functools import lru_cache
 from generator.formats import Indicator
 
 _WS = re.compile(r"\s+")
+_NON_SPACE = re.compile(r"\S+")
+_NEWLINE = re.compile("\n")
 MAX_DIGITS = 18
 
 
@@ -32,19 +35,25 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 def find_statements(text: str, indicators: dict[str, Indicator]) -> list[Statement]:
     """Every statement of an indicator's value, in text order (one per place)."""
-    squeezed_chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        if not ch.isspace():
-            squeezed_chars.append(ch)
-            origin.append(i)
-    squeezed = "".join(squeezed_chars)
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    # The text without whitespace, as runs of non-space characters (\S is str.isspace's complement).
+    runs = [(m.start(), m.group()) for m in _NON_SPACE.finditer(text)]
+    squeezed = "".join(run for _, run in runs)
+    run_at: list[int] = []  # where each run starts in `squeezed`
+    at = 0
+    for _, run in runs:
+        run_at.append(at)
+        at += len(run)
+
+    def origin(k: int) -> int:
+        i = bisect.bisect_right(run_at, k) - 1
+        return runs[i][0] + (k - run_at[i])
+
+    line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
     found: dict[int, Statement] = {}
     for indicator in indicators.values():
         for pattern in _compiled(indicator.patterns):
             for m in pattern.finditer(squeezed):
-                start = origin[m.start("n")]
+                start = origin(m.start("n"))
                 if start in found or len(m.group("n")) > MAX_DIGITS:
                     continue  # a run of digits that long is not a count (and int() refuses 4,300+ digits)
                 line = _line_of(line_starts, start)
