@@ -28,9 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.hugo_corpus import write_hugo_corpus  # noqa: E402
 from bench.measure import Measured, run  # noqa: E402
-from generator.formats import catalogue  # noqa: E402
 from generator.stages import clone  # noqa: E402
-from generator.synth import synthesise  # noqa: E402
 
 STAGES = ("load", "validate", "render", "write", "index")
 YEARS = list(range(2014, 2024))
@@ -75,7 +73,7 @@ def wait_for_clone(out: Path, timeout: float = 300) -> None:
         time.sleep(0.2)
 
 
-def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monolithic: bool) -> None:
+def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monolithic: bool, reference_run: bool = True) -> None:
     towns = max(1, n_reports // len(YEARS))
     root = work / f"N{n_reports}"
     content, hugo_site, out = root / "content", root / "hugo", root / "site"
@@ -84,19 +82,25 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     for cache in root.parent.glob(f".{root.name}*"):
         shutil.rmtree(cache)
     root.mkdir(parents=True)
-    synthesise(content, towns, YEARS, catalogue(), seed=seed)
-    reports = write_hugo_corpus(content, hugo_site)
+    synth = run([sys.executable, "-m", "generator", "synth", "--towns", str(towns), "--years", f"{YEARS[0]}-{YEARS[-1]}",
+                 "--out", str(content), "--seed", str(seed)], env={**os.environ, "PYTHONPATH": str(REPO)})
+    if synth.code != 0:
+        sys.exit(f"synth failed:\n{synth.stderr[-3000:]}")
     md = list(content.rglob("*.md"))
+    reports = write_hugo_corpus(content, hugo_site) if reference_run else len(md)
     print(f"\n### {reports} reports ({towns} towns × {len(YEARS)} years), jobs={jobs}\n")
     print(f"Corpus: {sum(p.stat().st_size for p in content.rglob('*') if p.is_file()) / 2**20:.1f} MB of content, "
           f"narratives {sum(p.stat().st_size for p in md) // max(len(md), 1)} bytes on average.\n")
-    hugo = hugo_binary()
-    hugo_m = run([hugo, "--source", str(hugo_site), "--destination", str(hugo_site / "public"), "--quiet"])
-    if hugo_m.code != 0:
-        sys.exit(f"hugo failed:\n{hugo_m.stderr[-3000:]}")
-    hugo_pages = count_pages(hugo_site / "public")
-    pagefind_m = run([sys.executable, "-m", "pagefind", "--site", str(hugo_site / "public")])
-    reference = hugo_m.wall + pagefind_m.wall
+    print(f"Synthetic corpus written in {synth.wall:.0f} s (peak {synth.peak_tree_mb:.0f} MB).\n")
+    reference: float | None = None
+    if reference_run:
+        hugo = hugo_binary()
+        hugo_m = run([hugo, "--source", str(hugo_site), "--destination", str(hugo_site / "public"), "--quiet"])
+        if hugo_m.code != 0:
+            sys.exit(f"hugo failed:\n{hugo_m.stderr[-3000:]}")
+        hugo_pages = count_pages(hugo_site / "public")
+        pagefind_m = run([sys.executable, "-m", "pagefind", "--site", str(hugo_site / "public")])
+        reference = hugo_m.wall + pagefind_m.wall
     lines = []
     cold_m, cold = nianbao(content, out, jobs)
     lines.append(row("nianbao cold", cold_m, cold["pages"], reference, cold["stages"], f"{cold['written']} written"))
@@ -120,10 +124,11 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     if monolithic:
         ours_pagefind = run([sys.executable, "-m", "pagefind", "--site", str(out)])
         lines.append(row("Pagefind over nianbao's pages", ours_pagefind, edit["pages"], reference, None, "one index, for comparison"))
-    lines.append(row("Hugo", hugo_m, hugo_pages, reference))
-    lines.append(row("Pagefind over Hugo's pages", pagefind_m, hugo_pages, reference))
-    both = Measured(reference, max(hugo_m.peak_tree_mb, pagefind_m.peak_tree_mb), 0, 0, "", "")
-    lines.append(row("**Hugo + Pagefind**", both, hugo_pages, reference, None, "the reference"))
+    if reference_run and reference is not None:
+        lines.append(row("Hugo", hugo_m, hugo_pages, reference))
+        lines.append(row("Pagefind over Hugo's pages", pagefind_m, hugo_pages, reference))
+        both = Measured(reference, max(hugo_m.peak_tree_mb, pagefind_m.peak_tree_mb), 0, 0, "", "")
+        lines.append(row("**Hugo + Pagefind**", both, hugo_pages, reference, None, "the reference"))
     print("| run | wall s | pages | pages/s | peak MB (tree) | " + " | ".join(STAGES) + " | vs Hugo + Pagefind | |")
     print("|" + "---|" * (7 + len(STAGES)))
     print("\n".join(lines))
@@ -137,11 +142,13 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--serial", action="store_true", help="also build cold with one process")
     p.add_argument("--monolithic", action="store_true", help="also run Pagefind once over nianbao's pages (one index)")
+    p.add_argument("--no-reference", action="store_true",
+                   help="skip Hugo + Pagefind (at 100,000 reports one Pagefind index would need ≈ 30 GB)")
     args = p.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f} at start")
     for n in args.reports:
-        bench(n, args.work, args.jobs, args.seed, args.serial, args.monolithic)
+        bench(n, args.work, args.jobs, args.seed, args.serial, args.monolithic, not args.no_reference)
 
 
 if __name__ == "__main__":
