@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,8 +118,10 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     diags = Diagnostics()
     cat = load_catalogue()
     with timings.stage("load"):
-        sources = load(content, diags, parse_reports=False)  # report files are parsed by build_reports
+        started_ns = time.time_ns()
+        sources = load(content, diags, parse_reports=False)  # report files are read (if need be) by build_reports
         cache = BuildCache.open(out, content, enabled=use_cache)
+        cache.new.started_ns = started_ns
     with timings.stage("validate"):  # validate + lint, per report, cached and in parallel
         places = validate_places(sources, diags)
         reports = build_reports(sources.reports, places.towns, cat, cache, diags, jobs=jobs, progress=progress)

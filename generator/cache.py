@@ -23,7 +23,7 @@ from generator.diagnostics import Problem
 from generator.model import Report
 
 MAGIC = b"nianbao-build-cache\n"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 FILE_NAME = "cache.bin"
 
 
@@ -45,6 +45,10 @@ class CacheData:
     # the site's files that are not pages (assets, search index, marker): (size, mtime_ns, inode)
     others: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     others_made_from: str = ""  # fingerprint of what those files were made from
+    # report files: content path -> ((size, mtime_ns, inode, ctime_ns), content hash), and when the
+    # build that recorded them began (a file changed just before it is not vouched for)
+    files: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
+    started_ns: int = 0
     # site-wide data files written piece by piece: url -> where each report's piece lies (generator.splice)
     splices: dict[str, dict[str, tuple[str, int, int]]] = field(default_factory=dict)
 
@@ -104,7 +108,8 @@ class BuildCache:
 
     def unchanged(self) -> bool:
         """Does the cache on disk already describe this build (same reports, same page files)?"""
-        return self.status == "used" and self.new.pages == self.old.pages and self.new.reports.keys() == self.old.reports.keys()
+        return (self.status == "used" and self.new.pages == self.old.pages and self.new.reports.keys() == self.old.reports.keys()
+                and self.new.files == self.old.files)
 
     def save(self) -> None:
         folder = cache_dir(self.out)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from generator.formats import Format
 from generator.markdown import render_narrative
 from generator.model import Report
 from generator.outline import section_of
+from generator.stages.load import narrative_text
 from generator.tables import ReportTable
 
 APPENDIX_HEADING = "附表"
@@ -30,8 +32,15 @@ class ReportView:
     toc: tuple[tuple[int, str, str], ...]
 
 
+def text_of_narrative(report: Report) -> str:
+    """The report's Markdown: in memory, or read now for a report taken from the build cache."""
+    if not report.narrative_file:
+        return report.narrative
+    return narrative_text(Path(report.narrative_file).read_bytes())
+
+
 def report_view(report: Report, fmt: Format) -> ReportView:
-    narrative = render_narrative(report.narrative)
+    narrative = render_narrative(text_of_narrative(report))
     placed: set[str] = set()
     sections: list[SectionView] = []
     for section in narrative.sections:

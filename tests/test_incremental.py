@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -169,3 +171,72 @@ def test_a_site_changed_by_hand_is_written_again(synthetic: Path, tmp_path: Path
     step = build(synthetic, out, jobs=1)
     assert step.ok and step.rendered.written == []  # the pages are taken over, the rest written again
     assert _site(out) == _clean(synthetic, tmp_path)
+
+
+def test_a_narrative_with_invisible_characters_renders_the_same_from_the_cache(synthetic: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    town = sorted(p.parent for p in content.rglob("town.yaml"))[0]
+    marked = town / "2019.md"
+    text = marked.read_text(encoding="utf-8")
+    marked.write_text(text.replace("。", "。\u202e\x07", 1), encoding="utf-8")  # stripped, with a warning
+    out = tmp_path / "site"
+    assert build(content, out, jobs=1).ok
+    neighbour = town / "2020.md"  # its page is on the 2019 page's "next" link: the 2019 page is rendered again
+    neighbour.write_text(neighbour.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    step = build(content, out, jobs=1)
+    page = marked.relative_to(content).with_suffix("").as_posix() + "/index.html"
+    assert page in step.rendered.written and step.reports_reused > 0
+    assert _site(out) == _clean(content, tmp_path)
+
+
+def _age(content: Path, seconds: int = 3600) -> None:
+    """Make every file look written an hour ago (files changed just before a build are never vouched for)."""
+    past = time.time_ns() - seconds * 1_000_000_000
+    for path in content.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(past, past))
+
+
+def test_report_files_the_cache_vouches_for_are_not_read_again(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    _age(content)
+    out = tmp_path / "site"
+    assert build(content, out, jobs=1).ok
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        if self.suffix in (".md", ".yaml") and self.is_relative_to(content) and self.name[0].isdigit():
+            read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    edited = sorted(content.rglob("2021.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    step = build(content, out, jobs=1)
+    # the edited report's files, and the narratives of the pages rendered again (read when rendered)
+    assert "2021.md" in read and len(read) <= 8, read
+    assert step.reports_processed == 1
+    monkeypatch.undo()
+    assert _site(out) == _clean(content, tmp_path)
+
+
+def test_a_file_changed_with_the_same_size_and_time_is_still_seen(synthetic: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    _age(content)
+    out = tmp_path / "site"
+    assert build(content, out, jobs=1).ok
+    edited = sorted(content.rglob("2020.md"))[0]
+    before = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    changed = text.replace("。", "，", 1)
+    assert changed != text and len(changed.encode()) == before.st_size
+    edited.write_text(changed, encoding="utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))  # only the change time tells
+    assert edited.stat().st_size == before.st_size and edited.stat().st_mtime_ns == before.st_mtime_ns
+    step = build(content, out, jobs=1)
+    assert step.reports_processed == 1
+    assert _site(out) == _clean(content, tmp_path)

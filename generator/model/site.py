@@ -117,6 +117,9 @@ class Report:
     figures: dict[str, Number] = field(default_factory=dict, hash=False)  # indicator id -> value stated in the text
     indicators: dict[str, IndicatorValue] = field(default_factory=dict, hash=False)
     notes: tuple[Problem, ...] = ()  # consistency notes about this report (lint), shown on its page if the site wants
+    # A report taken from the build cache has no narrative in memory: the file to read it from
+    # when its page is rendered (`text_of_narrative`); "" when `narrative` holds it.
+    narrative_file: str = ""
 
     @property
     def key(self) -> str:

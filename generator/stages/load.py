@@ -18,6 +18,14 @@ REPORT_FILE = re.compile(r"(?P<year>[0-9]{4})\.(?P<ext>yaml|md)\Z")  # ASCII dig
 MAX_NARRATIVE_BYTES = 2 * 1024 * 1024
 
 
+FileId = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
+
+
+def narrative_text(raw: bytes) -> str:
+    """A narrative file's text as a build uses it (as `parse_report` makes it, its warnings aside)."""
+    return strip_invisible(raw.decode("utf-8-sig"))
+
+
 @dataclass
 class ReportSource:
     town_path: str
@@ -29,6 +37,17 @@ class ReportSource:
     raw_data: bytes | None = None  # the files' bytes, kept until parsed (see `parse_report`)
     raw_narrative: bytes | None = None
     has_narrative: bool = True
+    # When a build loads (`parse_reports=False`), the files are checked but not read: their paths and
+    # identities are kept, and `generator.stages.reports` reads only what its cache cannot vouch for.
+    data_file: Path | None = None
+    narrative_file: Path | None = None
+    data_id: FileId | None = None  # None: the file could not be used (the problem was reported)
+    narrative_id: FileId | None = None
+
+    @property
+    def readable(self) -> bool:
+        """Were the report's files found usable (read, or checked for reading later)?"""
+        return self.raw_data is not None or self.data_id is not None
 
 
 @dataclass
@@ -48,8 +67,8 @@ def content_prefix(root: Path) -> str:
 def load(root: Path, diags: Diagnostics, *, parse_reports: bool = True) -> Sources:
     """Read every file of the content tree; problems go to `diags`, nothing raises for bad content.
 
-    With `parse_reports=False` each report keeps its raw bytes for `parse_report` (which a build
-    runs in worker processes, or skips when its cache already holds the report).
+    With `parse_reports=False` each report's files are only checked (`ReportSource.data_file` and
+    its identity): a build reads them when its cache does not already hold the report.
     """
     sources = Sources(root)
     prefix = content_prefix(root)
@@ -62,6 +81,16 @@ def load(root: Path, diags: Diagnostics, *, parse_reports: bool = True) -> Sourc
         return f"{prefix}/{path.relative_to(root).as_posix()}"
 
     def read(path: Path, limit: int = MAX_YAML_BYTES) -> bytes | None:
+        if probe(path, limit) is None:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            diags.error("unreadable", Where(rel(path)), f"无法读取文件：{exc.strerror}")
+            return None
+
+    def probe(path: Path, limit: int = MAX_YAML_BYTES) -> FileId | None:
+        """The checks of `read` without reading: the file's identity, or None (and the problem said)."""
         try:
             st = os.lstat(path)
         except OSError as exc:
@@ -85,7 +114,7 @@ def load(root: Path, diags: Diagnostics, *, parse_reports: bool = True) -> Sourc
             if size > limit:
                 diags.error("too-large", Where(rel(path)), "文件过大", expected=f"不超过 {limit // 1024} KB", found=f"{size} 字节")
                 return None
-            return path.read_bytes()
+            return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
         except OSError as exc:
             diags.error("unreadable", Where(rel(path)), f"无法读取文件：{exc.strerror}")
             return None
@@ -118,7 +147,7 @@ def load(root: Path, diags: Diagnostics, *, parse_reports: bool = True) -> Sourc
             doc = load_yaml(raw, rel(town_file), diags) if raw is not None else None
             if doc is not None:
                 sources.towns[folder_path] = doc
-            _reports(folder, folder_path, sources, diags, rel, read)
+            _reports(folder, folder_path, sources, diags, rel, read if parse_reports else None, probe)
             if region_file.exists():
                 diags.error("town-and-region", Where(rel(region_file)), "同一目录不能既是镇（town.yaml）又是地区（region.yaml）")
         elif region_file.exists():
@@ -203,7 +232,8 @@ def _folders(root: Path, resolved_root: Path, diags: Diagnostics, rel) -> list[P
     return sorted(found)
 
 
-def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics, rel, read) -> None:  # type: ignore[no-untyped-def]
+def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics, rel, read, probe) -> None:  # type: ignore[no-untyped-def]
+    """The town's reports; with `read` None, their files are checked but not read (see `ReportSource`)."""
     years: dict[int, dict[str, Path]] = {}
     with os.scandir(folder) as scanned:
         entries = sorted((e.name, _is(e.is_dir), _is(e.is_file)) for e in scanned)
@@ -231,9 +261,15 @@ def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics,
         if "yaml" not in files:
             diags.error("missing-file", Where(rel(md_path)), f"有正文 {year}.md 却没有数据文件 {year}.yaml")
             continue
-        source.raw_data = read(data_path)
+        if read is not None:
+            source.raw_data = read(data_path)
+        else:
+            source.data_file, source.data_id = data_path, probe(data_path)
         if "md" in files:
-            source.raw_narrative = read(md_path, MAX_NARRATIVE_BYTES)  # the size is checked before reading
+            if read is not None:
+                source.raw_narrative = read(md_path, MAX_NARRATIVE_BYTES)  # the size is checked before reading
+            else:
+                source.narrative_file, source.narrative_id = md_path, probe(md_path, MAX_NARRATIVE_BYTES)
         else:
             source.has_narrative = False
             diags.error("missing-file", Where(rel(md_path)), f"缺少正文文件 {year}.md", expected="与数据文件同名的 Markdown 正文")

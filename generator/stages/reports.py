@@ -9,17 +9,19 @@ in worker processes.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.diagnostics import Diagnostics, Problem
+from generator.diagnostics import Diagnostics, Problem, Where
 from generator.fingerprint import digest, model_fingerprint
 from generator.formats import Catalogue
 from generator.model import Report, Town
 from generator.parallel import run_chunks, shared
 from generator.progress import Progress
 from generator.stages.lint import lint_report
-from generator.stages.load import ReportSource, parse_report
+from generator.stages.load import FileId, ReportSource, narrative_text, parse_report
 from generator.stages.validate_report import validate_report
 
 Outcome = tuple[Report | None, tuple[Problem, ...]]
@@ -33,15 +35,47 @@ class ReportsResult:
     processed: int
 
 
-def report_fingerprint(source: ReportSource, town: Town) -> str:
-    return digest(
-        model_fingerprint(),
-        repr(town),
-        source.data_rel,
-        source.narrative_rel,
-        source.raw_data,
-        source.raw_narrative if source.has_narrative else None,
-    )
+def report_fingerprint(source: ReportSource, town: Town, data_hash: str, narrative_hash: str | None) -> str:
+    return digest(model_fingerprint(), repr(town), source.data_rel, source.narrative_rel, data_hash,
+                  narrative_hash if source.has_narrative else None)
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+# A file changed within this long before the last build began may share its recorded size, time,
+# inode and change time with its new content (file times tick coarsely): its hash is not reused.
+RACY_NS = 2_000_000_000
+
+
+class _Files:
+    """Content hashes of report files, reused from the cache while a file's identity is unchanged."""
+
+    def __init__(self, cache: BuildCache, diags: Diagnostics) -> None:
+        self.old = cache.old.files
+        self.new = cache.new.files
+        self.trusted_before = cache.old.started_ns - RACY_NS
+        self.diags = diags
+
+    def hash(self, rel: str, path: Path | None, identity: FileId | None, raw: bytes | None) -> tuple[str, bytes | None] | None:
+        """(hash, bytes if they had to be read) of one file, or None if it cannot be read now."""
+        if raw is None and identity is not None:
+            known = self.old.get(rel)
+            if known is not None and known[0] == identity and identity[1] < self.trusted_before:
+                self.new[rel] = known
+                return known[1], None
+        if raw is None:
+            assert path is not None
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                self.diags.error("unreadable", Where(rel), f"无法读取文件：{exc.strerror}")
+                return None
+        digest_ = content_hash(raw)
+        if identity is not None:
+            self.new[rel] = (identity, digest_)
+        return digest_, raw
 
 
 def process_report(source: ReportSource, town: Town, catalogue: Catalogue) -> Outcome:
@@ -63,6 +97,15 @@ def _process_chunk(start: int, stop: int) -> list[tuple[int, Outcome]]:
     return [(i, process_report(todo[i][0], todo[i][1], data["catalogue"])) for i in range(start, stop)]
 
 
+def _read(path: Path | None, rel: str, diags: Diagnostics) -> bytes | None:
+    assert path is not None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        diags.error("unreadable", Where(rel), f"无法读取文件：{exc.strerror}")
+        return None
+
+
 def build_reports(
     sources: list[ReportSource],
     towns: dict[str, Town],
@@ -77,23 +120,36 @@ def build_reports(
     todo: list[tuple[ReportSource, Town, str]] = []
     fingerprints: dict[str, str] = {}
     order: list[str] = []
+    files = _Files(cache, diags)
     for source in sources:
         town = towns.get(source.town_path)
-        if town is None or source.raw_data is None:
-            continue  # the town's own problem (or an unreadable file) was reported already
-        fp = report_fingerprint(source, town)
-        order.append(fp)
-        fingerprints[f"{source.town_path}/{source.year_in_name}"] = fp
+        if town is None or not source.readable:
+            continue  # the town's own problem (or an unusable file) was reported already
+        data = files.hash(source.data_rel, source.data_file, source.data_id, source.raw_data)
+        narrative = files.hash(source.narrative_rel, source.narrative_file, source.narrative_id, source.raw_narrative) \
+            if source.has_narrative and (source.narrative_id is not None or source.raw_narrative is not None) else None
+        if data is None or (source.has_narrative and narrative is None):
+            continue
+        fp = report_fingerprint(source, town, data[0], narrative[0] if narrative else None)
         cached = cache.old.reports.get(fp)
         if cached is not None:
             cache.new.reports[fp] = cached
             report, problems = cached
-            if report is not None:  # the cache holds no narratives: the file was just read anyway
-                report = dataclasses.replace(report, narrative=(source.raw_narrative or b"").decode("utf-8-sig"))
+            if report is not None:  # the cache holds no narratives: read when its page is rendered
+                report = dataclasses.replace(report, narrative="", narrative_file=str(source.narrative_file or ""))
+                if narrative is not None and narrative[1] is not None:  # read anyway: keep it
+                    report = dataclasses.replace(report, narrative=narrative_text(narrative[1]), narrative_file="")
             outcomes[fp] = (report, problems)
             source.raw_data = source.raw_narrative = None  # not needed: memory follows the model, not the files
         else:
+            source.raw_data = data[1] if data[1] is not None else _read(source.data_file, source.data_rel, diags)
+            if source.has_narrative and narrative is not None:
+                source.raw_narrative = narrative[1] if narrative[1] is not None else _read(source.narrative_file, source.narrative_rel, diags)
+            if source.raw_data is None or (source.has_narrative and source.raw_narrative is None):
+                continue
             todo.append((source, town, fp))
+        order.append(fp)
+        fingerprints[f"{source.town_path}/{source.year_in_name}"] = fp
     reused = len(outcomes)
     done = 0
     for chunk in run_chunks(_process_chunk, len(todo), jobs=jobs, data={"todo": todo, "catalogue": catalogue}):
