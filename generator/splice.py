@@ -103,25 +103,22 @@ def write_spliced(
         for i, (report, fp) in enumerate(zip(reports, fingerprints)):
             start = sink.position + (len(spec.separator) if i else 0) + (pending[1] if pending else 0)
             old = previous_index.get(report.key) if (old_fd >= 0 and previous_index) else None
-            if old is not None and old[0] == fp and old[1] + old[2] <= old_size:
-                # the separator before it is copied along when the old file had it there too
-                if pending and i and pending[0] + pending[1] + len(spec.separator) == old[1] \
-                        and (not spec.separator or os.pread(old_fd, len(spec.separator), pending[0] + pending[1]) == spec.separator):
-                    pending = (pending[0], pending[1] + len(spec.separator) + old[2])
-                else:
-                    if pending:
-                        sink.copy(old_fd, *pending)
-                        pending = None
-                    if i:
-                        sink.write(spec.separator)
-                    pending = (old[1], old[2])
+            reusable = old is not None and old[0] == fp and old[1] + old[2] <= old_size
+            # a piece that follows the pending run in the old file joins it, the separator before it
+            # copied along when the old file had it there too
+            if reusable and pending and i and pending[0] + pending[1] + len(spec.separator) == old[1] \
+                    and (not spec.separator or os.pread(old_fd, len(spec.separator), pending[0] + pending[1]) == spec.separator):
+                pending = (pending[0], pending[1] + len(spec.separator) + old[2])
             else:
                 if pending:
                     sink.copy(old_fd, *pending)
                     pending = None
                 if i:
                     sink.write(spec.separator)
-                sink.write(spec.piece(report))
+                if reusable:
+                    pending = (old[1], old[2])
+                else:
+                    sink.write(spec.piece(report))
             index[report.key] = (fp, start, sink.position + (pending[1] if pending else 0) - start)
         if pending:
             sink.copy(old_fd, *pending)
