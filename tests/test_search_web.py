@@ -12,9 +12,9 @@ import json
 import random
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import pytest
@@ -22,6 +22,8 @@ import pytest
 from browser import serve
 from conftest import CONTENT, run_cli
 from search_edits import ADDED_WORD, APPENDED, JICHANG_NEW, REMOVED_WORD, edit_delete_add, prepare
+
+T = TypeVar("T")
 
 pytestmark = pytest.mark.browser
 
@@ -193,6 +195,17 @@ def test_a_word_missing_from_one_shard_does_not_widen_the_results(search_page: t
     assert reports(page, "羊亭") == {YANGTING}
 
 
+def on_search_page(browser: Any, site: Path, ask: Callable[[Any], T]) -> T:
+    """Serve `site`, open its search page in a new tab and return what `ask` finds there."""
+    with serve(site) as base:
+        page = browser.new_page()
+        page.goto(base + "search/index.html")
+        try:
+            return ask(page)
+        finally:
+            page.close()
+
+
 def test_sharded_and_single_index_give_the_same_results(browser: Any, one_index: Path, sharded: Path) -> None:
     queries: list[tuple[str | None, dict[str, Any]]] = [
         ("羊亭", {}), ("培训", {}), ("行政复议", {}), ("依申请公开", {}), ("档案", {}), ("区块链", {}), ("公开", {}),
@@ -200,13 +213,8 @@ def test_sharded_and_single_index_give_the_same_results(browser: Any, one_index:
         (None, {"filters": {"year": "2016"}}), ("公开", {"filters": {"town": "环翠区羊亭镇"}}),
         ("公开", {"filters": {"region": "山东省"}, "sort": "year-asc"}),
     ]
-    answers: list[list[set[str]]] = []
-    for site in (one_index, sharded):
-        with serve(site) as base:
-            page = browser.new_page()
-            page.goto(base + "search/index.html")
-            answers.append([reports(page, term, **options) for term, options in queries])
-            page.close()
+    answers = [on_search_page(browser, site, lambda page: [reports(page, term, **options) for term, options in queries])
+               for site in (one_index, sharded)]
     assert answers[0] == answers[1]
     assert set().union(*answers[1]) == {JICHANG, YANGJUN, YANGTING}  # every shard answered
 
@@ -236,13 +244,7 @@ def sample_queries(n: int) -> list[str]:
 
 def test_sampled_queries_give_the_same_results_sharded_and_single(browser: Any, one_index: Path, sharded: Path) -> None:
     queries = sample_queries(80)
-    answers = []
-    for site in (one_index, sharded):
-        with serve(site) as base:
-            page = browser.new_page()
-            page.goto(base + "search/index.html")
-            answers.append(page.evaluate(FIND_ALL, queries))
-            page.close()
+    answers = [on_search_page(browser, site, lambda page: page.evaluate(FIND_ALL, queries)) for site in (one_index, sharded)]
     differing = [(q, a, b) for q, a, b in zip(queries, *answers) if a != b]
     assert not differing
     assert sum(1 for a in answers[0] if 0 < len(a) < 3) > 10  # the sample discriminates between reports
@@ -381,13 +383,7 @@ def test_an_incremental_build_with_the_overlay_answers_like_a_clean_build(browse
         ("档案", {}, "year-asc"),
     ]
     queries += [(q, {}, "") for q in sample_queries(60)]
-    answers = []
-    for site in (rebuilt, clean):
-        with serve(site) as base:
-            page = browser.new_page()
-            page.goto(base + "search/index.html")
-            answers.append(page.evaluate(COMPARE, queries))
-            page.close()
+    answers = [on_search_page(browser, site, lambda page: page.evaluate(COMPARE, queries)) for site in (rebuilt, clean)]
     differing = [(q, a, b) for q, a, b in zip(queries, *answers) if a != b]
     assert not differing
     by_query = {q[0]: a for q, a in zip(queries, answers[0]) if not q[1] and not q[2]}
