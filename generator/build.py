@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import BuildCache
+from generator.cache import BuildCache, Stamp, stamp_of
 from generator.diagnostics import Diagnostics, Level, Where
 from generator.fingerprint import digest, theme_fingerprint
 from generator.formats import Catalogue, catalogue as load_catalogue
@@ -215,7 +215,7 @@ def _files(root: Path) -> set[str]:
     return found
 
 
-def _identities(root: Path, pages: set[str]) -> dict[str, tuple[int, int, int]]:
+def _identities(root: Path, pages: set[str]) -> dict[str, Stamp]:
     """Size, modification time and inode of every file under `root` that is not a page.
 
     The build writes such files (assets, badge, search index, marker) at the top or in top-level
@@ -230,25 +230,19 @@ def _identities(root: Path, pages: set[str]) -> dict[str, tuple[int, int, int]]:
                     names.update(f"{entry.name}/{rel}" for rel in _files(Path(entry.path)))
             else:
                 names.add(entry.name)
-    found: dict[str, tuple[int, int, int]] = {}
+    found: dict[str, Stamp] = {}
     for rel in sorted(names - pages):
-        st = os.stat(root / rel)
-        found[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+        stamp = stamp_of(root / rel)
+        if stamp is not None:
+            found[rel] = stamp
     return found
 
 
-def _intact(out: Path, files: dict[str, tuple[int, int, int]], pages: set[str]) -> bool:
+def _intact(out: Path, files: dict[str, Stamp], pages: set[str]) -> bool:
     """Are the site's other files still the ones the last build wrote, and is nothing else there?"""
     if not files or _files(out) != pages | files.keys():
         return False
-    for rel, identity in files.items():
-        try:
-            st = os.stat(out / rel)
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns, st.st_ino) != identity:
-            return False
-    return True
+    return all(stamp_of(out / rel) == stamp for rel, stamp in files.items())
 
 
 def _badge(content: Path, badge: str, diags: Diagnostics) -> Path | None:

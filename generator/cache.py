@@ -27,6 +27,18 @@ CACHE_FORMAT = 3
 FILE_NAME = "cache.bin"
 
 
+Stamp = tuple[int, int, int]  # size, mtime_ns, inode: a file as written, unless edited or replaced since
+
+
+def stamp_of(path: Path) -> Stamp | None:
+    """The file's stamp, or None if it is not there."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 @dataclass(frozen=True)
 class PageRecord:
     """A page written by the last build: its fingerprint and the file's identity on disk."""
@@ -36,6 +48,10 @@ class PageRecord:
     mtime_ns: int
     inode: int
 
+    @property
+    def stamp(self) -> Stamp:
+        return (self.size, self.mtime_ns, self.inode)
+
 
 @dataclass
 class CacheData:
@@ -43,7 +59,7 @@ class CacheData:
     reports: dict[str, tuple[Report | None, tuple[Problem, ...]]] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
     # the site's files that are not pages (assets, search index, marker): (size, mtime_ns, inode)
-    others: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    others: dict[str, Stamp] = field(default_factory=dict)
     others_made_from: str = ""  # fingerprint of what those files were made from
     # report files: content path -> ((size, mtime_ns, inode, ctime_ns), content hash), and when the
     # build that recorded them began (a file changed just before it is not vouched for)

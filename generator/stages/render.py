@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from generator import urls
-from generator.cache import BuildCache, PageRecord
+from generator.cache import BuildCache, PageRecord, stamp_of
 from generator.data_export import SPLICED_FILES, spliced_file
 from generator.fingerprint import digest, model_fingerprint, theme_fingerprint
 from generator.formats import Catalogue
@@ -264,8 +264,4 @@ def all_unchanged(pages: list[Page], fingerprints: list[str], cache: BuildCache,
 
 def _same_file(path: Path, record: PageRecord) -> bool:
     """Is the previous site's file still the one the last build wrote (not edited or replaced since)?"""
-    try:
-        st = path.stat()
-    except OSError:
-        return False
-    return (st.st_size, st.st_mtime_ns, st.st_ino) == (record.size, record.mtime_ns, record.inode)
+    return stamp_of(path) == record.stamp
