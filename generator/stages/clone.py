@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -125,17 +126,12 @@ def make(out: Path) -> None:
         (tmp / MANIFEST).write_text(json.dumps({"files": files}, sort_keys=True), encoding="utf-8")
         old = clone_dir(out)
         if old.exists():
-            os.rename(old, out.parent / f"{tmp_prefix(out)}old-{os.getpid()}")
-            _remove(out.parent / f"{tmp_prefix(out)}old-{os.getpid()}")
+            replaced = out.parent / f"{tmp_prefix(out)}old-{os.getpid()}"
+            os.rename(old, replaced)
+            shutil.rmtree(replaced, ignore_errors=True)
         os.rename(tmp, old)
     finally:
         os.close(fd)
-
-
-def _remove(folder: Path) -> None:
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -66,11 +66,8 @@ class _Files:
                 self.new[rel] = known
                 return known[1], None
         if raw is None:
-            assert path is not None
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                self.diags.error("unreadable", Where(rel), f"无法读取文件：{exc.strerror}")
+            raw = _read(path, rel, self.diags)
+            if raw is None:
                 return None
         digest_ = content_hash(raw)
         if identity is not None:
