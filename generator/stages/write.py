@@ -118,7 +118,6 @@ class Staging:
         self._lock: int | None = None
         # files already in the staging folder when it is a clone of the site (generator.stages.clone): name -> inode
         self.present: dict[str, int] = {}
-        self.cloned = False
 
     def __enter__(self) -> "Staging":
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -156,9 +155,12 @@ class Staging:
         if self.out.is_dir():
             present = clone.take(self.out, self.stage)
             if present is not None:
-                self.present, self.cloned = present, True
-                self._folders = {rel.rpartition("/")[0] for rel in present} - {""}
-                self._folders |= {f.rsplit("/", n)[0] for f in list(self._folders) for n in range(1, f.count("/") + 1)}
+                self.present = present
+                for rel in present:  # every folder above a file is there already
+                    folder = rel.rpartition("/")[0]
+                    while folder and folder not in self._folders:
+                        self._folders.add(folder)
+                        folder = folder.rpartition("/")[0]
                 return self
             if cloner_idle and clone.clone_dir(self.out).exists():  # incomplete or damaged: not used
                 trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
