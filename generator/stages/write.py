@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from generator.stages import clone
 
@@ -156,11 +156,7 @@ class Staging:
             present = clone.take(self.out, self.stage)
             if present is not None:
                 self.present = present
-                for rel in present:  # every folder above a file is there already
-                    folder = rel.rpartition("/")[0]
-                    while folder and folder not in self._folders:
-                        self._folders.add(folder)
-                        folder = folder.rpartition("/")[0]
+                self._folders = folders_above(present)  # there already
                 return self
             if cloner_idle and clone.clone_dir(self.out).exists():  # incomplete or damaged: not used
                 trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
@@ -304,13 +300,9 @@ class Staging:
 
     def _remove_leftovers(self) -> None:
         """In a clone: remove what the new site does not have (files, then folders left empty)."""
-        folders: set[str] = set()
         for rel in sorted(self.present):
             _unlink(f"{self._root}/{rel}")
-            folder = rel.rpartition("/")[0]
-            while folder:
-                folders.add(folder)
-                folder = folder.rpartition("/")[0]
+        folders = folders_above(self.present)
         self.present.clear()
         for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
             try:
@@ -324,6 +316,17 @@ class Staging:
             process = clone.start(self.out)
             if process is not None:
                 _CLEANERS.append(process)
+
+
+def folders_above(names: Iterable[str]) -> set[str]:
+    """Every folder that holds one of these site-relative file names, however deep."""
+    folders: set[str] = set()
+    for name in names:
+        folder = name.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _unlink(path: str | Path) -> None:
