@@ -11,21 +11,18 @@ from generator.pages.portal import Portal
 from generator.urls import report_url
 
 
-def _pages(site: Site) -> dict[str, str]:
+def report_pages(site: Site) -> dict[str, str]:
+    """Each report's page, by report key (the `page` column of the site-wide data files)."""
     return {r.key: report_url(r) for r in site.reports}
 
 
 def dataset(portal: Portal, page: Any) -> dict[str, Any]:
-    site, catalogue = portal.site, portal.catalogue
+    """datapackage.json. The other site-wide files hold every report and are written piece by piece
+    by the render stage instead (`generator/splice.py`, `data_export.SPLICED_FILES`)."""
     name = page.context["file"]
-    makers = {
-        "reports.csv": lambda: data_export.reports_csv(site, _pages(site)),
-        "indicators.csv": lambda: data_export.indicators_csv(site, catalogue),
-        "cells.csv": lambda: data_export.cells_csv(site, catalogue),
-        "reports.json": lambda: data_export.dataset_json(site, catalogue, _pages(site)),
-        "datapackage.json": lambda: data_export.datapackage(site),
-    }
-    return {"body": makers[name]()}
+    if name != "datapackage.json":
+        raise ValueError(f"data/{name} is written piece by piece (generator.splice), not made whole")
+    return {"body": data_export.datapackage(portal.site)}
 
 
 def report_csv(portal: Portal, page: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from generator.formats import Catalogue
 from generator.model import Site
 from generator.numbers import Number, format_number
 from generator.pages import BUILDERS
+from generator.pages.files import report_pages
 from generator.pages.portal import Portal
 from generator.parallel import run_chunks, shared
 from generator.progress import Progress
@@ -173,7 +174,7 @@ def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int, Piece
 def _write_spliced(renderer: Renderer, page: Page, target: Path, previous: Path | None,
                    previous_index: PieceIndex | None, piece_fps: dict[str, str]) -> PieceIndex:
     site = renderer.site
-    spec = spliced_file(page.context["file"], site, renderer.catalogue, {r.key: urls.report_url(r) for r in site.reports})
+    spec = spliced_file(page.context["file"], site, renderer.catalogue, report_pages(site))
     assert spec is not None
     reports = list(site.reports)
     return write_spliced(target, spec, reports, [piece_fps[r.key] for r in reports], previous, previous_index)
