@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Iterable
 
@@ -88,13 +89,24 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _csv(columns: tuple[Column, ...], rows: Iterable[tuple[object, ...]]) -> bytes:
+@lru_cache(maxsize=None)
+def _csv_head(columns: tuple[Column, ...]) -> bytes:
+    """The byte order mark and the header row."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([c.name for c in columns])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_rows(rows: Iterable[tuple[object, ...]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.name for c in columns])
     for row in rows:
         writer.writerow([_cell(v) for v in row])
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv(columns: tuple[Column, ...], rows: Iterable[tuple[object, ...]]) -> bytes:
+    return _csv_head(columns) + _csv_rows(rows)
 
 
 def _cell(value: object) -> str:
@@ -171,9 +183,6 @@ def report_csv(report: Report, catalogue: Catalogue) -> bytes:
     is appended as its digits when it is an int or empty (a field CSV never quotes), any other
     row is written by the CSV writer as before.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.name for c in REPORT_DATA_COLUMNS])
     statistics = report.statistics
     lines: list[str] = []
     for cell_id, fields, prefix in _report_cell_lines(catalogue.formats[report.format]):
@@ -186,10 +195,8 @@ def report_csv(report: Report, catalogue: Catalogue) -> bytes:
             lines.append(prefix + str(value) + _CELL_SOURCE)
         else:
             lines.append(_csv_line((*fields, value, "原表")))
-    buffer.write("".join(lines))
-    for _, _, _, ind, label, unit, value, source in _indicator_rows(report, catalogue):
-        writer.writerow([_cell(v) for v in (ind, "指标", label, unit, value, source)])
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    indicators = _csv_rows((ind, "指标", label, unit, value, source) for _, _, _, ind, label, unit, value, source in _indicator_rows(report, catalogue))
+    return _csv_head(REPORT_DATA_COLUMNS) + "".join(lines).encode("utf-8") + indicators
 
 
 def _csv_line(fields: tuple[object, ...]) -> str:
@@ -296,18 +303,6 @@ def datapackage(site: Site) -> bytes:
 
 
 # ---- the site-wide files as head + one piece per report + tail (generator.splice) ----
-
-
-def _csv_rows(rows: Iterable[tuple[object, ...]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _csv_head(columns: tuple[Column, ...]) -> bytes:
-    return _csv(columns, ())
 
 
 _PLACEHOLDER = "\x00"

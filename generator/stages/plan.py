@@ -23,7 +23,7 @@ from generator.model import Report, Site
 from generator.search.shards import SearchLayout
 from generator.pages.tree import region_tree, town_groups
 from generator.series import by_year
-from generator.urls import COMPARE, DATA, compare_url, SITEMAP_PAGE, YEARS, region_url, report_data_url, report_url, town_url, year_url
+from generator.urls import COMPARE, DATA, SITEMAP_PAGE, YEARS, compare_url, region_url, report_data_url, report_url, town_url, year_url
 
 __all__ = ["Page", "plan", "report_url", "town_url", "RESERVED"]
 
