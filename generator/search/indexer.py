@@ -190,8 +190,7 @@ def _compare(stage: Path, previous: Path | None, bundle: _Bundle, config: str, v
     for url in bundle.urls:
         entry = old.pages.get(url)
         if entry is not None:
-            st = os.stat(f"{root}/{url}")
-            if [st.st_size, st.st_mtime_ns, st.st_ino] == entry.stamp:
+            if manifests.stamp(os.stat(f"{root}/{url}")) == entry.stamp:
                 continue
             sha = manifests.sha256_file(stage / url)
             if sha == entry.sha:
