@@ -17,12 +17,19 @@ def report_pages(site: Site) -> dict[str, str]:
 
 
 def dataset(portal: Portal, page: Any) -> dict[str, Any]:
-    """datapackage.json. The other site-wide files hold every report and are written piece by piece
-    by the render stage instead (`generator/splice.py`, `data_export.SPLICED_FILES`)."""
+    """A data file made whole. A build writes the four that hold every report piece by piece
+    instead (`generator/splice.py`, `data_export.SPLICED_FILES`); `Renderer.render` still makes
+    any page whole, as the property tests use it."""
+    site, catalogue = portal.site, portal.catalogue
     name = page.context["file"]
-    if name != "datapackage.json":
-        raise ValueError(f"data/{name} is written piece by piece (generator.splice), not made whole")
-    return {"body": data_export.datapackage(portal.site)}
+    makers = {
+        "reports.csv": lambda: data_export.reports_csv(site, report_pages(site)),
+        "indicators.csv": lambda: data_export.indicators_csv(site, catalogue),
+        "cells.csv": lambda: data_export.cells_csv(site, catalogue),
+        "reports.json": lambda: data_export.dataset_json(site, catalogue, report_pages(site)),
+        "datapackage.json": lambda: data_export.datapackage(site),
+    }
+    return {"body": makers[name]()}
 
 
 def report_csv(portal: Portal, page: Any) -> dict[str, Any]:
