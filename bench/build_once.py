@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from generator.build import build
+from generator.cli import leave
 
 
 def main() -> int:
@@ -31,4 +32,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    leave(main())  # as the `nianbao` command ends

@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from generator import __version__
 
@@ -61,3 +62,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         traceback.print_exc()
         print(f"\nnianbao 内部错误（这不是内容的问题）。请将以上信息和所用命令报告给{REPORT_TO}。", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with `code` once its output is flushed, without tearing down its objects.
+
+    A build holds its whole model until the end; freeing it object by object at interpreter exit
+    took 0.6 s after a 10,000-report build, a seventh of an incremental one. Nothing is left to
+    clean up: workers are joined, files closed, and the background processes a build starts are
+    detached. Only for the command itself, never when `main` is called in a process that goes on.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def entry() -> NoReturn:
+    """The `nianbao` command (`[project.scripts]`) and `python -m generator`."""
+    leave(main())

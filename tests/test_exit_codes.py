@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,11 @@ def test_the_internal_error_message_points_at_a_real_section() -> None:
     assert section is not None
     assert f"## {section.group(1)}\n" in (REPO / "README.md").read_text(encoding="utf-8")
     assert f"报告给{cli.REPORT_TO}。" in DOC
+
+
+def test_leave_exits_with_the_code_after_flushing() -> None:
+    """The command ends with os._exit (no teardown of its objects): what it wrote to a pipe must all arrive."""
+    program = "import sys; from generator.cli import leave; sys.stdout.write('一' * 100000); sys.stderr.write('二'); leave(7)"
+    proc = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 7
+    assert (proc.stdout, proc.stderr) == ("一" * 100000, "二")
