@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import fcntl
 import os
 import shutil
 import time
@@ -11,6 +13,7 @@ import pytest
 
 from generator import parallel
 from generator.build import SearchOptions, build as full_build
+from generator import cache as cache_module
 from generator.cache import CACHE_FORMAT, FILE_NAME, cache_dir
 from generator.formats import catalogue
 from generator.synth import synthesise
@@ -146,6 +149,37 @@ def test_a_damaged_or_foreign_cache_is_ignored(synthetic: Path, tmp_path: Path, 
     assert build(synthetic, out, jobs=1).cache_status == "used"  # and a good cache is written again
 
 
+def test_a_large_cache_is_written_after_the_build_and_the_next_build_waits_for_it(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "DETACH_MIN_REPORTS", 1)  # every cache counts as large
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    first = build(content, out, jobs=1)
+    assert first.ok
+    edited = sorted(content.rglob("2021.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    second = build(content, out, jobs=1)  # at once: the writer may still be at work
+    assert second.cache_status == "used" and second.reports_processed == 1
+    assert second.reports_reused == len(first.check.site.reports) - 1  # type: ignore[union-attr]
+    assert cache_module.wait_for_writer(out) and (cache_dir(out) / FILE_NAME).is_file()
+    assert build(content, out, jobs=1).rendered.written == []  # and it describes the second build's site
+    assert _site(out) == _clean(content, tmp_path)
+
+
+def test_a_cache_whose_writer_does_not_finish_is_not_used(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    build(synthetic, out, jobs=1)
+    monkeypatch.setattr(cache_module, "WRITER_WAIT_SECONDS", 0.2)
+    lock = os.open(cache_dir(out) / cache_module.WRITER_LOCK, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a writer still at work holds it
+        step = build(synthetic, out, jobs=1)
+    finally:
+        os.close(lock)
+    assert step.ok and step.cache_status.startswith("ignored") and step.reports_reused == 0
+    assert _site(out) == _clean(synthetic, tmp_path)
+
+
 def test_nothing_changed_writes_nothing_at_all(synthetic: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(synthetic, out, jobs=1)
@@ -205,14 +239,25 @@ def test_report_files_the_cache_vouches_for_are_not_read_again(synthetic: Path, 
     out = tmp_path / "site"
     assert build(content, out, jobs=1).ok
     read: list[str] = []
-    real = Path.read_bytes
+    real_read_bytes, real_open = Path.read_bytes, builtins.open
 
-    def counting(self: Path) -> bytes:
-        if self.suffix in (".md", ".yaml") and self.is_relative_to(content) and self.name[0].isdigit():
-            read.append(self.name)
-        return real(self)
+    def note(path: object) -> None:
+        p = Path(os.fspath(path))  # type: ignore[arg-type]
+        if p.suffix in (".md", ".yaml") and p.is_relative_to(content) and p.name[0].isdigit():
+            read.append(p.name)
 
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    def counting_read_bytes(self: Path) -> bytes:
+        note(self)
+        return real_read_bytes(self)
+
+    def counting_open(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(file, (str, os.PathLike)) and "r" in mode:
+            note(file)
+        return real_open(file, mode, *args, **kwargs)
+
+    # content files are read with Path.read_bytes or open(): count both ways
+    monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
+    monkeypatch.setattr(builtins, "open", counting_open)
     edited = sorted(content.rglob("2021.md"))[0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
     step = build(content, out, jobs=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -137,14 +138,17 @@ def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fp
     entities.update((r.path, digest(repr(r))) for r in site.regions)
     everything = digest(common, *(f"{k}={v}" for k, v in sorted(entities.items())))
     result = []
+    get = entities.get
     for page in pages:
         if page.deps is None:
             shown = everything
         else:
             # "?key": the page shows only that the report exists (its year, say), not what it holds
-            shown = digest(*(k if k.startswith("?") else f"{k}={entities.get(k, '-')}" for k in page.deps))
+            shown = "\n".join(k if k.startswith("?") else f"{k}={get(k, '-')}" for k in page.deps)
         scalars = repr(sorted((k, v) for k, v in page.context.items() if isinstance(v, (str, int, float, bool))))
-        result.append(digest(common, page.url, page.template, page.kind, shown, scalars))
+        # one hash over NUL-separated parts (none of them can hold a NUL: names, keys, hex, a repr)
+        text = f"{common}\0{page.url}\0{page.template}\0{page.kind}\0{shown}\0{scalars}"
+        result.append(blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
     return result
 
 
@@ -208,18 +212,13 @@ def render_pages(
     todo_fps: list[str] = []
     for page, fp in zip(pages, fingerprints):
         old = cache.old.pages.get(page.url)
-        if old is not None and old.fingerprint == fp and _same_file(staging.out / page.url, old):
-            how = staging.reuse(page.url, old.inode)
-            if how is not None:
-                if page.url in cache.old.splices:
-                    cache.new.splices[page.url] = cache.old.splices[page.url]
-                if how == "linked":  # the same file: size, time and inode as recorded
-                    cache.new.pages[page.url] = old
-                else:
-                    st = staging.path(page.url).stat()
-                    cache.new.pages[page.url] = PageRecord(fp, st.st_size, st.st_mtime_ns, st.st_ino)
-                result.unchanged.append(page.url)
-                continue
+        record = _take_over(staging, page.url, old) if old is not None and old.fingerprint == fp else None
+        if record is not None:
+            if page.url in cache.old.splices:
+                cache.new.splices[page.url] = cache.old.splices[page.url]
+            cache.new.pages[page.url] = record
+            result.unchanged.append(page.url)
+            continue
         todo.append((page, staging.claim(page.url)))
         todo_fps.append(fp)
     # Pages made from every report in one file (the big data files before all) come first: planned
@@ -261,6 +260,20 @@ def all_unchanged(pages: list[Page], fingerprints: list[str], cache: BuildCache,
         if record is None or record.fingerprint != fp or not _same_file(out / page.url, record):
             return False
     return True
+
+
+def _take_over(staging: Staging, url: str, old: PageRecord) -> PageRecord | None:
+    """Put the current site's file for `url` into the new site if it is still the one the last build
+    wrote; its record then (a new one if it had to be copied), else None."""
+    if staging.keep(url, old.stamp):  # the clone's link: one lstat
+        return old
+    if not _same_file(staging.out / url, old):
+        return None
+    how = staging.reuse(url, old.inode)
+    if how != "copied":
+        return old if how == "linked" else None
+    st = staging.path(url).stat()
+    return PageRecord(old.fingerprint, st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _same_file(path: Path, record: PageRecord) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from generator.cache import BuildCache
 from generator.diagnostics import Diagnostics, Problem, Where
@@ -58,7 +57,7 @@ class _Files:
         self.trusted_before = cache.old.started_ns - RACY_NS
         self.diags = diags
 
-    def hash(self, rel: str, path: Path | None, identity: FileId | None, raw: bytes | None) -> tuple[str, bytes | None] | None:
+    def hash(self, rel: str, path: str | None, identity: FileId | None, raw: bytes | None) -> tuple[str, bytes | None] | None:
         """(hash, bytes if they had to be read) of one file, or None if it cannot be read now."""
         if raw is None and identity is not None:
             known = self.old.get(rel)
@@ -94,10 +93,11 @@ def _process_chunk(start: int, stop: int) -> list[tuple[int, Outcome]]:
     return [(i, process_report(todo[i][0], todo[i][1], data["catalogue"])) for i in range(start, stop)]
 
 
-def _read(path: Path | None, rel: str, diags: Diagnostics) -> bytes | None:
+def _read(path: str | None, rel: str, diags: Diagnostics) -> bytes | None:
     assert path is not None
     try:
-        return path.read_bytes()
+        with open(path, "rb") as f:
+            return f.read()
     except OSError as exc:
         diags.error("unreadable", Where(rel), f"无法读取文件：{exc.strerror}")
         return None
@@ -133,7 +133,7 @@ def build_reports(
             cache.new.reports[fp] = cached
             report, problems = cached
             if report is not None:  # the cache holds no narratives: read when its page is rendered
-                report = dataclasses.replace(report, narrative="", narrative_file=str(source.narrative_file or ""))
+                report = dataclasses.replace(report, narrative="", narrative_file=source.narrative_file or "")
                 if narrative is not None and narrative[1] is not None:  # read anyway: keep it
                     report = dataclasses.replace(report, narrative=narrative_text(narrative[1]), narrative_file="")
             outcomes[fp] = (report, problems)

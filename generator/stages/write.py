@@ -238,6 +238,24 @@ class Staging:
     def write(self, rel: str, data: bytes) -> None:
         write_new(self.claim(rel), data)
 
+    def keep(self, rel: str, stamp: tuple[int, int, int]) -> bool:
+        """Keep the clone's link to the current site's `rel` if it is the file the last build wrote.
+
+        `stamp` is (size, mtime_ns, inode) as recorded then; the link shares the file's inode, so
+        one `lstat` of it tells whether the current site's file is still that one.
+        """
+        if self.present.get(rel) != stamp[2] or rel in self.written:
+            return False
+        try:
+            st = os.lstat(f"{self._root}/{rel}")
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != stamp or not stat.S_ISREG(st.st_mode):
+            return False
+        del self.present[rel]
+        self.written.add(rel)
+        return True
+
     def reuse(self, rel: str, inode: int = 0) -> str | None:
         """Put the current site's `rel` (of that `inode`, if known) into the new one without rewriting it.
 
