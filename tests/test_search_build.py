@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from collections import Counter
 from pathlib import Path
@@ -12,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from conftest import CONTENT, run_cli
 from generator.build import SearchOptions, build
+from generator.cache import cache_dir
 from generator.search import indexer
 from generator.search.indexer import LAYERS, MANIFEST, SearchIndexError, pagefind_binary
 from generator.search.manifest import fragments, load as load_manifest
@@ -243,6 +245,34 @@ def test_pages_do_not_depend_on_the_search_layout(default_content: Path, tmp_pat
     build(default_content, out, SearchOptions(shards=1))
     again = build(default_content, out, SearchOptions(shards=8))
     assert again.rendered.written == [] and len(again.rendered.unchanged) > 30
+
+
+def test_pages_written_again_with_the_same_bytes_get_new_stamps_in_the_kept_manifests(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    build(default_content, out, SearchOptions(shards=8))
+    shutil.rmtree(cache_dir(out))  # without its cache the build writes every page again: same bytes, new files
+    second = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(second) == {"s0": True, "s2": True, "s6": True}
+    for shard in ("s0", "s2", "s6"):
+        pages = load_manifest(out / "pagefind" / shard)["pages"]
+        assert pages and all(e["stamp"] == _stamp(out / url) for url, e in pages.items())
+    hashed: list[str] = []
+    real = indexer.manifests.sha256_file
+
+    def counting(path: Path) -> str:
+        hashed.append(path.relative_to(out).as_posix() if path.is_relative_to(out) else path.name)
+        return real(path)
+
+    monkeypatch.setattr(indexer.manifests, "sha256_file", counting)
+    (out / "404.html").write_text("x", encoding="utf-8")  # something to write, so that the index stage runs
+    third = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(third) == {"s0": True, "s2": True, "s6": True}
+    assert hashed == []  # every page known by its stamp: none read again
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def test_altered_index_files_are_found_and_indexed_again(default_content: Path, tmp_path: Path) -> None:

@@ -82,6 +82,8 @@ class _Base:
     stale: list[str] = field(default_factory=list)  # pages in the old index that are no longer as indexed there
     # pages whose bytes changed but whose entry in the old index is still exact: url -> [sha, entry id]
     verified: dict[str, list[str]] = field(default_factory=dict)
+    # pages written again with the same bytes (a new inode, say): url -> their stamp now
+    restamped: dict[str, list[int]] = field(default_factory=dict)
 
 
 def pagefind_binary() -> Path:
@@ -122,6 +124,8 @@ def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jo
     for base in bases:
         reusable = base.old is not None and base.bundle.name not in folded
         if reusable and previous is not None and manifests.link_intact(base.old, previous / base.bundle.folder, stage / base.bundle.folder):  # type: ignore[arg-type]
+            if base.restamped:  # record the pages' new stamps, or every later build would read them again
+                base.old = manifests.restamp(stage / base.bundle.folder, base.old, base.restamped)  # type: ignore[arg-type]
             runs.append(ShardRun(base.bundle.name, len(base.bundle.urls), reused=True))
             kept.append(base)
         else:
@@ -190,10 +194,12 @@ def _compare(stage: Path, previous: Path | None, bundle: _Bundle, config: str, v
     for url in bundle.urls:
         entry = old.pages.get(url)
         if entry is not None:
-            if manifests.stamp(os.stat(f"{root}/{url}")) == entry.stamp:
+            now = manifests.stamp(os.stat(f"{root}/{url}"))
+            if now == entry.stamp:
                 continue
-            sha = manifests.sha256_file(stage / url)
+            sha = manifests.sha256_file(Path(f"{root}/{url}"))
             if sha == entry.sha:
+                base.restamped[url] = now
                 continue
             if verified.get(url) == [sha, entry.id]:  # a previous build found the entry still exact
                 base.verified[url] = [sha, entry.id]

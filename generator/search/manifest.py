@@ -12,8 +12,10 @@ The manifest records, for the bundle (a base shard or the recent-edits overlay):
 Files under pagefind/ are never rewritten in place: a reused bundle is hard-linked into the next
 site, so its files keep their inode and mtime. A file whose size, mtime_ns and inode are those
 recorded is taken as intact without reading it (the page cache in generator/cache.py trusts the
-same stamp); any other file is hashed and compared. A manifest is written once, when its bundle is
-built, and never changed. Its first line is the SHA-256 of the rest, so that a damaged manifest
+same stamp); any other file is hashed and compared. A manifest is written when its bundle is
+built; when a kept bundle's pages were written again with the same bytes (every page is, after a
+template change that leaves report pages as they were), the next site gets a new manifest with
+their new stamps (`restamp`), never a change to the linked file. Its first line is the SHA-256 of the rest, so that a damaged manifest
 is found (and its bundle indexed again) without trusting anything it says.
 """
 
@@ -154,15 +156,29 @@ def write(folder: Path, name: str, config: str, pages: dict[str, tuple[str, list
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             files[path.relative_to(folder).as_posix()] = [sha256_file(path), *stamp(path.stat())]
+    manifest = Manifest(name, config, entries, files)
+    _save(folder, manifest)
+    return manifest
+
+
+def restamp(folder: Path, manifest: Manifest, stamps: dict[str, list[int]]) -> Manifest:
+    """The manifest of a kept bundle (linked into `folder`) with new stamps for pages of the same bytes."""
+    pages = {url: Entry(e.sha, stamps.get(url, e.stamp), e.id, e.filters) for url, e in manifest.pages.items()}
+    renewed = Manifest(manifest.name, manifest.config, pages, manifest.files)
+    os.unlink(folder / MANIFEST)  # a link to the last site's manifest: never written through
+    _save(folder, renewed)
+    return renewed
+
+
+def _save(folder: Path, manifest: Manifest) -> None:
     raw = {
-        "shard": name,
-        "config": config,
-        "pages": {url: {"sha": e.sha, "stamp": e.stamp, "id": e.id, "filters": e.filters} for url, e in entries.items()},
-        "files": files,
+        "shard": manifest.name,
+        "config": manifest.config,
+        "pages": {url: {"sha": e.sha, "stamp": e.stamp, "id": e.id, "filters": e.filters} for url, e in sorted(manifest.pages.items())},
+        "files": manifest.files,
     }
     body = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
     (folder / MANIFEST).write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-    return Manifest(name, config, entries, files)
 
 
 def link_intact(manifest: Manifest, old: Path, new: Path) -> str | None:
