@@ -93,13 +93,19 @@ class BuildCache:
         self.old = CacheData()
         self.new = CacheData()
         self.status = "none"  # none | used | ignored: <reason>
+        self.enabled = False
 
     @classmethod
     def open(cls, out: Path, content: Path, *, enabled: bool = True) -> "BuildCache":
         cache = cls(out, content)
+        cache.enabled = enabled
         if enabled:
             cache._read()
         return cache
+
+    def templates_dir(self) -> Path | None:
+        """Where Jinja keeps compiled templates between builds (checked against their source), if caching."""
+        return cache_dir(self.out) / "templates" if self.enabled else None
 
     def _header(self, payload: bytes) -> dict[str, object]:
         return {

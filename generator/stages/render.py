@@ -59,9 +59,16 @@ def signed(value: Number | None) -> str:
     return "0"
 
 
-def make_env(dirs: list[Path]) -> jinja2.Environment:
+def make_env(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environment:
+    """The theme's Jinja environment; with `compiled`, templates compiled by an earlier build are
+    loaded from there (Jinja checks each against its source) rather than compiled again."""
+    bytecode_cache = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
+        bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -154,7 +161,7 @@ def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fp
 
 def _setup_renderer() -> None:
     data = shared()
-    env = make_env(data["dirs"])
+    env = make_env(data["dirs"], data["compiled"])
     env.globals.update(data["env_globals"])
     data["renderer"] = Renderer(data["site"], data["catalogue"], env)
 
@@ -231,7 +238,7 @@ def render_pages(
             old, index = cache.old.pages.get(page.url), cache.old.splices.get(page.url)
             usable = old is not None and index is not None and _same_file(staging.out / page.url, old)
             splices[page.url] = (staging.out / page.url, index) if usable else (None, None)
-    data = {"todo": todo, "site": site, "catalogue": catalogue, "dirs": dirs, "env_globals": env_globals or {},
+    data = {"todo": todo, "site": site, "catalogue": catalogue, "dirs": dirs, "compiled": cache.templates_dir(), "env_globals": env_globals or {},
             "splices": splices, "piece_fps": piece_fps}
     done = 0
     for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=data, setup=_setup_renderer):
