@@ -15,6 +15,7 @@ from conftest import CONTENT, run_cli
 from generator.build import SearchOptions, build
 from generator.cache import cache_dir
 from generator.search import indexer
+from generator.stages import write
 from generator.search.indexer import LAYERS, MANIFEST, SearchIndexError, pagefind_binary
 from generator.search.manifest import fragments, load as load_manifest
 from generator.search.shards import jump_hash, layout, shard_count, town_key
@@ -309,6 +310,36 @@ def test_altered_index_files_are_found_and_indexed_again(default_content: Path, 
     assert not entry.read_bytes().endswith(b" ")
 
 
+def test_an_overlay_started_early_gives_way_when_a_shard_turns_out_damaged(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overlay starts indexing while the shards are linked; a shard found damaged then is indexed
+    again in full, and the overlay is made again without its pages."""
+    out = tmp_path / "site"
+    prepare(default_content)
+    build(default_content, out, SearchOptions(shards=8))
+    edit_delete_add(default_content)
+    build(default_content, out, SearchOptions(shards=8))
+    started: list[tuple[str, ...]] = []
+    real_start = indexer._start
+
+    def recording(binary, stage, work, bundle, config, estimate):  # type: ignore[no-untyped-def]
+        started.append(bundle.urls)
+        return real_start(binary, stage, work, bundle, config, estimate)
+
+    monkeypatch.setattr(indexer, "_start", recording)
+    narrative = default_content / "shandong/weihai/huancui/yangting/2021.md"  # in s6, already in the overlay
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n再补充一句。\n", encoding="utf-8")
+    victim = next((out / "pagefind" / "s2" / "fragment").iterdir())  # s2 holds the added 吉昌镇 2017
+    data = victim.read_bytes()
+    victim.unlink()
+    victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    step = build(default_content, out, SearchOptions(shards=8))
+    assert _runs(step) == {"s0": True, "s2": False, "s6": True, "recent": False}
+    # started on both changed pages, stopped when s2 could not be linked, started again without its page
+    assert started[0] == tuple(sorted([JICHANG_NEW, YANGTING])) and started[-1] == (YANGTING,)
+    assert sorted(fragments(out / "pagefind" / "recent")) == [YANGTING]
+    assert JICHANG_NEW in fragments(out / "pagefind" / "s2")
+
+
 def test_a_failed_index_leaves_the_last_good_site(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
     build(default_content, out, SearchOptions(shards=1))
@@ -321,6 +352,8 @@ def test_a_failed_index_leaves_the_last_good_site(default_content: Path, tmp_pat
     with pytest.raises(SearchIndexError, match="simulated failure"):
         build(default_content, out, SearchOptions(shards=1, jobs=1))
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    for cleaner in write._CLEANERS:  # the indexers' input is deleted in the background
+        cleaner.wait()
     # nothing left beside the output but the lock file (docs/reliability.md) and the build cache
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.nianbao-cache")]
 

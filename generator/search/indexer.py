@@ -121,20 +121,28 @@ def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jo
     runs: list[ShardRun] = []
     todo: list[_Bundle] = []
     kept: list[_Base] = []
-    for base in bases:
-        reusable = base.old is not None and base.bundle.name not in folded
-        if reusable and previous is not None and manifests.link_intact(base.old, previous / base.bundle.folder, stage / base.bundle.folder):  # type: ignore[arg-type]
-            if base.restamped:  # record the pages' new stamps, or every later build would read them again
-                base.old = manifests.restamp(stage / base.bundle.folder, base.old, base.restamped)  # type: ignore[arg-type]
-            runs.append(ShardRun(base.bundle.name, len(base.bundle.urls), reused=True))
-            kept.append(base)
-        else:
-            todo.append(base.bundle)
     work = stage / ".search-input"
+    early: _Running | None = None
     try:
+        if previous is not None and all(b.old is not None and b.bundle.name not in folded for b in bases):
+            # every shard should be kept (the usual edit): index the overlay while they are linked
+            early = _start_overlay(binary, stage, work, previous, bases, config)
+        for base in bases:
+            reusable = base.old is not None and base.bundle.name not in folded
+            if reusable and previous is not None and manifests.link_intact(base.old, previous / base.bundle.folder, stage / base.bundle.folder):  # type: ignore[arg-type]
+                if base.restamped:  # record the pages' new stamps, or every later build would read them again
+                    base.old = manifests.restamp(stage / base.bundle.folder, base.old, base.restamped)  # type: ignore[arg-type]
+                runs.append(ShardRun(base.bundle.name, len(base.bundle.urls), reused=True))
+                kept.append(base)
+            else:
+                todo.append(base.bundle)
+        if early is not None and todo:  # a shard turned out damaged: its pages leave the overlay
+            _stop(stage, early)
+            early = None
         runs += [run for run, _ in _run_all(binary, stage, work, todo, config, jobs, memory_mb)]
         while True:
-            overlay = _overlay(binary, stage, work, previous, kept, config, jobs, memory_mb)
+            overlay = _overlay(binary, stage, work, previous, kept, config, jobs, memory_mb, early)
+            early = None
             stale_words = _holding_lost_words(stage, layout, kept)
             if not stale_words:
                 break
@@ -147,19 +155,18 @@ def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jo
             runs += [run for run, _ in _run_all(binary, stage, work, [b.bundle for b in stale_words], config, jobs, memory_mb)]
         runs += overlay
     finally:
-        _discard(work, stage, large=sum(len(b.urls) for b in todo) >= 2000)
+        if early is not None:
+            _stop(stage, early)
+        _discard(work, stage)
     _write_layers(stage, layout, kept)
     return sorted(runs, key=lambda r: (r.overlay, r.shard))
 
 
-def _discard(work: Path, stage: Path, *, large: bool) -> None:
-    """Remove the indexers' input folder; a large one (thousands of links, seconds to delete) is moved
-    beside the staging folder and deleted in the background, under a name the next build also
-    clears if this one dies first."""
+def _discard(work: Path, stage: Path) -> None:
+    """Remove the indexers' input folder: it is moved beside the staging folder and deleted in the
+    background, under a name the next build also clears if this one dies first. (Deleting even the
+    overlay's few folders took 0.1 s on a disk mounted with `discard`; thousands took seconds.)"""
     if not work.exists():
-        return
-    if not large:
-        shutil.rmtree(work, ignore_errors=True)
         return
     aside = stage.parent / f"{stage.name}-search-input"
     try:
@@ -233,20 +240,50 @@ def _to_fold(bases: list[_Base], limit: int, *, new_count: bool) -> set[str]:
     return folded
 
 
+def _start_overlay(binary: Path, stage: Path, work: Path, previous: Path, bases: list[_Base], config: str) -> _Running | None:
+    """Start indexing the overlay of these shards' changed pages, unless there is none to make."""
+    bundle = _Bundle(OVERLAY, tuple(sorted(url for base in bases for url in base.changed)))
+    if not bundle.urls or _old_overlay(stage, previous, bundle, config) is not None:
+        return None
+    return _start(binary, stage, work, bundle, config, estimate_mb(len(bundle.urls)))
+
+
+def _old_overlay(stage: Path, previous: Path | None, bundle: _Bundle, config: str) -> Manifest | None:
+    """The last site's overlay, if it indexed exactly these pages as they are now."""
+    old = manifests.read(previous / bundle.folder, OVERLAY, config) if previous is not None else None
+    if old is None or {u: e.sha for u, e in old.pages.items()} != {url: manifests.sha256_file(stage / url) for url in bundle.urls}:
+        return None
+    return old
+
+
+def _stop(stage: Path, r: _Running) -> None:
+    """Stop an indexer whose bundle is no longer wanted, and remove what it wrote."""
+    r.proc.kill()
+    r.proc.wait()
+    shutil.rmtree(stage / r.bundle.folder, ignore_errors=True)
+
+
 def _overlay(binary: Path, stage: Path, work: Path, previous: Path | None, kept: list[_Base], config: str,
-             jobs: int, memory_mb: int) -> list[ShardRun]:
-    """Index the changed pages of the kept shards into pagefind/recent/ (reused if it holds exactly them)."""
+             jobs: int, memory_mb: int, early: _Running | None = None) -> list[ShardRun]:
+    """Index the changed pages of the kept shards into pagefind/recent/ (reused if it holds exactly them).
+
+    `early` is an indexer already started on the overlay (`_start_overlay`): it is used if it holds
+    the right pages, and stopped otherwise.
+    """
     while True:
         urls = tuple(sorted(url for base in kept for url in base.changed))
+        bundle = _Bundle(OVERLAY, urls)
+        if early is not None and early.bundle != bundle:
+            _stop(stage, early)
+            early = None
         if not urls:
             return []
-        bundle = _Bundle(OVERLAY, urls)
         out = stage / bundle.folder
-        pages = {url: manifests.sha256_file(stage / url) for url in urls}
-        old = manifests.read(previous / bundle.folder, OVERLAY, config) if previous is not None else None
-        if old is not None and {u: e.sha for u, e in old.pages.items()} == pages and manifests.link_intact(old, previous / bundle.folder, out):  # type: ignore[operator]
+        old = _old_overlay(stage, previous, bundle, config) if early is None else None
+        if old is not None and manifests.link_intact(old, previous / bundle.folder, out):  # type: ignore[operator]
             return [ShardRun(OVERLAY, len(urls), reused=True, overlay=True)]
-        [(run, made)] = _run_all(binary, stage, work, [bundle], config, jobs, memory_mb)
+        running, early = ([early] if early is not None else []), None
+        [(run, made)] = _run_all(binary, stage, work, [] if running else [bundle], config, jobs, memory_mb, running)
         # A page whose new HTML differs only outside what Pagefind indexes (a link to a new
         # neighbouring year, say) has the same fragment as its shard's entry: that entry is still
         # exact. Keep it, leave the page out of the overlay, and index the overlay again without it.
@@ -348,10 +385,12 @@ class _Running:
     estimate: float
 
 
-def _run_all(binary: Path, stage: Path, work: Path, todo: list[_Bundle], config: str, jobs: int, memory_mb: int) -> list[tuple[ShardRun, Manifest]]:
+def _run_all(binary: Path, stage: Path, work: Path, todo: list[_Bundle], config: str, jobs: int, memory_mb: int,
+             running: list[_Running] | None = None) -> list[tuple[ShardRun, Manifest]]:
+    """Index `todo`, and wait for the indexers already `running`."""
     # Largest bundles first, so that the long ones do not start last.
     queue = sorted(todo, key=lambda b: (-len(b.urls), b.name))
-    running: list[_Running] = []
+    running = list(running or [])
     done: list[tuple[ShardRun, Manifest]] = []
     try:
         while queue or running:
