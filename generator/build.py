@@ -231,8 +231,9 @@ def _identities(root: Path, pages: set[str]) -> dict[str, Stamp]:
             else:
                 names.add(entry.name)
     found: dict[str, Stamp] = {}
+    base = os.fspath(root)
     for rel in sorted(names - pages):
-        stamp = stamp_of(root / rel)
+        stamp = stamp_of(f"{base}/{rel}")
         if stamp is not None:
             found[rel] = stamp
     return found
@@ -242,7 +243,8 @@ def _intact(out: Path, files: dict[str, Stamp], pages: set[str]) -> bool:
     """Are the site's other files still the ones the last build wrote, and is nothing else there?"""
     if not files or _files(out) != pages | files.keys():
         return False
-    return all(stamp_of(out / rel) == stamp for rel, stamp in files.items())
+    base = os.fspath(out)
+    return all(stamp_of(f"{base}/{rel}") == stamp for rel, stamp in files.items())
 
 
 def _badge(content: Path, badge: str, diags: Diagnostics) -> Path | None:

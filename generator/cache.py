@@ -41,7 +41,7 @@ WRITER_WAIT_SECONDS = 300  # a writer that takes longer is presumed stuck: its c
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode: a file as written, unless edited or replaced since
 
 
-def stamp_of(path: Path) -> Stamp | None:
+def stamp_of(path: Path | str) -> Stamp | None:
     """The file's stamp, or None if it is not there."""
     try:
         st = os.stat(path)

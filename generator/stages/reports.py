@@ -34,9 +34,18 @@ class ReportsResult:
     processed: int
 
 
-def report_fingerprint(source: ReportSource, town: Town, data_hash: str, narrative_hash: str | None) -> str:
-    return digest(model_fingerprint(), repr(town), source.data_rel, source.narrative_rel, data_hash,
+def report_fingerprint(source: ReportSource, town_repr: str, data_hash: str, narrative_hash: str | None) -> str:
+    """What a report is made from: the generator, its town (`repr`, with its regions), its two files."""
+    return digest(model_fingerprint(), town_repr, source.data_rel, source.narrative_rel, data_hash,
                   narrative_hash if source.has_narrative else None)
+
+
+def _with_narrative(report: Report, narrative: str, narrative_file: str) -> Report:
+    """`dataclasses.replace(report, narrative=…, narrative_file=…)` without running `__init__`
+    again: a build does it for every cached report, and nothing else of the report changes."""
+    copy = object.__new__(Report)
+    copy.__dict__.update(report.__dict__, narrative=narrative, narrative_file=narrative_file)
+    return copy
 
 
 def content_hash(raw: bytes) -> str:
@@ -118,6 +127,7 @@ def build_reports(
     fingerprints: dict[str, str] = {}
     order: list[str] = []
     files = _Files(cache, diags)
+    town_reprs: dict[str, str] = {}
     for source in sources:
         town = towns.get(source.town_path)
         if town is None or not source.readable:
@@ -127,15 +137,19 @@ def build_reports(
             if source.has_narrative and (source.narrative_id is not None or source.raw_narrative is not None) else None
         if data is None or (source.has_narrative and narrative is None):
             continue
-        fp = report_fingerprint(source, town, data[0], narrative[0] if narrative else None)
+        town_repr = town_reprs.get(source.town_path)
+        if town_repr is None:
+            town_repr = town_reprs[source.town_path] = repr(town)
+        fp = report_fingerprint(source, town_repr, data[0], narrative[0] if narrative else None)
         cached = cache.old.reports.get(fp)
         if cached is not None:
             cache.new.reports[fp] = cached
             report, problems = cached
             if report is not None:  # the cache holds no narratives: read when its page is rendered
-                report = dataclasses.replace(report, narrative="", narrative_file=source.narrative_file or "")
                 if narrative is not None and narrative[1] is not None:  # read anyway: keep it
-                    report = dataclasses.replace(report, narrative=narrative_text(narrative[1]), narrative_file="")
+                    report = _with_narrative(report, narrative_text(narrative[1]), "")
+                else:
+                    report = _with_narrative(report, "", source.narrative_file or "")
             outcomes[fp] = (report, problems)
             source.raw_data = source.raw_narrative = None  # not needed: memory follows the model, not the files
         else:
