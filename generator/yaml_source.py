@@ -9,7 +9,9 @@ refusing duplicate keys, non-scalar keys, excessive nesting and alias bombs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -17,9 +19,32 @@ import yaml
 from generator.diagnostics import Diagnostics, Where
 
 try:  # libyaml is ~7x faster; fall back to the pure-Python loader where it is missing
-    _Loader: type = yaml.CSafeLoader
+    _SafeLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _SafeLoader = yaml.SafeLoader
+
+# A scalar's tag depends only on its kind, text and implicitness (the safe loader has no path
+# resolvers), and report files repeat the same short texts (cell values, keys) thousands of times:
+# resolving each by PyYAML's regular expressions was a sixth of loading a report.
+_RESOLVED: dict[tuple[Any, Any, Any], str] = {}
+_RESOLVED_LIMIT = 50_000
+_RESOLVED_TEXT = 40  # longer texts are rarely repeated: not kept
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        key = (kind, value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < _RESOLVED_LIMIT and (value is None or len(value) <= _RESOLVED_TEXT):
+                _RESOLVED[key] = tag
+        return tag
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")  # what PyYAML reads as int(text), nothing else
 
 MAX_DEPTH = 50
 MAX_NODES = 200_000
@@ -105,7 +130,7 @@ def load_yaml(raw: bytes, rel: str, diags: Diagnostics) -> YamlDoc | None:
         return None
     loader = _Loader(text)
     try:
-        deep = _too_deep(text)
+        deep = None if _shallow(text) else _too_deep(text)
         if deep is not None:
             diags.error("yaml-too-deep", Where(rel, deep.line + 1, deep.column + 1), f"YAML 嵌套超过 {MAX_DEPTH} 层，拒绝处理")
             return None
@@ -130,6 +155,49 @@ def load_yaml(raw: bytes, rel: str, diags: Diagnostics) -> YamlDoc | None:
         diags.error(exc.code, Where(rel, mark.line + 1, mark.column + 1), exc.message)
         return None
     return doc
+
+
+def _shallow(text: str) -> bool:
+    """Can the document not be nested more than MAX_DEPTH deep? (Then `_too_deep` need not walk it.)
+
+    A bound from the text alone. Along a chain of nested block collections the column where each
+    starts never decreases and grows at least every other step (only a sequence may sit at its
+    mapping's column, and what nests in it must be indented further). A collection starts at the
+    end of its line's prefix of blanks and `-`/`?`/`:` indicators, or within it; so with no such
+    prefix of `limit` characters, block nesting is under 2 × limit. Flow collections inside add at
+    most two levels (a sequence and a single-pair mapping in it) per level of brackets
+    (`_flow_bound`). Anything else (long prefixes, deep brackets) is walked.
+    """
+    limit = (MAX_DEPTH - 2 * _flow_bound(text)) // 2 - 1
+    return limit > 0 and _long_prefix(limit).search(text) is None
+
+
+_BRACKET_LINE = re.compile(r"(?m)^.*[\[\]{}].*$")
+_NOT_PLAIN = re.compile(r"['\"#!]")  # quotes and comments may hold brackets, tags may end in one
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _flow_bound(text: str) -> int:
+    """At most how deep flow collections nest: the deepest brackets of one line when every line with
+    brackets closes what it opens and has no quote, comment or tag; else every opening bracket."""
+    deepest = 0
+    for line in _BRACKET_LINE.findall(text):
+        if _NOT_PLAIN.search(line):
+            return text.count("[") + text.count("{")
+        depth = 0
+        for bracket in _BRACKETS.findall(line):
+            depth += 1 if bracket in "[{" else -1
+            if depth < 0:
+                return text.count("[") + text.count("{")
+            deepest = max(deepest, depth)
+        if depth:
+            return text.count("[") + text.count("{")
+    return deepest
+
+
+@lru_cache(maxsize=None)
+def _long_prefix(limit: int) -> re.Pattern[str]:
+    return re.compile(r"(?m)^(?:[ \t]|[-?:](?=[ \t\r]|$)){%d}" % limit)
 
 
 def _too_deep(text: str) -> yaml.Mark | None:
@@ -180,6 +248,11 @@ def _explain(exc: yaml.MarkedYAMLError, char: str) -> str:
 
 def _scalar(node: yaml.ScalarNode, loader: Any) -> Any:
     try:
+        # the two kinds of nearly every scalar, made as PyYAML's constructors make them, directly
+        if node.tag == _STR_TAG:
+            return node.value
+        if node.tag == _INT_TAG and _PLAIN_DECIMAL.match(node.value):
+            return int(node.value)  # ValueError past Python's digit limit, as in the constructor
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         raise _Refused("yaml-value", f"无法识别的值：{exc.problem}", node) from None

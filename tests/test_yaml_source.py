@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
+
+from conftest import CONTENT
 from generator.diagnostics import Diagnostics
 from generator.yaml_source import load_yaml
 
@@ -101,3 +105,87 @@ def test_keys_that_cannot_be_constructed_are_refused_with_their_line() -> None:
         assert doc is None, text
         [p] = diags.problems
         assert (p.code, p.line) == ("yaml-value", line), text
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of collections, from libyaml's events."""
+    import yaml
+
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return deepest
+
+
+def _nested(style: str, levels: int) -> str:
+    """A valid document nested `levels` deep in one of the ways YAML allows, packed as tightly as it allows."""
+    if style == "indented maps":
+        return "".join(" " * i + "a:\n" for i in range(levels - 1)) + " " * (levels - 1) + "b: 1\n"
+    if style == "sequences under keys, not indented":  # a map and its sequence share a column
+        lines, col = [], 0
+        for i in range(levels // 2):
+            lines.append(" " * col + ("- " if i else "") + "a:")
+            col += 2 if i else 0
+        return "\n".join(lines) + "\n" + " " * col + "- 1\n"
+    if style == "compact sequences":
+        return "- " * levels + "x\n"
+    if style == "compact and indented":
+        half = levels // 2
+        return "- " * half + "a:\n" + "".join(" " * (2 * half + i) + "b:\n" for i in range(levels - half - 1)) + " " * (2 * half + levels - half) + "c: 1\n"
+    if style == "flow":
+        return "a: " + "[" * (levels - 1) + "]" * (levels - 1) + "\n"
+    if style == "flow pairs":
+        return "a: " + "[b: " * ((levels - 1) // 2) + "1" + "]" * ((levels - 1) // 2) + "\n"
+    if style == "explicit keys":
+        return "? " * (levels - 1) + "a\n"
+    # flow collections left open on each line, with a closing bracket that closes nothing
+    if style == "flow, a quoted bracket on each line":
+        return "a: " + "".join('[ "]",\n' for _ in range(levels - 1)) + "x" + "]" * (levels - 1) + "\n"
+    if style == "flow, a bracket in a comment on each line":
+        return "a: " + "".join("[ # ]\n" for _ in range(levels - 1)) + "x" + "]" * (levels - 1) + "\n"
+    if style == "flow, one level per line":
+        return "a: " + "".join("[\n" for _ in range(levels - 1)) + "x" + "]" * (levels - 1) + "\n"
+    if style == "flow on one line each":  # siblings: shallow however many
+        return "".join(f"k{i}: {{a: [1, 2], b: 3}}\n" for i in range(levels))
+    raise AssertionError(style)
+
+
+STYLES = ["indented maps", "sequences under keys, not indented", "compact sequences", "compact and indented", "flow",
+          "flow pairs", "explicit keys", "flow, a quoted bracket on each line", "flow, a bracket in a comment on each line",
+          "flow, one level per line", "flow on one line each"]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_quick_depth_bound_never_lets_a_deep_document_pass(style: str) -> None:
+    """`_shallow` skips the event walk only for documents that cannot be too deep."""
+    from generator.yaml_source import MAX_DEPTH, _shallow
+
+    seen_shallow = False
+    for levels in range(2, 2 * MAX_DEPTH + 10):
+        text = _nested(style, levels)
+        depth = _depth(text)
+        if _shallow(text):
+            seen_shallow = True
+            assert depth <= MAX_DEPTH, (style, levels, depth)
+        if depth > MAX_DEPTH:
+            _, diags = load(text)
+            assert [p.code for p in diags.problems] == ["yaml-too-deep"], (style, levels)
+    assert seen_shallow  # and it does skip the walk for ordinary documents
+
+
+def test_report_files_are_shallow_enough_to_skip_the_walk(tmp_path: Path) -> None:
+    """Block-style report files (as `nianbao synth` and `nianbao new` write them) skip the walk;
+    one written with many flow mappings (`{…}`) is walked."""
+    from generator.formats import catalogue
+    from generator.synth import synthesise
+    from generator.yaml_source import _shallow
+
+    synthesise(tmp_path / "c", 2, [2014, 2018, 2020, 2022], catalogue(), seed=1)
+    files = sorted((tmp_path / "c").rglob("*.yaml"))
+    assert len(files) > 8 and all(_shallow(f.read_text(encoding="utf-8")) for f in files)
+    # a file with comments beside its flow mappings is walked
+    assert not _shallow((CONTENT / "shandong/weihai/huancui/yangting/2021.yaml").read_text(encoding="utf-8"))
