@@ -54,6 +54,18 @@ def test_json_has_no_bom_and_matches_the_csv(built_default: Path) -> None:
     assert one["published"] is None
 
 
+def test_json_files_keep_a_record_to_a_line(built_default: Path) -> None:
+    """reports.json: each report on a line of its own; a report's data.json: each top-level field."""
+    lines = (built_default / "data/reports.json").read_text(encoding="utf-8").splitlines()
+    data = json.loads("\n".join(lines))
+    on_their_own = [json.loads(line.strip().rstrip(",")) for line in lines if line.startswith('  {"')]
+    assert on_their_own == data["reports"] and len(on_their_own) == 3
+    text = (built_default / f"{YANGTING}/2021/data.json").read_text(encoding="utf-8")
+    one = json.loads(text)
+    assert text.splitlines()[1:-1] == [f" {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" + ("," if i < len(one) - 1 else "")
+                                       for i, (k, v) in enumerate(one.items())]
+
+
 def test_report_csv_download(built_default: Path) -> None:
     rows = read_csv(built_default / f"{YANGTING}/2021/data.csv")
     cells = {r["item"]: r for r in rows}
