@@ -38,18 +38,22 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with `verb`, only that verb's module is imported (a build starts faster)."""
     p = _Parser(prog="nianbao", description="政府信息公开工作年度报告静态门户生成器")
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for verb, module_name in COMMANDS.items():
-        module = importlib.import_module(f"generator.commands.{module_name}")
-        module.configure(sub.add_parser(verb, help=module.HELP, description=module.HELP))
+    for name, module_name in COMMANDS.items():
+        if verb is None or name == verb:
+            module = importlib.import_module(f"generator.commands.{module_name}")
+            module.configure(sub.add_parser(name, help=module.HELP, description=module.HELP))
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    verb = args_list[0] if args_list and args_list[0] in COMMANDS else None
+    args = _parser(verb).parse_args(args_list)
     try:
         module = importlib.import_module(f"generator.commands.{COMMANDS[args.command]}")
         return int(module.run(args))
