@@ -240,7 +240,7 @@ def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics,
     and a relative name for each took a third of a warm build's loading at 10,000 reports.
     """
     base, base_rel = os.fspath(folder), rel(folder)
-    years: dict[int, set[str]] = {}
+    years: dict[int, dict[str, str]] = {}  # year -> extension -> file name (as written: "0000.yaml")
     with os.scandir(base) as scanned:
         entries = sorted((e.name, _is(e.is_dir), _is(e.is_file)) for e in scanned)
     for name, is_dir, is_file in entries:
@@ -258,19 +258,19 @@ def _reports(folder: Path, town_path: str, sources: Sources, diags: Diagnostics,
                 found=name,
             )
             continue
-        years.setdefault(int(m["year"]), set()).add(m["ext"])
-    for year, exts in sorted(years.items()):
-        data_name, md_name = f"{year}.yaml", f"{year}.md"
+        years.setdefault(int(m["year"]), {})[m["ext"]] = name
+    for year, names in sorted(years.items()):
+        data_name, md_name = names.get("yaml", f"{year}.yaml"), names.get("md", f"{year}.md")
         data_path, md_path = f"{base}/{data_name}", f"{base}/{md_name}"
         source = ReportSource(town_path, year, f"{base_rel}/{data_name}", f"{base_rel}/{md_name}")
-        if "yaml" not in exts:
+        if "yaml" not in names:
             diags.error("missing-file", Where(source.narrative_rel), f"有正文 {md_name} 却没有数据文件 {data_name}")
             continue
         if read is not None:
             source.raw_data = read(data_path)
         else:
             source.data_file, source.data_id = data_path, probe(data_path)
-        if "md" in exts:
+        if "md" in names:
             if read is not None:
                 source.raw_narrative = read(md_path, MAX_NARRATIVE_BYTES)  # the size is checked before reading
             else:
