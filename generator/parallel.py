@@ -102,8 +102,7 @@ def _in_batches(task: Callable[[int, int], R], chunks: deque[tuple[int, int]], w
     """`workers` one-process pools at a time, each given a batch of chunks and replaced when it has done them."""
     context = multiprocessing.get_context("fork")
     left = sum(stop - start for start, stop in chunks)
-    pools: list[ProcessPoolExecutor] = []
-    batches: list[set[Future[R]]] = []
+    live: list[tuple[ProcessPoolExecutor, set[Future[R]]]] = []
     pending: set[Future[R]] = set()
 
     def start_batch() -> None:
@@ -111,28 +110,27 @@ def _in_batches(task: Callable[[int, int], R], chunks: deque[tuple[int, int]], w
         batch = _take(chunks, min(items_per_process, -(-left // workers)))  # at most an even share of what is left
         left -= sum(stop - start for start, stop in batch)
         pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_run_setup, initargs=(setup, os.getpid()))
-        pools.append(pool)
-        futures = {pool.submit(task, start, stop) for start, stop in batch}
-        pool.shutdown(wait=False)  # its process exits once the batch is done
-        batches.append(futures)
-        pending.update(futures)
+        live.append((pool, set()))  # before submitting: shut down in `finally` whatever happens
+        live[-1][1].update(pool.submit(task, start, stop) for start, stop in batch)
+        pending.update(live[-1][1])
 
     finished = False
     try:
-        while chunks and len(batches) < workers:
+        while chunks and len(live) < workers:
             start_batch()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             pending.difference_update(done)
-            for batch in [b for b in batches if b.isdisjoint(pending)]:
-                batches.remove(batch)
+            for pool, futures in [b for b in live if b[1].isdisjoint(pending)]:
+                live.remove((pool, futures))
+                pool.shutdown(wait=True)  # its batch is done: the process exits now, giving back what it copied
                 if chunks:
                     start_batch()
             for future in done:
                 yield future.result()
         finished = True
     finally:
-        for pool in pools:  # on an error (or the caller stopping early), queued chunks are dropped
+        for pool, _ in live:  # on an error (or the caller stopping early), queued chunks are dropped
             pool.shutdown(wait=True, cancel_futures=not finished)
 
 

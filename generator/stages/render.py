@@ -128,8 +128,9 @@ class RenderResult:
 
 # Render workers are replaced after about this many pages (`run_chunks`): what a worker copies of
 # the model as it reads it (≈ 4 KB per page rendered) is given back when it exits. Starting one
-# costs ≈ 0.1 s of CPU (its templates and table layouts); at 100,000 reports this is 62 workers.
-PAGES_PER_WORKER = 5000
+# costs ≈ 0.06 s of CPU (its templates and table layouts): 4 processes at 10,000 reports (2 would
+# do), about 33 at 100,000.
+PAGES_PER_WORKER = 10_000
 
 WHOLE_SITE_KINDS = frozenset({"dataset", "compare", "compare-index", "home", "year", "sitemap-page"})  # the slowest pages: see render_pages
 
