@@ -24,6 +24,7 @@ import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from generator import __version__
 from generator.diagnostics import Problem
@@ -80,6 +81,33 @@ class CacheData:
     splices: dict[str, dict[str, tuple[str, int, int]]] = field(default_factory=dict)
 
 
+class _HashingWriter:
+    """A binary file for `pickle.dump` that also counts and hashes what is written to it."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.size = 0
+        self.sha256 = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += memoryview(data).nbytes
+        return self.file.write(data)
+
+
+def _copy_all(source: int, target: int, size: int) -> None:
+    """Append `size` bytes of `source` (from its start) to `target`, by the kernel where it can."""
+    offset = 0
+    while offset < size:
+        try:
+            n = os.copy_file_range(source, target, size - offset, offset)
+        except OSError:  # another file system, or an old kernel: through memory
+            n = os.write(target, os.pread(source, min(size - offset, 1 << 20), offset))
+        if n <= 0:
+            raise OSError("short copy of the cache payload")
+        offset += n
+
+
 def cache_dir(out: Path) -> Path:
     return out.parent / f".{out.name}.nianbao-cache"
 
@@ -107,14 +135,14 @@ class BuildCache:
         """Where Jinja keeps compiled templates between builds (checked against their source), if caching."""
         return cache_dir(self.out) / "templates" if self.enabled else None
 
-    def _header(self, payload: bytes) -> dict[str, object]:
+    def _header(self, size: int, sha256: str) -> dict[str, object]:
         return {
             "format": CACHE_FORMAT,
             "generator": __version__,
             "content": str(self.content.resolve()),
             "out": str(self.out.resolve()),
-            "size": len(payload),
-            "sha256": hashlib.sha256(payload).hexdigest(),
+            "size": size,
+            "sha256": sha256,
         }
 
     def _read(self) -> None:
@@ -130,10 +158,10 @@ class BuildCache:
                 raise ValueError("not a nianbao cache")
             header_end = raw.index(b"\n", len(MAGIC))
             header = json.loads(raw[len(MAGIC):header_end])
-            payload = raw[header_end + 1:]
-            if header != self._header(payload):
-                raise ValueError("made by another version, for other folders, or damaged")
-            data = pickle.loads(payload)
+            with memoryview(raw)[header_end + 1:] as payload:  # not a copy: at 100,000 reports it is 300 MB
+                if header != self._header(len(payload), hashlib.sha256(payload).hexdigest()):
+                    raise ValueError("made by another version, for other folders, or damaged")
+                data = pickle.loads(payload)
             if not isinstance(data, CacheData):
                 raise ValueError("unexpected contents")
         except Exception as exc:  # noqa: BLE001 - whatever is wrong with it, a cache is only ever ignored
@@ -173,11 +201,24 @@ class BuildCache:
         os.waitpid(child, 0)
 
     def _write(self, folder: Path) -> None:
-        payload = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
-        header = json.dumps(self._header(payload), sort_keys=False).encode("utf-8")
         tmp = folder / f"{FILE_NAME}.{os.getpid()}.tmp"
-        tmp.write_bytes(MAGIC + header + b"\n" + payload)
-        os.replace(tmp, folder / FILE_NAME)
+        pickled = folder / f"{FILE_NAME}.{os.getpid()}.payload"
+        try:
+            # The pickle goes to disk frame by frame, hashed on the way: never a payload in memory
+            # (hundreds of MB at 100,000 reports), then behind the header that describes it.
+            with pickled.open("w+b") as payload:
+                sink = _HashingWriter(payload)
+                pickle.dump(self.new, sink, protocol=pickle.HIGHEST_PROTOCOL)
+                payload.flush()
+                header = json.dumps(self._header(sink.size, sink.sha256.hexdigest()), sort_keys=False).encode("utf-8")
+                with tmp.open("wb") as out:
+                    out.write(MAGIC + header + b"\n")
+                    out.flush()
+                    _copy_all(payload.fileno(), out.fileno(), sink.size)
+            os.replace(tmp, folder / FILE_NAME)
+        finally:
+            pickled.unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
 
     @staticmethod
     def forget(out: Path) -> None:

@@ -24,4 +24,6 @@ def first_invisible(text: str) -> int:
 
 def strip_invisible(text: str) -> str:
     """Controls become spaces (they often stood between words), direction overrides go."""
+    if _ANY.search(text) is None:  # the usual case: one scan, not two substitutions (narratives are read per page)
+        return text
     return BIDI.sub("", CONTROL.sub(" ", text))

@@ -5,6 +5,13 @@ data the items refer to (sources, the model, the planned pages) is not sent: wor
 after the parent has it, and read it from `shared()`. Each worker runs `setup` once (to build its
 Jinja environment, say). With one job, few items, or where `fork` is unavailable, the same
 functions run in this process, so results cannot depend on the number of jobs.
+
+A forked worker shares the parent's memory until it writes to it, and Python writes (reference
+counts) to every object it reads: over a long run a worker copies the pages of all it has read,
+up to the whole model. With `items_per_process`, each of the `jobs` workers is a succession of
+processes, each forked afresh for a batch of about that many items and exiting after it, so that
+what a process copied is given back. Batches shrink towards the end of the run (never more than
+an even share of what is left), so the workers finish together.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ import multiprocessing
 import os
 import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from typing import Any, Callable, Iterator, TypeVar
 
 R = TypeVar("R")
@@ -59,8 +67,13 @@ def run_chunks(
     jobs: int,
     data: dict[str, Any],
     setup: Callable[[], None] | None = None,
+    items_per_process: int = 0,
 ) -> Iterator[R]:
-    """`task(start, stop)` over [0, count) in chunks; results in completion order."""
+    """`task(start, stop)` over [0, count) in chunks; results in completion order.
+
+    `items_per_process` > 0: no worker handles many more items than that (see the module's text);
+    0: the workers live through the whole run.
+    """
     _SHARED.clear()
     _SHARED.update(data)
     if count == 0:
@@ -74,7 +87,58 @@ def run_chunks(
         return
     size = max(1, min(256, count // (workers * 4)))
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_run_setup, initargs=(setup, os.getpid())) as pool:
-        futures = [pool.submit(task, start, min(start + size, count)) for start in range(0, count, size)]
-        for future in as_completed(futures):
-            yield future.result()
+    if items_per_process <= 0:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_run_setup, initargs=(setup, os.getpid())) as pool:
+            futures = [pool.submit(task, start, min(start + size, count)) for start in range(0, count, size)]
+            for future in as_completed(futures):
+                yield future.result()
+        return
+    yield from _in_batches(task, deque((start, min(start + size, count)) for start in range(0, count, size)),
+                           workers, items_per_process, setup)
+
+
+def _in_batches(task: Callable[[int, int], R], chunks: deque[tuple[int, int]], workers: int, items_per_process: int,
+                setup: Callable[[], None] | None) -> Iterator[R]:
+    """`workers` one-process pools at a time, each given a batch of chunks and replaced when it has done them."""
+    context = multiprocessing.get_context("fork")
+    left = sum(stop - start for start, stop in chunks)
+    live: list[tuple[ProcessPoolExecutor, set[Future[R]]]] = []
+    pending: set[Future[R]] = set()
+
+    def start_batch() -> None:
+        nonlocal left
+        batch = _take(chunks, min(items_per_process, -(-left // workers)))  # at most an even share of what is left
+        left -= sum(stop - start for start, stop in batch)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_run_setup, initargs=(setup, os.getpid()))
+        live.append((pool, set()))  # before submitting: shut down in `finally` whatever happens
+        live[-1][1].update(pool.submit(task, start, stop) for start, stop in batch)
+        pending.update(live[-1][1])
+
+    finished = False
+    try:
+        while chunks and len(live) < workers:
+            start_batch()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            pending.difference_update(done)
+            for pool, futures in [b for b in live if b[1].isdisjoint(pending)]:
+                live.remove((pool, futures))
+                pool.shutdown(wait=True)  # its batch is done: the process exits now, giving back what it copied
+                if chunks:
+                    start_batch()
+            for future in done:
+                yield future.result()
+        finished = True
+    finally:
+        for pool, _ in live:  # on an error (or the caller stopping early), queued chunks are dropped
+            pool.shutdown(wait=True, cancel_futures=not finished)
+
+
+def _take(chunks: deque[tuple[int, int]], items: int) -> list[tuple[int, int]]:
+    """The next chunks, at least one, up to about `items` items."""
+    batch = [chunks.popleft()]
+    taken = batch[0][1] - batch[0][0]
+    while chunks and taken < items:
+        batch.append(chunks.popleft())
+        taken += batch[-1][1] - batch[-1][0]
+    return batch

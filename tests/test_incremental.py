@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import parallel
+from generator.stages import render, reports
 from generator.build import SearchOptions, build as full_build
 from generator import cache as cache_module
 from generator.cache import CACHE_FORMAT, FILE_NAME, cache_dir
@@ -55,8 +56,10 @@ def test_parallel_build_is_byte_identical_to_one_process(synthetic: Path, tmp_pa
 
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_PROCESS", 4)  # small content, yet really in parallel
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(render, "PAGES_PER_WORKER", 40)  # render workers replaced every 40 pages or so
     result = build(synthetic, tmp_path / "parallel", jobs=2, use_cache=False)
-    assert pools == [2, 2]  # validation and rendering each ran in two worker processes
+    # validation ran in one pool of two workers; rendering in two workers, each a succession of processes
+    assert pools[0] == 2 and set(pools[1:]) == {1} and len(pools) > 3, pools
     assert result.ok and len(result.pages) > 3 * 8 * len(YEARS)  # report pages, their CSV and JSON, and the portal
     assert _site(tmp_path / "parallel") == _clean(synthetic, tmp_path)
 
@@ -222,6 +225,31 @@ def test_a_narrative_with_invisible_characters_renders_the_same_from_the_cache(s
     page = marked.relative_to(content).with_suffix("").as_posix() + "/index.html"
     assert page in step.rendered.written and step.reports_reused > 0
     assert _site(out) == _clean(content, tmp_path)
+
+
+def test_a_cold_model_keeps_no_narratives_and_renders_the_same(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Narratives are read again when their page is rendered: the same bytes as from memory, invisible characters and all."""
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    marked = sorted(content.rglob("2019.md"))[0]
+    marked.write_text("\ufeff" + marked.read_text(encoding="utf-8").replace("。", "。\u202e\x07\u200f", 2), encoding="utf-8")
+    result = build(content, tmp_path / "site", jobs=1, use_cache=False)
+    assert result.check.site is not None and result.check.site.reports
+    assert all(r.narrative == "" and r.narrative_file for r in result.check.site.reports)
+    assert any(p.code == "control-char" for p in result.check.diags.problems)  # still found, and said, at validation
+    monkeypatch.setattr(reports, "without_narrative", lambda report, source: report)  # as before: kept in memory
+    kept = build(content, tmp_path / "kept", jobs=1, use_cache=False)
+    assert kept.check.site is not None and all(r.narrative for r in kept.check.site.reports)
+    assert _site(tmp_path / "site") == _site(tmp_path / "kept")
+
+
+def test_the_cache_is_written_whole_and_nothing_beside_it(synthetic: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(synthetic, out, jobs=1).ok
+    # no payload or temporary file left; beside the cache, the compiled templates
+    assert sorted(p.name for p in cache_dir(out).iterdir()) == [FILE_NAME, "templates"]
+    again = build(synthetic, out, jobs=1)
+    assert again.cache_status == "used" and again.reports_processed == 0
 
 
 def _age(content: Path, seconds: int = 3600) -> None:

@@ -1,0 +1,52 @@
+"""run_chunks: every item once, in worker processes replaced as asked, errors passed on."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from generator import parallel
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked")
+
+
+def _which(start: int, stop: int) -> tuple[int, int, int, str]:
+    return start, stop, os.getpid(), parallel.shared()["tag"]
+
+
+def _fails(start: int, stop: int) -> int:
+    if start >= 40:
+        raise ValueError(f"chunk {start}")
+    return start
+
+
+def _covered(results: list[tuple[int, int, int, str]]) -> list[int]:
+    return sorted(i for start, stop, _, _ in results for i in range(start, stop))
+
+
+def test_workers_live_through_the_run_by_default() -> None:
+    results = list(parallel.run_chunks(_which, 1000, jobs=2, data={"tag": "x"}))
+    assert _covered(results) == list(range(1000))
+    pids = {pid for _, _, pid, _ in results}
+    assert len(pids) == 2 and os.getpid() not in pids
+    assert {tag for *_, tag in results} == {"x"}  # what the parent published, inherited
+
+
+def test_workers_are_replaced_after_about_items_per_process() -> None:
+    results = list(parallel.run_chunks(_which, 1000, jobs=2, data={"tag": "y"}, items_per_process=100))
+    assert _covered(results) == list(range(1000))
+    by_process: dict[int, int] = {}
+    for start, stop, pid, _ in results:
+        by_process[pid] = by_process.get(pid, 0) + stop - start
+    chunk = max(stop - start for start, stop, _, _ in results)
+    assert max(by_process.values()) < 100 + chunk  # a batch ends with the chunk that reaches the limit
+    assert len(by_process) >= 1000 // (100 + chunk) and len(by_process) > 2 and os.getpid() not in by_process
+
+
+def test_an_error_in_a_worker_reaches_the_caller_and_leaves_no_worker_behind() -> None:
+    before = set(multiprocessing.active_children())
+    with pytest.raises(ValueError, match="chunk"):
+        list(parallel.run_chunks(_fails, 1000, jobs=2, data={}, items_per_process=100))
+    assert set(multiprocessing.active_children()) <= before
