@@ -190,6 +190,7 @@ class BuildCache:
                 code = 1
                 try:
                     if os.fork() == 0:  # the writer, reparented when its parent leaves at once
+                        _let_go_of_streams()
                         self._write(folder)
                         code = 0
                     else:
@@ -227,6 +228,15 @@ class BuildCache:
         path = cache_dir(out) / FILE_NAME
         if path.exists():
             path.unlink()
+
+
+def _let_go_of_streams() -> None:
+    """In the detached writer: hold no copy of the build's standard streams, or whatever reads the
+    build's output through a pipe (a log, `| tee`, CI) would wait for the writer too."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
 
 
 def wait_for_writer(out: Path, timeout: float | None = None) -> bool:

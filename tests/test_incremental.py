@@ -6,15 +6,18 @@ import builtins
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from conftest import REPO
+from generator import cache as cache_module
 from generator import parallel
 from generator.stages import render, reports
 from generator.build import SearchOptions, build as full_build
-from generator import cache as cache_module
 from generator.cache import CACHE_FORMAT, FILE_NAME, cache_dir
 from generator.formats import catalogue
 from generator.synth import synthesise
@@ -313,3 +316,30 @@ def test_a_file_changed_with_the_same_size_and_time_is_still_seen(synthetic: Pat
     step = build(content, out, jobs=1)
     assert step.reports_processed == 1
     assert _site(out) == _clean(content, tmp_path)
+
+
+def test_the_detached_cache_writer_does_not_hold_the_builds_output_open(synthetic: Path, tmp_path: Path) -> None:
+    """Whatever reads a build's output through a pipe sees its end when the build ends, not when the cache is saved."""
+    out = tmp_path / "site"
+    program = f"""
+import sys, time
+from pathlib import Path
+from generator import cache
+from generator.build import SearchOptions, build
+from generator.cli import leave
+cache.DETACH_MIN_REPORTS = 1
+slow_write = cache.BuildCache._write
+def slow(self, folder):
+    time.sleep(5)
+    slow_write(self, folder)
+cache.BuildCache._write = slow
+result = build(Path({str(synthetic)!r}), Path({str(out)!r}), SearchOptions(enabled=False), jobs=1)
+print("built", result.ok, flush=True)
+leave(0)
+"""
+    proc = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout == "built True\n", proc.stderr
+    # the pipes reached their end while the writer (asleep before writing) still holds its lock
+    assert not cache_module.wait_for_writer(out, timeout=0)
+    assert cache_module.wait_for_writer(out, timeout=60) and (cache_dir(out) / FILE_NAME).is_file()
+    assert build(synthetic, out, jobs=1).cache_status == "used"
