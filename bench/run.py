@@ -31,7 +31,7 @@ from bench.measure import Measured, run  # noqa: E402
 from generator import cache  # noqa: E402
 from generator.stages import clone  # noqa: E402
 
-STAGES = ("load", "validate", "render", "write", "index")
+STAGES = ("load", "validate", "plan", "render", "write", "index")
 YEARS = list(range(2014, 2024))
 
 

@@ -156,11 +156,13 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     # (not its layout: the search page reads that from pagefind/layers.json)
     shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None,
                            "search" if layout and layout.shards else None)
-    fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
-    # what the files other than pages (assets, badge, search index) are made from
-    others_made_from = digest(shared_by_all, theme_fingerprint(dirs), _search_signature(layout))
-    if cache.old.others_made_from == others_made_from and all_unchanged(pages, fingerprints, cache, out) \
-            and _intact(out, cache.old.others, set(cache.old.pages)):
+    with timings.stage("plan"):  # what each page is made from, and whether anything is to be made at all
+        fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
+        # what the files other than pages (assets, badge, search index) are made from
+        others_made_from = digest(shared_by_all, theme_fingerprint(dirs), _search_signature(layout))
+        nothing_to_do = cache.old.others_made_from == others_made_from and all_unchanged(pages, fingerprints, cache, out) \
+            and _intact(out, cache.old.others, set(cache.old.pages))
+    if nothing_to_do:
         # nothing to write: the current site is, file for file, what this build would make
         result.rendered = RenderResult(unchanged=[p.url for p in pages])
         result.written = True
