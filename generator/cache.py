@@ -202,6 +202,7 @@ class BuildCache:
         os.waitpid(child, 0)
 
     def _write(self, folder: Path) -> None:
+        _remove_leftovers(folder)
         tmp = folder / f"{FILE_NAME}.{os.getpid()}.tmp"
         pickled = folder / f"{FILE_NAME}.{os.getpid()}.payload"
         try:
@@ -228,6 +229,15 @@ class BuildCache:
         path = cache_dir(out) / FILE_NAME
         if path.exists():
             path.unlink()
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Remove the partial files of a writer that was killed: only one writes at a time (a build
+    holds the output's lock, a detached writer `writing.lock`, and the next build waits for it)."""
+    mine = f"{FILE_NAME}.{os.getpid()}."
+    for path in folder.glob(f"{FILE_NAME}.*"):
+        if path.suffix in (".tmp", ".payload") and not path.name.startswith(mine):
+            path.unlink(missing_ok=True)
 
 
 def _let_go_of_streams() -> None:

@@ -248,6 +248,9 @@ def test_a_cold_model_keeps_no_narratives_and_renders_the_same(synthetic: Path, 
 
 def test_the_cache_is_written_whole_and_nothing_beside_it(synthetic: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
+    cache_dir(out).mkdir(parents=True)
+    for leftover in (f"{FILE_NAME}.99999.payload", f"{FILE_NAME}.99999.tmp"):  # of a writer that was killed
+        (cache_dir(out) / leftover).write_bytes(b"partial")
     assert build(synthetic, out, jobs=1).ok
     # no payload or temporary file left; beside the cache, the compiled templates
     assert sorted(p.name for p in cache_dir(out).iterdir()) == [FILE_NAME, "templates"]
