@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,11 @@ class Renderer:
         self.env = env
         self.domain = urlsplit(site.config.base_url).hostname or ""
 
+    @cached_property
+    def report_pages(self) -> dict[str, str]:
+        """Each report's page (for the site-wide data files: made once, not once per file)."""
+        return report_pages(self.site)
+
     def render(self, page: Page) -> bytes:
         context: dict[str, Any] = dict(page.context)
         builder = BUILDERS.get(page.kind)
@@ -191,7 +197,7 @@ def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int, Piece
 def _write_spliced(renderer: Renderer, page: Page, target: Path, previous: Path | None,
                    previous_index: PieceIndex | None, piece_fps: dict[str, str]) -> PieceIndex:
     site = renderer.site
-    spec = spliced_file(page.context["file"], site, renderer.catalogue, report_pages(site))
+    spec = spliced_file(page.context["file"], site, renderer.catalogue, renderer.report_pages)
     assert spec is not None
     reports = list(site.reports)
     return write_spliced(target, spec, reports, [piece_fps[r.key] for r in reports], previous, previous_index)
