@@ -8,7 +8,6 @@ in worker processes.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass
 from typing import Literal
@@ -231,7 +230,7 @@ def _for_cache(report: Report | None) -> Report | None:
     file it names is replaced by the report's current file when the cache is used: `_cached`)."""
     if report is None or not report.narrative:
         return report
-    return dataclasses.replace(report, narrative="", narrative_file="")
+    return _with_narrative(report, "", "")
 
 
 def _key(source: ReportSource) -> str:
@@ -255,13 +254,9 @@ def _known_hashes(source: ReportSource, files: _Files, look_up: bool) -> Hashes 
 def _cached(outcome: Outcome, source: ReportSource) -> Outcome:
     """A cached outcome for this build: the cache holds no narratives (read when the page is rendered)."""
     report, problems = outcome
-    if report is None:
-        return outcome
-    if source.narrative_file is None and source.raw_narrative is not None:
+    if report is not None and source.narrative_file is None and source.raw_narrative is not None:
         return _with_narrative(report, narrative_text(source.raw_narrative), ""), problems
-    if source.narrative_file is None:
-        return report, problems
-    return _with_narrative(report, "", source.narrative_file), problems
+    return without_narrative(report, source), problems
 
 
 def _record(source: ReportSource, town_repr: str, hashes: Hashes | None, outcome: Outcome, files: _Files,
