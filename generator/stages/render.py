@@ -288,7 +288,7 @@ def _take_over(staging: Staging, url: str, old: PageRecord) -> PageRecord | None
         return old
     if not _same_file(staging.out / url, old):
         return None
-    how = staging.reuse(url, old.inode)
+    how = staging.reuse(url)
     if how != "copied":
         return old if how == "linked" else None
     st = staging.path(url).stat()

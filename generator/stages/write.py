@@ -256,21 +256,11 @@ class Staging:
         self.written.add(rel)
         return True
 
-    def reuse(self, rel: str, inode: int = 0) -> str | None:
-        """Put the current site's `rel` (of that `inode`, if known) into the new one without rewriting it.
+    def reuse(self, rel: str) -> str | None:
+        """Put the current site's `rel` into the new one without rewriting it: "linked", "copied" or None.
 
-        Returns "linked", "copied" or None. In a clone, a file that is still the current site's own
-        (same inode, checked on disk) is kept as it is.
+        (In a clone, a link that is still the current file is kept by `keep`; any other is replaced.)
         """
-        if inode and self.present.get(rel) == inode and rel not in self.written:
-            try:
-                same = os.lstat(f"{self._root}/{rel}").st_ino == inode
-            except OSError:
-                same = False
-            if same:
-                del self.present[rel]
-                self.written.add(rel)
-                return "linked"
         source = self.out / rel
         target = self.claim(rel)
         try:
