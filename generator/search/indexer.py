@@ -242,10 +242,15 @@ def _to_fold(bases: list[_Base], limit: int, *, new_count: bool) -> set[str]:
 
 def _start_overlay(binary: Path, stage: Path, work: Path, previous: Path, bases: list[_Base], config: str) -> _Running | None:
     """Start indexing the overlay of these shards' changed pages, unless there is none to make."""
-    bundle = _Bundle(OVERLAY, tuple(sorted(url for base in bases for url in base.changed)))
+    bundle = _overlay_bundle(bases)
     if not bundle.urls or _old_overlay(stage, previous, bundle, config) is not None:
         return None
     return _start(binary, stage, work, bundle, config, estimate_mb(len(bundle.urls)))
+
+
+def _overlay_bundle(bases: list[_Base]) -> _Bundle:
+    """The overlay of these shards: their changed pages."""
+    return _Bundle(OVERLAY, tuple(sorted(url for base in bases for url in base.changed)))
 
 
 def _old_overlay(stage: Path, previous: Path | None, bundle: _Bundle, config: str) -> Manifest | None:
@@ -271,8 +276,8 @@ def _overlay(binary: Path, stage: Path, work: Path, previous: Path | None, kept:
     the right pages, and stopped otherwise.
     """
     while True:
-        urls = tuple(sorted(url for base in kept for url in base.changed))
-        bundle = _Bundle(OVERLAY, urls)
+        bundle = _overlay_bundle(kept)
+        urls = bundle.urls
         if early is not None and early.bundle != bundle:
             _stop(stage, early)
             early = None
