@@ -15,8 +15,9 @@ recorded is taken as intact without reading it (the page cache in generator/cach
 same stamp); any other file is hashed and compared. A manifest is written when its bundle is
 built; when a kept bundle's pages were written again with the same bytes (every page is, after a
 template change that leaves report pages as they were), the next site gets a new manifest with
-their new stamps (`restamp`), never a change to the linked file. Its first line is the SHA-256 of the rest, so that a damaged manifest
-is found (and its bundle indexed again) without trusting anything it says.
+their new stamps (`restamp`), never a change to the linked file. Its first line is the SHA-256
+of the rest, so that a damaged manifest is found (and its bundle indexed again) without
+trusting anything it says.
 """
 
 from __future__ import annotations
@@ -51,10 +52,6 @@ class Entry:
     stamp: list[int]  # size, mtime_ns, inode of the page file when it was indexed
     id: str  # Pagefind's result id: the name of the page's fragment file, without extension
     filters: dict[str, list[str]]
-
-    def same_page(self, path: Path, st: os.stat_result) -> bool:
-        """Is the file at `path` (with stat `st`) the page this entry indexed?"""
-        return stamp(st) == self.stamp or sha256_file(path) == self.sha
 
 
 @dataclass(frozen=True)
