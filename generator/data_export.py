@@ -97,12 +97,16 @@ def _csv_head(columns: tuple[Column, ...]) -> bytes:
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
-def _csv_rows(rows: Iterable[tuple[object, ...]]) -> bytes:
+def _csv_text(rows: Iterable[tuple[object, ...]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
         writer.writerow([_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue()
+
+
+def _csv_rows(rows: Iterable[tuple[object, ...]]) -> bytes:
+    return _csv_text(rows).encode("utf-8")
 
 
 def _csv(columns: tuple[Column, ...], rows: Iterable[tuple[object, ...]]) -> bytes:
@@ -201,9 +205,7 @@ def report_csv(report: Report, catalogue: Catalogue) -> bytes:
 
 def _csv_line(fields: tuple[object, ...]) -> str:
     """One row as `_csv` writes it, line end included."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in fields])
-    return buffer.getvalue()
+    return _csv_text((fields,))
 
 
 _CELL_SOURCE = "," + _csv_line(("原表",))  # what follows a cell's value: its source, "原表", and the line end
@@ -224,8 +226,9 @@ def _report_cell_lines(fmt: Format) -> tuple[tuple[str, tuple[str, ...], str], .
             fields = (cell.id, "单元格", name, cell.unit)
             # fields are quoted one by one: the row's first four are the same in a longer row
             cells.append((cell.id, fields, _csv_line(fields).removesuffix("\r\n") + ","))
-    _REPORT_CELL_LINES[id(fmt)] = (fmt, tuple(cells))
-    return tuple(cells)
+    made = tuple(cells)
+    _REPORT_CELL_LINES[id(fmt)] = (fmt, made)
+    return made
 
 
 def report_record(report: Report, catalogue: Catalogue, page: str) -> dict[str, object]:

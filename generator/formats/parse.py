@@ -7,7 +7,6 @@ any content problem: file, line, field, what was expected.
 from __future__ import annotations
 
 import dataclasses
-
 import re
 from pathlib import Path
 from typing import Any
