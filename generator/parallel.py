@@ -94,13 +94,12 @@ def run_chunks(
                 yield future.result()
         return
     yield from _in_batches(task, deque((start, min(start + size, count)) for start in range(0, count, size)),
-                           workers, items_per_process, setup)
+                           workers, items_per_process, setup, context)
 
 
 def _in_batches(task: Callable[[int, int], R], chunks: deque[tuple[int, int]], workers: int, items_per_process: int,
-                setup: Callable[[], None] | None) -> Iterator[R]:
+                setup: Callable[[], None] | None, context: Any) -> Iterator[R]:
     """`workers` one-process pools at a time, each given a batch of chunks and replaced when it has done them."""
-    context = multiprocessing.get_context("fork")
     left = sum(stop - start for start, stop in chunks)
     live: list[tuple[ProcessPoolExecutor, set[Future[R]]]] = []
     pending: set[Future[R]] = set()
