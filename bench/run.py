@@ -89,8 +89,8 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     content, hugo_site, out = root / "content", root / "hugo", root / "site"
     if root.exists():
         shutil.rmtree(root)
-    for cache in root.parent.glob(f".{root.name}*"):
-        shutil.rmtree(cache)
+    for leftover in root.parent.glob(f".{root.name}*"):
+        shutil.rmtree(leftover)
     root.mkdir(parents=True)
     synth = run([sys.executable, "-m", "generator", "synth", "--towns", str(towns), "--years", f"{YEARS[0]}-{YEARS[-1]}",
                  "--out", str(content), "--seed", str(seed)], env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -116,8 +116,8 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     lines.append(row("nianbao cold", cold_m, cold["pages"], reference, cold["stages"], f"{cold['written']} written{cache_note(cold)}"))
     if serial:
         shutil.rmtree(out)
-        for cache in out.parent.glob(f".{out.name}.nianbao-cache"):
-            shutil.rmtree(cache)
+        for leftover in out.parent.glob(f".{out.name}.nianbao-cache"):
+            shutil.rmtree(leftover)
         one_m, one = nianbao(content, out, 1)
         lines.append(row("nianbao cold, 1 process", one_m, one["pages"], reference, one["stages"]))
     wait_for_clone(out)
