@@ -17,7 +17,7 @@ from generator.cache import cache_dir
 from generator.search import indexer
 from generator.stages import write
 from generator.search.indexer import LAYERS, MANIFEST, SearchIndexError, pagefind_binary
-from generator.search.manifest import fragments, load as load_manifest
+from generator.search.manifest import fragments, load as load_manifest, stamp
 from generator.search.shards import jump_hash, layout, shard_count, town_key
 from search_edits import JICHANG, JICHANG_NEW, LOST_WORD, YANGJUN, YANGJUN_DELETED, edit_delete_add, lose_a_word, prepare
 
@@ -256,7 +256,7 @@ def test_pages_written_again_with_the_same_bytes_get_new_stamps_in_the_kept_mani
     assert _runs(second) == {"s0": True, "s2": True, "s6": True}
     for shard in ("s0", "s2", "s6"):
         pages = load_manifest(out / "pagefind" / shard)["pages"]
-        assert pages and all(e["stamp"] == _stamp(out / url) for url, e in pages.items())
+        assert pages and all(e["stamp"] == stamp((out / url).stat()) for url, e in pages.items())
     hashed: list[str] = []
     real = indexer.manifests.sha256_file
 
@@ -269,11 +269,6 @@ def test_pages_written_again_with_the_same_bytes_get_new_stamps_in_the_kept_mani
     third = build(default_content, out, SearchOptions(shards=8))
     assert _runs(third) == {"s0": True, "s2": True, "s6": True}
     assert hashed == []  # every page known by its stamp: none read again
-
-
-def _stamp(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def test_altered_index_files_are_found_and_indexed_again(default_content: Path, tmp_path: Path) -> None:
