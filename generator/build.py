@@ -170,7 +170,8 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     with Staging(out) as staging:
         with timings.stage("render"):  # pages are rendered and written one at a time
             result.rendered = render_pages(pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
-                                           env_globals=env_globals, fingerprints=fingerprints, piece_fps=reports.fingerprints)
+                                           env_globals=env_globals, fingerprints=fingerprints, piece_fps=reports.fingerprints,
+                                           layout=layout)
         with timings.stage("write"):
             if badge is not None:
                 staging.write(badge_url(site.config.badge), badge.read_bytes())

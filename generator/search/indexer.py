@@ -1,8 +1,10 @@
 """Run Pagefind (extended) over the staged report pages: base shards, plus a small layer of recent edits.
 
-Each bundle's pages are hard-linked into a private input folder (copied where links are not
-possible) and indexed by the extended binary shipped in the `pagefind[extended]` wheel, writing
-`pagefind/<name>/`. Processes run side by side up to `jobs`, and only as many as fit a memory
+Each bundle's pages are put in a private input folder, a tree per bundle, and indexed by the
+extended binary shipped in the `pagefind[extended]` wheel, writing `pagefind/<name>/`. The render
+workers write there the part of each report page that Pagefind indexes (`generator.search.input`)
+as they write the page; a page not rendered in this build, or not cut there, is hard-linked whole
+(copied where links are not possible), which gives Pagefind the same entry. Processes run side by side up to `jobs`, and only as many as fit a memory
 budget estimated from the page counts.
 
 A base shard of the last good site whose files are intact is hard-linked into the new site. If
@@ -24,10 +26,12 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.search import manifest as manifests
+from generator.search.input import INPUT_FOLDER
 from generator.search.manifest import MANIFEST, Manifest
 from generator.search.shards import FOLDER, SearchLayout
 from generator.stages.write import delete_in_background
@@ -121,7 +125,7 @@ def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jo
     runs: list[ShardRun] = []
     todo: list[_Bundle] = []
     kept: list[_Base] = []
-    work = stage / ".search-input"
+    work = _Input(stage / INPUT_FOLDER, layout.shard_of)
     early: _Running | None = None
     try:
         if previous is not None and all(b.old is not None and b.bundle.name not in folded for b in bases):
@@ -162,17 +166,48 @@ def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jo
     return sorted(runs, key=lambda r: (r.overlay, r.shard))
 
 
-def _discard(work: Path, stage: Path) -> None:
+@dataclass(frozen=True)
+class _Input:
+    """The indexers' input folder: `root/<bundle>/<url>` for each bundle's pages."""
+
+    root: Path
+    shard_of: Callable[[str], str]
+
+    def prepare(self, stage: Path, bundle: _Bundle) -> Path:
+        """The input tree of `bundle`, complete: what the render workers wrote for its pages, and
+        links to the staged pages for the others."""
+        site = self.root / bundle.name
+        overlay = bundle.name == OVERLAY
+        if overlay:
+            shutil.rmtree(site, ignore_errors=True)  # the overlay may be indexed twice in one build
+        for url in bundle.urls:
+            target = site / url
+            if overlay:
+                written = self.root / self.shard_of(url) / url  # where the render worker put it
+                source = written if written.is_file() else stage / url
+            elif target.is_file():
+                continue
+            else:
+                source = stage / url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        return site
+
+
+def _discard(work: _Input, stage: Path) -> None:
     """Remove the indexers' input folder: it is moved beside the staging folder and deleted in the
     background, under a name the next build also clears if this one dies first. (Deleting even the
     overlay's few folders took 0.1 s on a disk mounted with `discard`; thousands took seconds.)"""
-    if not work.exists():
+    if not work.root.exists():
         return
     aside = stage.parent / f"{stage.name}-search-input"
     try:
-        os.rename(work, aside)
+        os.rename(work.root, aside)
     except OSError:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work.root, ignore_errors=True)
         return
     delete_in_background(aside)
 
@@ -240,7 +275,7 @@ def _to_fold(bases: list[_Base], limit: int, *, new_count: bool) -> set[str]:
     return folded
 
 
-def _start_overlay(binary: Path, stage: Path, work: Path, previous: Path, bases: list[_Base], config: str) -> _Running | None:
+def _start_overlay(binary: Path, stage: Path, work: _Input, previous: Path, bases: list[_Base], config: str) -> _Running | None:
     """Start indexing the overlay of these shards' changed pages, unless there is none to make."""
     bundle = _overlay_bundle(bases)
     if not bundle.urls or _old_overlay(stage, previous, bundle, config) is not None:
@@ -268,7 +303,7 @@ def _stop(stage: Path, r: _Running) -> None:
     shutil.rmtree(stage / r.bundle.folder, ignore_errors=True)
 
 
-def _overlay(binary: Path, stage: Path, work: Path, previous: Path | None, kept: list[_Base], config: str,
+def _overlay(binary: Path, stage: Path, work: _Input, previous: Path | None, kept: list[_Base], config: str,
              jobs: int, memory_mb: int, early: _Running | None = None) -> list[ShardRun]:
     """Index the changed pages of the kept shards into pagefind/recent/ (reused if it holds exactly them).
 
@@ -366,19 +401,6 @@ def _write_layers(stage: Path, layout: SearchLayout, kept: list[_Base]) -> None:
     path.write_text(json.dumps(layers, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
-def _prepare(stage: Path, work: Path, bundle: _Bundle) -> Path:
-    site = work / bundle.name
-    shutil.rmtree(site, ignore_errors=True)  # the overlay may be indexed twice in one build
-    for url in bundle.urls:
-        target = site / url
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(stage / url, target)
-        except OSError:
-            shutil.copyfile(stage / url, target)
-    return site
-
-
 @dataclass
 class _Running:
     bundle: _Bundle
@@ -390,7 +412,7 @@ class _Running:
     estimate: float
 
 
-def _run_all(binary: Path, stage: Path, work: Path, todo: list[_Bundle], config: str, jobs: int, memory_mb: int,
+def _run_all(binary: Path, stage: Path, work: _Input, todo: list[_Bundle], config: str, jobs: int, memory_mb: int,
              running: list[_Running] | None = None) -> list[tuple[ShardRun, Manifest]]:
     """Index `todo`, and wait for the indexers already `running`."""
     # Largest bundles first, so that the long ones do not start last.
@@ -421,13 +443,13 @@ def _run_all(binary: Path, stage: Path, work: Path, todo: list[_Bundle], config:
     return done
 
 
-def _start(binary: Path, stage: Path, work: Path, bundle: _Bundle, config: str, estimate: float) -> _Running:
+def _start(binary: Path, stage: Path, work: _Input, bundle: _Bundle, config: str, estimate: float) -> _Running:
     pages = {}
     for url in bundle.urls:
         path = stage / url
         pages[url] = (manifests.sha256_file(path), manifests.stamp(path.stat()))
-    site = _prepare(stage, work, bundle)
-    log = work / f"{bundle.name}.log"
+    site = work.prepare(stage, bundle)
+    log = work.root / f"{bundle.name}.log"
     out = stage / bundle.folder
     with log.open("wb") as sink:
         proc = subprocess.Popen(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from hashlib import blake2b
@@ -23,7 +24,9 @@ from generator.pages.files import report_pages
 from generator.pages.portal import Portal
 from generator.parallel import run_chunks, shared
 from generator.progress import Progress
+from generator.search import input as search_input
 from generator.search.labels import format_label, town_label
+from generator.search.shards import SearchLayout
 from generator.stages.plan import Page
 from generator.splice import PieceIndex, write_spliced
 from generator.stages.write import Staging, write_new
@@ -182,13 +185,23 @@ def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int, Piece
     data = shared()
     renderer: Renderer = data["renderer"]
     out: list[tuple[int, int, int, int, PieceIndex | None]] = []
+    index_root, layout = data["search_input"] or ("", None)
     for i in range(start, stop):
         page, target = data["todo"][i]
         pieces: PieceIndex | None = None
         if page.url in data["splices"]:
+            os.makedirs(target.parent, exist_ok=True)
             pieces = _write_spliced(renderer, page, target, *data["splices"][page.url], data["piece_fps"])
         else:
-            write_new(target, renderer.render(page))  # its folder was made when it was claimed
+            html = renderer.render(page)
+            try:
+                write_new(target, html)
+            except FileNotFoundError:  # a fresh staging folder: its folders are made here (Staging.claim)
+                os.makedirs(target.parent, exist_ok=True)
+                write_new(target, html)
+            shard = layout.shard_of(page.url) if layout is not None else ""
+            if shard:
+                search_input.write(index_root, shard, page.url, html)
         st = target.stat()
         out.append((i, st.st_size, st.st_mtime_ns, st.st_ino, pieces))
     return out
@@ -220,11 +233,14 @@ def render_pages(
     env_globals: dict[str, Any] | None = None,
     fingerprints: list[str],
     piece_fps: dict[str, str],
+    layout: SearchLayout | None = None,
 ) -> RenderResult:
     """Write every page into the staging folder, one at a time (no page's HTML outlives its write).
 
     `fingerprints` are the pages' (`page_fingerprints`), in the same order; `piece_fps` the
     reports' fingerprints, for the site-wide data files written piece by piece (`generator.splice`).
+    With a search `layout`, each indexed page's input for the indexer is written beside it
+    (`generator.search.input`).
     """
     result = RenderResult()
     todo: list[tuple[Page, Path]] = []
@@ -238,7 +254,7 @@ def render_pages(
             cache.new.pages[page.url] = record
             result.unchanged.append(page.url)
             continue
-        todo.append((page, staging.claim(page.url)))
+        todo.append((page, staging.claim(page.url, make_folder=False)))
         todo_fps.append(fp)
     # Pages made from every report in one file (the big data files before all) come first: planned
     # last, they would leave one process making them alone while the others have finished.
@@ -251,7 +267,10 @@ def render_pages(
             usable = old is not None and index is not None and _same_file(staging.out / page.url, old)
             splices[page.url] = (staging.out / page.url, index) if usable else (None, None)
     data = {"todo": todo, "site": site, "catalogue": catalogue, "dirs": dirs, "compiled": cache.templates_dir(), "env_globals": env_globals or {},
-            "splices": splices, "piece_fps": piece_fps}
+            "splices": splices, "piece_fps": piece_fps,
+            "search_input": (str(staging.stage / search_input.INPUT_FOLDER), layout) if layout is not None and layout.shards else None}
+    if layout is not None:
+        layout.shard_of("")  # its map, made before the workers are forked
     done = 0
     for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=data, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
         for i, size, mtime_ns, inode, pieces in chunk:
