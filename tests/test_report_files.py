@@ -8,7 +8,7 @@ from typing import Iterable
 import pytest
 
 from generator import data_export
-from generator.data_export import REPORT_DATA_COLUMNS, _cell_rows, _csv, _indicator_rows, report_csv
+from generator.data_export import REPORT_DATA_COLUMNS, _cell_rows, _cells_piece, _csv, _csv_rows, _indicator_rows, report_csv
 from generator.formats import catalogue
 from generator.model.site import IndicatorValue, Report, Town
 
@@ -53,3 +53,15 @@ def test_report_csv_equals_the_csv_writers_rows(format_id: str, kind: str) -> No
     for _ in range(2):  # the second from the cached row beginnings
         assert report_csv(report, CAT) == reference_csv(report)
     assert id(CAT.formats[format_id]) in data_export._REPORT_CELL_LINES
+
+
+@pytest.mark.parametrize("format_id", sorted(CAT.formats))
+@pytest.mark.parametrize("kind", ["counts", "mixed", "empty"])
+def test_a_reports_rows_of_cells_csv_equal_the_csv_writers_rows(format_id: str, kind: str) -> None:
+    town = Town(path="sheng/shi/xian/zhen", name="测试镇")
+    fmt = CAT.formats[format_id]
+    for key_town in (town, Town(path="=sheng/shi/xian/zhen,\"q\"", name="=镇")):  # a key the CSV writer quotes and neutralises
+        report = Report(key_town, 2021, format_id, "标题", "", "a.yaml", "a.md", statistics=statistics(format_id, kind))  # type: ignore[arg-type]
+        for _ in range(2):  # the second from the cached row beginnings
+            assert _cells_piece(report, fmt).encode("utf-8") == _csv_rows(_cell_rows(report, fmt))
+    assert id(fmt) in data_export._CELLS_LINES
