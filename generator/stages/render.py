@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -271,6 +272,7 @@ def render_pages(
             "search_input": (str(staging.stage / search_input.INPUT_FOLDER), layout) if layout is not None and layout.shards else None}
     if layout is not None:
         layout.shard_of("")  # its map, made before the workers are forked
+    gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
     done = 0
     for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=data, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
         for i, size, mtime_ns, inode, pieces in chunk:
