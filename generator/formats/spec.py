@@ -49,9 +49,9 @@ class CellSpec:
     unit: str
     label: str  # a readable name: row label, column label
 
-    @property
+    @cached_property
     def path(self) -> tuple[str, ...]:
-        """Where the value sits under `statistics` in a report."""
+        """Where the value sits under `statistics` in a report (read for every cell of every report: kept)."""
         return tuple(self.id.split("."))
 
 

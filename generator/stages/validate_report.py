@@ -185,11 +185,18 @@ def read_statistics(doc: YamlDoc, fmt: Format, diags: Diagnostics) -> dict[str, 
                 if key not in holder:
                     diags.error("missing-cell", doc.where(hpath), f"缺少单元格“{cell.label}”", field=field_path(hpath + (key,)), expected=cell.id)
                     continue
+            raw, cell_type = holder[key], CELL_TYPES[cell.type]
+            if cell_type.as_is(raw):
+                values[cell.id] = raw
+                continue
+            reading = cell_type.read(raw)
+            if reading.value is not None and not reading.error and not reading.normalised_from:
+                values[cell.id] = reading.value  # nothing to say about it
+                continue
             vpath = hpath + (key,)
-            reading = CELL_TYPES[cell.type].read(holder[key])
             where = doc.where(vpath)
             if reading.error:
-                diags.error("bad-number", where, f"单元格“{cell.label}”的值不对：{reading.error}", field=field_path(vpath), expected=CELL_TYPES[cell.type].description, found=describe(holder[key]))
+                diags.error("bad-number", where, f"单元格“{cell.label}”的值不对：{reading.error}", field=field_path(vpath), expected=CELL_TYPES[cell.type].description, found=describe(raw))
                 continue
             if reading.normalised_from:
                 diags.warning(
