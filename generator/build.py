@@ -210,11 +210,21 @@ def _search_signature(layout: SearchLayout | None) -> str:
 
 
 def _files(root: Path) -> set[str]:
-    """Every file under `root`, as site-relative names."""
+    """Every file under `root` (anything but a real folder: a link counts as a file), as
+    site-relative names. (Plain strings and scandir: a no-op build lists the whole site.)"""
     found: set[str] = set()
-    for folder, _, files in os.walk(root):
-        rel_folder = os.path.relpath(folder, root)
-        found.update(name if rel_folder == "." else f"{rel_folder}/{name}" for name in files)
+    stack = [(os.fspath(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, f"{prefix}{entry.name}/"))
+                    else:
+                        found.add(prefix + entry.name)
+        except OSError:
+            continue  # as os.walk does: what cannot be listed is not there
     return found
 
 

@@ -198,7 +198,7 @@ def test_nothing_changed_writes_nothing_at_all(synthetic: Path, tmp_path: Path) 
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", ".site.nianbao-cache", "site"]
 
 
-@pytest.mark.parametrize("touch", ["asset", "extra", "missing-asset"])
+@pytest.mark.parametrize("touch", ["asset", "extra", "linked-folder", "missing-asset"])
 def test_a_site_changed_by_hand_is_written_again(synthetic: Path, tmp_path: Path, touch: str) -> None:
     out = tmp_path / "site"
     build(synthetic, out, jobs=1)
@@ -206,11 +206,16 @@ def test_a_site_changed_by_hand_is_written_again(synthetic: Path, tmp_path: Path
         (out / "assets/style.css").write_text("body{}", encoding="utf-8")
     elif touch == "extra":
         (out / "stray.html").write_text("x", encoding="utf-8")
+    elif touch == "linked-folder":
+        (tmp_path / "elsewhere").mkdir()
+        (tmp_path / "elsewhere" / "x.html").write_text("x", encoding="utf-8")
+        (out / "assets" / "more").symlink_to(tmp_path / "elsewhere")
     else:
         (out / "assets/style.css").unlink()
     step = build(synthetic, out, jobs=1)
     assert step.ok and step.rendered.written == []  # the pages are taken over, the rest written again
     assert _site(out) == _clean(synthetic, tmp_path)
+    assert not (out / "assets" / "more").is_symlink()
 
 
 def test_a_narrative_with_invisible_characters_renders_the_same_from_the_cache(synthetic: Path, tmp_path: Path) -> None:

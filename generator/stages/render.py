@@ -295,9 +295,10 @@ def all_unchanged(pages: list[Page], fingerprints: list[str], cache: BuildCache,
     old = cache.old.pages
     if cache.status != "used" or len(old) != len(pages):
         return False
+    base = os.fspath(out)
     for page, fp in zip(pages, fingerprints):
         record = old.get(page.url)
-        if record is None or record.fingerprint != fp or not _same_file(out / page.url, record):
+        if record is None or record.fingerprint != fp or stamp_of(f"{base}/{page.url}") != record.stamp:
             return False
     return True
 
