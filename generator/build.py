@@ -52,6 +52,10 @@ class BuildResult:
     reports_reused: int = 0
     reports_processed: int = 0
     search: list[ShardRun] = field(default_factory=list)
+    # What the build made and no longer needs (the last build's model from the cache, the planned
+    # pages), kept so that it is not freed object by object as the build returns: that took 0.3 s
+    # at 10,000 reports. It is freed with the result; the command line leaves without freeing.
+    leftovers: list[object] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -130,7 +134,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     gc.freeze()  # the model lives to the end: later collections (and forked workers) need not scan it
     gc.enable()
     result = BuildResult(CheckResult(site, diags, cat), out, timings=timings, cache_status=cache.status,
-                         reports_reused=reports.reused, reports_processed=reports.processed)
+                         reports_reused=reports.reused, reports_processed=reports.processed, leftovers=[cache, reports])
     if not partial and diags.has_errors:
         return result
     site, result.exclusions = exclude(site, diags, content_prefix(content))
@@ -158,6 +162,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
                            "search" if layout and layout.shards else None)
     with timings.stage("plan"):  # what each page is made from, and whether anything is to be made at all
         fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
+        result.leftovers += [pages, fingerprints]
         # what the files other than pages (assets, badge, search index) are made from
         others_made_from = digest(shared_by_all, theme_fingerprint(dirs), _search_signature(layout))
         nothing_to_do = cache.old.others_made_from == others_made_from and all_unchanged(pages, fingerprints, cache, out) \

@@ -98,7 +98,8 @@ class Total:
 
 
 def totals(reports: Iterable[Report], indicator_id: str) -> Total:
-    values = [reading(r, indicator_id).value for r in reports]
+    # reading(r, indicator_id).value, without making a Reading (the home page totals every report)
+    values = [None if (found := r.indicators.get(indicator_id)) is None else found.value for r in reports]
     known = [v for v in values if v is not None]
     return Total(sum(known, 0) if known else None, len(known), len(values))
 
