@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,21 +174,22 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         result.written = True
         return result
     with Staging(out) as staging:
-        with timings.stage("render"):  # pages are rendered and written one at a time
-            result.rendered = render_pages(pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
-                                           env_globals=env_globals, fingerprints=fingerprints, piece_fps=reports.fingerprints,
-                                           layout=layout)
-        with timings.stage("write"):
-            if badge is not None:
-                staging.write(badge_url(site.config.badge), badge.read_bytes())
-            for theme in dirs:
-                if (theme / "static").is_dir():
-                    staging.copy_tree(theme / "static", "assets")
-        with timings.stage("index"):  # the search index, built in the staging folder, swapped in with the pages
-            staging.set_aside(FOLDER)  # a clone's copy of the index: Pagefind must never write into its links
-            if layout is not None:
-                previous = out if (out / MARKER).is_file() else None
-                result.search = index_search(staging.stage, layout, previous=previous, jobs=search.jobs, memory_mb=search.memory_mb)
+        indexing = _Indexing(staging, layout, search, out if (out / MARKER).is_file() else None)
+        try:
+            with timings.stage("render"):  # pages are rendered and written one at a time
+                result.rendered = render_pages(pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
+                                               env_globals=env_globals, fingerprints=fingerprints, piece_fps=reports.fingerprints,
+                                               layout=layout, on_indexed=indexing.start)
+            with timings.stage("write"):
+                if badge is not None:
+                    staging.write(badge_url(site.config.badge), badge.read_bytes())
+                for theme in dirs:
+                    if (theme / "static").is_dir():
+                        staging.copy_tree(theme / "static", "assets")
+            with timings.stage("index"):  # the search index, built in the staging folder, swapped in with the pages
+                result.search = indexing.finish()
+        finally:
+            indexing.wait()  # never leave an indexer writing into a staging folder being removed
         with timings.stage("write"):
             staging.write(MARKER, b"nianbao\n")
             cache.new.others = _identities(staging.stage, set(cache.new.pages))
@@ -200,6 +202,52 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
                 cache.save(detached=True)  # the site is in place: the next build waits for the cache
     result.written = True
     return result
+
+
+class _Indexing:
+    """The index stage, run beside the rest of rendering when it can be.
+
+    `render_pages` calls `start` once the pages the index reads are written, if it renders the
+    pages in this process (after an edit: the edited report's pages first, then the home page,
+    the year and compare pages and the data files); Pagefind then indexes the overlay while
+    they are made. Otherwise `finish` starts it after rendering, as a stage of its own. The
+    "index" time of the build is then how long it waited for the index after rendering.
+    """
+
+    def __init__(self, staging: Staging, layout: SearchLayout | None, search: SearchOptions, previous: Path | None) -> None:
+        self.staging, self.layout, self.search, self.previous = staging, layout, search, previous
+        self.started = False
+        self.thread: threading.Thread | None = None
+        self.runs: list[ShardRun] = []
+        self.error: BaseException | None = None
+
+    def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.staging.set_aside(FOLDER)  # a clone's copy of the index: Pagefind must never write into its links
+        if self.layout is not None:
+            self.thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        assert self.layout is not None
+        try:
+            self.runs = index_search(self.staging.stage, self.layout, previous=self.previous, jobs=self.search.jobs,
+                                     memory_mb=self.search.memory_mb)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread by finish()
+            self.error = exc
+
+    def finish(self) -> list[ShardRun]:
+        self.start()
+        self.wait()
+        if self.error is not None:
+            raise self.error
+        return self.runs
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
 
 
 def _layout(site: Site, search: SearchOptions) -> SearchLayout | None:

@@ -60,6 +60,15 @@ def _run_setup(setup: Callable[[], None] | None, parent: int = 0) -> None:
         setup()
 
 
+def _workers(count: int, jobs: int) -> int:
+    return min(max(jobs, 1), max(1, count // MIN_ITEMS_PER_PROCESS))
+
+
+def in_process(count: int, jobs: int) -> bool:
+    """Does `run_chunks` run `count` items in this process, in order (one job, few items, or no fork)?"""
+    return _workers(count, jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods()
+
+
 def run_chunks(
     task: Callable[[int, int], R],
     count: int,
@@ -78,8 +87,8 @@ def run_chunks(
     _SHARED.update(data)
     if count == 0:
         return
-    workers = min(max(jobs, 1), max(1, count // MIN_ITEMS_PER_PROCESS))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = _workers(count, jobs)
+    if in_process(count, jobs):
         _run_setup(setup)
         step = 256
         for start in range(0, count, step):

@@ -429,3 +429,32 @@ def test_past_the_limit_the_shards_with_most_changes_are_folded_until_half_the_l
     assert _to_fold(bases, 100, new_count=False) == set()  # 58 changed pages: within the limit
     assert _to_fold(bases, 50, new_count=False) == {"s1", "s0"}  # most changes first (s1: 45), down to 25 or less
     assert _to_fold(bases, 100, new_count=True) == {"s0", "s1", "s2", "s4"}  # every shard with a change
+
+
+def test_after_an_edit_the_index_is_built_while_the_other_pages_are_made(default_content: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few pages, rendered in this process: the indexed ones first, then the index starts beside the rest."""
+    import generator.build as build_module
+
+    out = tmp_path / "site"
+    build(default_content, out, SearchOptions(shards=1))
+    seen: dict[str, bool] = {}
+    real = build_module._Indexing.start
+
+    def start(self):  # type: ignore[no-untyped-def]
+        if not self.started:  # what is written when the index is started (it then runs in a thread)
+            seen["edited page written"] = (self.staging.stage / YANGTING).is_file()
+            seen["home page written"] = (self.staging.stage / "index.html").is_file()
+        real(self)
+
+    monkeypatch.setattr(build_module._Indexing, "start", start)
+    narrative = default_content / "shandong/weihai/huancui/yangting/2021.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n补充说明一句。\n", encoding="utf-8")
+    result = build(default_content, out, SearchOptions(shards=1), jobs=2)
+    assert result.ok and "index.html" in result.rendered.written  # the home page shows every report: made again
+    assert seen == {"edited page written": True, "home page written": False}
+    assert [r.shard for r in result.search if r.overlay and not r.reused] == ["recent"]
+    clean = tmp_path / "clean"
+    build(default_content, clean, SearchOptions(shards=1), use_cache=False)
+    for rel in result.rendered.pages:
+        assert (out / rel).read_bytes() == (clean / rel).read_bytes(), rel

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from hashlib import blake2b
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import jinja2
@@ -23,7 +23,7 @@ from generator.numbers import Number, format_number
 from generator.pages import BUILDERS
 from generator.pages.files import report_pages
 from generator.pages.portal import Portal
-from generator.parallel import run_chunks, shared
+from generator.parallel import in_process, run_chunks, shared
 from generator.progress import Progress
 from generator.search import input as search_input
 from generator.search.labels import format_label, town_label
@@ -177,6 +177,8 @@ def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fp
 
 def _setup_renderer() -> None:
     data = shared()
+    if "renderer" in data:  # the part before, in this process (render_pages)
+        return
     env = make_env(data["dirs"], data["compiled"])
     env.globals.update(data["env_globals"])
     data["renderer"] = Renderer(data["site"], data["catalogue"], env)
@@ -235,13 +237,16 @@ def render_pages(
     fingerprints: list[str],
     piece_fps: dict[str, str],
     layout: SearchLayout | None = None,
+    on_indexed: Callable[[], None] | None = None,
 ) -> RenderResult:
     """Write every page into the staging folder, one at a time (no page's HTML outlives its write).
 
     `fingerprints` are the pages' (`page_fingerprints`), in the same order; `piece_fps` the
     reports' fingerprints, for the site-wide data files written piece by piece (`generator.splice`).
     With a search `layout`, each indexed page's input for the indexer is written beside it
-    (`generator.search.input`).
+    (`generator.search.input`). When this process renders the pages itself (a few pages, after
+    an edit), the indexed ones come first and `on_indexed` is called once they are written, so
+    that the search index can be built while the others are made.
     """
     result = RenderResult()
     todo: list[tuple[Page, Path]] = []
@@ -257,9 +262,16 @@ def render_pages(
             continue
         todo.append((page, staging.claim(page.url, make_folder=False)))
         todo_fps.append(fp)
-    # Pages made from every report in one file (the big data files before all) come first: planned
-    # last, they would leave one process making them alone while the others have finished.
-    order = sorted(range(len(todo)), key=lambda i: (not _spliced(todo[i][0]), todo[i][0].kind not in WHOLE_SITE_KINDS))
+    early = on_indexed is not None and layout is not None and in_process(len(todo), jobs)
+    if early:
+        assert layout is not None
+        order = sorted(range(len(todo)), key=lambda i: not layout.shard_of(todo[i][0].url))
+        parts = [(0, sum(1 for page, _ in todo if layout.shard_of(page.url))), None]
+    else:
+        # Pages made from every report in one file (the big data files before all) come first: planned
+        # last, they would leave one process making them alone while the others have finished.
+        order = sorted(range(len(todo)), key=lambda i: (not _spliced(todo[i][0]), todo[i][0].kind not in WHOLE_SITE_KINDS))
+        parts = [None]
     todo, todo_fps = [todo[i] for i in order], [todo_fps[i] for i in order]
     splices: dict[str, tuple[Path | None, PieceIndex | None]] = {}
     for page, _ in todo:
@@ -274,15 +286,23 @@ def render_pages(
         layout.shard_of("")  # its map, made before the workers are forked
     gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
     done = 0
-    for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=data, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
-        for i, size, mtime_ns, inode, pieces in chunk:
-            url = todo[i][0].url
-            cache.new.pages[url] = PageRecord(todo_fps[i], size, mtime_ns, inode)
-            if pieces is not None:
-                cache.new.splices[url] = pieces
-            result.written.append(url)
-        done += len(chunk)
-        progress.update("生成页面", done, len(todo))
+    for part in parts:
+        start, stop = part if part is not None else (done, len(todo))
+        if part is None and done:  # the rest, after the indexed pages: with the same renderer
+            data = {**data, "todo": todo[start:], "renderer": shared()["renderer"]}
+        else:
+            data = {**data, "todo": todo[start:stop]}
+        for chunk in run_chunks(_render_chunk, stop - start, jobs=jobs, data=data, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
+            for i, size, mtime_ns, inode, pieces in chunk:
+                url = todo[start + i][0].url
+                cache.new.pages[url] = PageRecord(todo_fps[start + i], size, mtime_ns, inode)
+                if pieces is not None:
+                    cache.new.splices[url] = pieces
+                result.written.append(url)
+            done += len(chunk)
+            progress.update("生成页面", done, len(todo))
+        if part is not None and on_indexed is not None:
+            on_indexed()
     progress.done()
     shared().clear()
     planned = {p.url for p in pages}
