@@ -21,6 +21,7 @@ from generator.series import Reading, reading
 class CompareRow:
     town: Town
     cells: tuple[tuple[Report, Reading] | None, ...]  # one per year; None: no report that year
+    places: str = ""  # the town's regions, "某省 某市 某县" (made once per town, not once per table)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def context(portal: Portal, page: Any) -> dict[str, Any]:
     years = sorted({r.year for t in towns for r in portal.reports_of(t)})
     reports = {(r.town.path, r.year): r for t in towns for r in portal.reports_of(t)}
     tables: list[CompareTable] = []
+    places = {t.path: " ".join(r.name for r in t.regions) for t in towns}
     for ind in catalogue.indicators.values():
         rows: list[CompareRow] = []
         known = 0
@@ -71,7 +73,7 @@ def context(portal: Portal, page: Any) -> dict[str, Any]:
                 r = reading(report, ind.id)
                 known += r.value is not None
                 cells.append((report, r))
-            rows.append(CompareRow(town, tuple(cells)))
+            rows.append(CompareRow(town, tuple(cells), places[town.path]))
         tables.append(CompareTable(ind, tuple(rows), known))
     group = page.context.get("group")
     return {"years": years, "tables": tables, "crosswalk": _crosswalk(portal), "group_name": group_label(group) if group else ""}
