@@ -90,7 +90,11 @@ def read(folder: Path, name: str, config: str) -> Manifest | None:
 
 
 def read_fragment(path: Path) -> dict[str, Any]:
-    data = gzip.decompress(path.read_bytes())
+    return _fragment(path.read_bytes(), path)
+
+
+def _fragment(raw: bytes, path: Path) -> dict[str, Any]:
+    data = gzip.decompress(raw)
     if data.startswith(FRAGMENT_SIGNATURE):
         data = data[len(FRAGMENT_SIGNATURE):]
     fragment = json.loads(data)
@@ -110,10 +114,15 @@ def fragments(folder: Path) -> dict[str, tuple[str, dict[str, list[str]]]]:
     return {url: (id_, filters) for url, (id_, filters, _) in _fragments(folder).items()}
 
 
-def _fragments(folder: Path) -> dict[str, tuple[str, dict[str, list[str]], set[str]]]:
+def _fragments(folder: Path, hashes: dict[str, str] | None = None) -> dict[str, tuple[str, dict[str, list[str]], set[str]]]:
+    """url -> (result id, filter values, words) from the bundle's fragments; with `hashes`, the
+    SHA-256 of each fragment file is put there too (by its name in the bundle), from the same read."""
     found: dict[str, tuple[str, dict[str, list[str]], set[str]]] = {}
     for path in sorted((folder / "fragment").glob("*.pf_fragment")):
-        fragment = read_fragment(path)
+        raw = path.read_bytes()
+        if hashes is not None:
+            hashes[f"fragment/{path.name}"] = hashlib.sha256(raw).hexdigest()
+        fragment = _fragment(raw, path)
         url = str(fragment["url"]).lstrip("/")
         filters = {k: sorted(str(x) for x in v) for k, v in sorted((fragment.get("filters") or {}).items())}
         found[url] = (path.name.removesuffix(".pf_fragment"), filters, words(fragment))
@@ -138,7 +147,8 @@ def write(folder: Path, name: str, config: str, pages: dict[str, tuple[str, list
 
     Raises ValueError when the fragments do not name exactly the pages given.
     """
-    indexed = _fragments(folder)
+    hashes: dict[str, str] = {}  # the fragments' own, taken as they are read
+    indexed = _fragments(folder, hashes)
     if set(indexed) != set(pages):
         missing = sorted(set(pages) - set(indexed))[:3]
         extra = sorted(set(indexed) - set(pages))[:3]
@@ -152,7 +162,8 @@ def write(folder: Path, name: str, config: str, pages: dict[str, tuple[str, list
     files: dict[str, list[Any]] = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
-            files[path.relative_to(folder).as_posix()] = [sha256_file(path), *stamp(path.stat())]
+            rel = path.relative_to(folder).as_posix()
+            files[rel] = [hashes.get(rel) or sha256_file(path), *stamp(path.stat())]
     manifest = Manifest(name, config, entries, files)
     _save(folder, manifest)
     return manifest
