@@ -286,15 +286,15 @@ def render_pages(
         todo.append((page, staging.claim(page.url, make_folder=False)))
         todo_fps.append(fp)
     early = on_indexed is not None and layout is not None and in_process(len(todo), jobs)
-    if early:
+    if early:  # the indexed pages, then the others (`ends`: where each part ends)
         assert layout is not None
         order = sorted(range(len(todo)), key=lambda i: not layout.shard_of(todo[i][0].url))
-        parts = [(0, sum(1 for page, _ in todo if layout.shard_of(page.url))), None]
+        ends = [sum(1 for page, _ in todo if layout.shard_of(page.url)), len(todo)]
     else:
         # Pages made from every report in one file (the big data files before all) come first: planned
         # last, they would leave one process making them alone while the others have finished.
         order = sorted(range(len(todo)), key=lambda i: (not _spliced(todo[i][0]), todo[i][0].kind not in WHOLE_SITE_KINDS))
-        parts = [None]
+        ends = [len(todo)]
     todo, todo_fps = [todo[i] for i in order], [todo_fps[i] for i in order]
     splices: dict[str, tuple[Path | None, PieceIndex | None]] = {}
     for page, _ in todo:
@@ -308,14 +308,11 @@ def render_pages(
     if layout is not None:
         layout.shard_of("")  # its map, made before the workers are forked
     gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
-    done = 0
-    for part in parts:
-        start, stop = part if part is not None else (done, len(todo))
-        if part is None and done:  # the rest, after the indexed pages: with the same renderer
-            data = {**data, "todo": todo[start:], "renderer": shared()["renderer"]}
-        else:
-            data = {**data, "todo": todo[start:stop]}
-        for chunk in run_chunks(_render_chunk, stop - start, jobs=jobs, data=data, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
+    done = start = 0
+    renderer: Renderer | None = None  # made for the first part, used again for the next (one process)
+    for stop in ends:
+        part = {**data, "todo": todo[start:stop]} | ({"renderer": renderer} if renderer is not None else {})
+        for chunk in run_chunks(_render_chunk, stop - start, jobs=jobs, data=part, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
             for i, size, mtime_ns, inode, pieces in chunk:
                 url = todo[start + i][0].url
                 cache.new.pages[url] = PageRecord(todo_fps[start + i], size, mtime_ns, inode)
@@ -324,8 +321,11 @@ def render_pages(
                 result.written.append(url)
             done += len(chunk)
             progress.update("生成页面", done, len(todo))
-        if part is not None and on_indexed is not None:
+        if early and stop < len(todo):  # the indexed pages are written
+            renderer = shared().get("renderer")
+            assert on_indexed is not None
             on_indexed()
+        start = stop
     progress.done()
     shared().clear()
     planned = {p.url for p in pages}
