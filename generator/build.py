@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import BuildCache, Stamp, stamp_of
+from generator.cache import BuildCache, PageRecord, Stamp, stamp_of
 from generator.diagnostics import Diagnostics, Level, Where
 from generator.fingerprint import digest, theme_fingerprint
 from generator.formats import Catalogue, catalogue as load_catalogue
@@ -174,7 +174,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         result.written = True
         return result
     with Staging(out) as staging:
-        indexing = _Indexing(staging, layout, search, out if (out / MARKER).is_file() else None)
+        indexing = _Indexing(staging, layout, search, out if (out / MARKER).is_file() else None, cache.new.pages)
         try:
             with timings.stage("render"):  # pages are rendered and written one at a time
                 result.rendered = render_pages(pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
@@ -214,8 +214,10 @@ class _Indexing:
     "index" time of the build is then how long it waited for the index after rendering.
     """
 
-    def __init__(self, staging: Staging, layout: SearchLayout | None, search: SearchOptions, previous: Path | None) -> None:
+    def __init__(self, staging: Staging, layout: SearchLayout | None, search: SearchOptions, previous: Path | None,
+                 pages: dict[str, PageRecord]) -> None:
         self.staging, self.layout, self.search, self.previous = staging, layout, search, previous
+        self.pages = pages  # the pages written or kept so far (`cache.new.pages`): all indexed ones by `start`
         self.started = False
         self.thread: threading.Thread | None = None
         self.runs: list[ShardRun] = []
@@ -225,7 +227,10 @@ class _Indexing:
         if self.started:
             return
         self.started = True
-        self.staging.set_aside(FOLDER)  # a clone's copy of the index: Pagefind must never write into its links
+        if self.layout is None:
+            self.staging.set_aside(FOLDER)  # a clone's copy of the last index: no index now
+        else:
+            self.staging.hand_over(FOLDER)  # the indexer keeps what is intact, unlinks the rest
         if self.layout is not None:
             self.thread = threading.Thread(target=self._run, name="search-index", daemon=True)
             self.thread.start()
@@ -234,9 +239,13 @@ class _Indexing:
         assert self.layout is not None
         try:
             self.runs = index_search(self.staging.stage, self.layout, previous=self.previous, jobs=self.search.jobs,
-                                     memory_mb=self.search.memory_mb)
+                                     memory_mb=self.search.memory_mb, page_stamp=self._page_stamp)
         except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread by finish()
             self.error = exc
+
+    def _page_stamp(self, url: str) -> tuple[int, int, int] | None:
+        record = self.pages.get(url)
+        return record.stamp if record is not None else None
 
     def finish(self) -> list[ShardRun]:
         self.start()

@@ -139,3 +139,56 @@ def test_the_command_clones_a_site_given_by_a_relative_path(synthetic: Path, tmp
     _wait_for_clone(work / "site")
     listed = json.loads((clone.clone_dir(work / "site") / clone.MANIFEST).read_text(encoding="utf-8"))["files"]
     assert listed["index.html"] == (work / "site" / "index.html").stat().st_ino  # a hard link to the site's own file
+
+
+@pytest.mark.parametrize("damage", ["rewritten", "extra-file", "linked-folder"])
+def test_a_clones_search_shard_is_kept_only_when_intact(synthetic: Path, tmp_path: Path, damage: str) -> None:
+    """The indexer keeps a clone's shard folder in place when every file is the one its manifest
+    records; anything else there is removed and the shard taken from the last site (or indexed)."""
+    options = SearchOptions(shards=2)
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    assert build(content, out, options, jobs=1).ok
+    _wait_for_clone(out)
+    # (each shard's manifest may be written anew, with new stamps for pages written with the same bytes)
+    before = {k: v for k, v in _site(out).items() if k.startswith("pagefind/s") and not k.endswith("/nianbao-shard.json")}
+    shard = clone.clone_dir(out) / "pagefind" / "s0"
+    fragment = sorted((shard / "fragment").iterdir())[0]
+    if damage == "rewritten":  # a new file (not written through the link) with other bytes
+        fragment.unlink()
+        fragment.write_bytes(b"not a fragment")
+    elif damage == "extra-file":
+        (shard / "fragment" / "planted.pf_fragment").write_bytes(b"planted")
+    else:
+        (shard / "elsewhere").symlink_to(tmp_path)
+    edited = sorted(content.rglob("2020.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句：档案。\n", encoding="utf-8")
+    assert build(content, out, options, jobs=1).ok
+    after = {k: v for k, v in _site(out).items() if k.startswith("pagefind/s") and not k.endswith("/nianbao-shard.json")}
+    assert after.keys() == before.keys() and after == before  # the shards as the last site had them
+    assert not (out / "pagefind/s0/elsewhere").exists()
+
+
+def test_a_clones_last_overlay_leaves_when_no_page_needs_one(synthetic: Path, tmp_path: Path) -> None:
+    options = SearchOptions(shards=2)
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    assert build(content, out, options, jobs=1).ok
+    edited = sorted(content.rglob("2020.md"))[0]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text + "\n补充一句：档案。\n", encoding="utf-8")
+    _wait_for_clone(out)
+    assert build(content, out, options, jobs=1).ok  # from the first clone
+    assert (out / "pagefind/recent/pagefind.js").is_file()
+    deadline = time.monotonic() + 60
+    while not (clone.clone_dir(out) / "pagefind/recent/pagefind.js").is_file():  # the next clone
+        assert time.monotonic() < deadline, "the clone was not made"
+        time.sleep(0.05)
+    _wait_for_clone(out)
+    edited.write_text(text, encoding="utf-8")  # back as it was: the shard's entry is exact again
+    assert build(content, out, options, jobs=1).ok
+    assert not (out / "pagefind/recent").exists()
+    layers = json.loads((out / "pagefind/layers.json").read_text(encoding="utf-8"))
+    assert [b["shard"] for b in layers["bundles"]] == ["s0", "s1"] and not layers["masked"]

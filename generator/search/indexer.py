@@ -7,7 +7,9 @@ as they write the page; a page not rendered in this build, or not cut there, is 
 (copied where links are not possible), which gives Pagefind the same entry. Processes run side by side up to `jobs`, and only as many as fit a memory
 budget estimated from the page counts.
 
-A base shard of the last good site whose files are intact is hard-linked into the new site. If
+A base shard of the last good site whose files are intact is kept: the staging folder is usually
+a clone of the site (`generator.stages.clone`), whose links to the shard's files stay where they are
+once each file is found as its manifest records it; otherwise the files are hard-linked in. If
 some of its pages changed since it was indexed (edited, deleted, added, moved), and the changed
 pages of the whole site are few (`OVERLAY_LIMIT`), the shard is kept as it is: the changed and new
 pages are indexed into one small bundle, `pagefind/recent/`, and the shard's entries for pages
@@ -111,16 +113,30 @@ def estimate_mb(pages: int) -> float:
     return BASE_MB + PER_PAGE_MB * pages
 
 
+PageStamp = Callable[[str], "tuple[int, int, int] | None"]
+
+
+def _no_stamps(url: str) -> None:
+    return None
+
+
 def index(stage: Path, layout: SearchLayout, *, previous: Path | None = None, jobs: int = 0, memory_mb: int = DEFAULT_MEMORY_MB,
-          overlay_limit: int | None = None) -> list[ShardRun]:
-    """Index every shard of `layout` from the pages written under `stage` into `stage/pagefind/`."""
+          overlay_limit: int | None = None, page_stamp: PageStamp = _no_stamps) -> list[ShardRun]:
+    """Index every shard of `layout` from the pages written under `stage` into `stage/pagefind/`.
+
+    `stage/pagefind/` may hold a clone's links to the last site's index (`Staging.hand_over`):
+    a base shard found intact there is kept as it is, everything else is unlinked before any
+    indexer writes. `page_stamp` gives a staged page's (size, mtime_ns, inode) where the caller
+    knows it (the renderer records each page it writes or keeps), sparing a `stat` per page.
+    """
     overlay_limit = OVERLAY_LIMIT if overlay_limit is None else overlay_limit
     binary = pagefind_binary()
     config = hashlib.sha256(f"{pagefind_version(binary)}\0{' '.join(OPTIONS)}".encode()).hexdigest()
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    _clear(stage / FOLDER, {s.name for s in layout.shards} | {OVERLAY})
     old_layers = _read_layers(previous)
     verified: dict[str, list[str]] = old_layers.get("verified", {}) if isinstance(old_layers.get("verified"), dict) else {}
-    bases = [_compare(stage, previous, _Bundle(s.name, s.urls), config, verified) for s in layout.shards]
+    bases = [_compare(stage, previous, _Bundle(s.name, s.urls), config, verified, page_stamp) for s in layout.shards]
     folded = _to_fold(bases, overlay_limit, new_count=old_layers.get("count") != layout.count)
     runs: list[ShardRun] = []
     todo: list[_Bundle] = []
@@ -197,6 +213,21 @@ class _Input:
         return site
 
 
+def _clear(folder: Path, bundles: set[str]) -> None:
+    """Unlink whatever a clone left in `folder` but the folders of these bundles (each is kept if
+    found intact, `manifests.link_intact`, or removed before it is indexed, `_start`)."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name not in bundles:
+                shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
 def _discard(work: _Input, stage: Path) -> None:
     """Remove the indexers' input folder: it is moved beside the staging folder and deleted in the
     background, under a name the next build also clears if this one dies first. (Deleting even the
@@ -222,7 +253,8 @@ def _read_layers(previous: Path | None) -> dict:  # type: ignore[type-arg]
         return {}
 
 
-def _compare(stage: Path, previous: Path | None, bundle: _Bundle, config: str, verified: dict[str, list[str]]) -> _Base:
+def _compare(stage: Path, previous: Path | None, bundle: _Bundle, config: str, verified: dict[str, list[str]],
+             page_stamp: PageStamp = _no_stamps) -> _Base:
     """Which pages of `bundle` differ from what its previous index holds (none known: old is None)."""
     base = _Base(bundle)
     if previous is None:
@@ -236,7 +268,8 @@ def _compare(stage: Path, previous: Path | None, bundle: _Bundle, config: str, v
     for url in bundle.urls:
         entry = old.pages.get(url)
         if entry is not None:
-            now = manifests.stamp(os.stat(f"{root}/{url}"))
+            known = page_stamp(url)
+            now = list(known) if known is not None else manifests.stamp(os.stat(f"{root}/{url}"))
             if now == entry.stamp:
                 continue
             sha = manifests.sha256_file(Path(f"{root}/{url}"))
@@ -317,6 +350,7 @@ def _overlay(binary: Path, stage: Path, work: _Input, previous: Path | None, kep
             _stop(stage, early)
             early = None
         if not urls:
+            shutil.rmtree(stage / bundle.folder, ignore_errors=True)  # a clone's copy of the last overlay
             return []
         out = stage / bundle.folder
         old = _old_overlay(stage, previous, bundle, config) if early is None else None
@@ -398,6 +432,7 @@ def _write_layers(stage: Path, layout: SearchLayout, kept: list[_Base]) -> None:
     layers = {"count": layout.count, "bundles": bundles, "masked": masked, "verified": dict(sorted(verified.items()))}
     path = stage / LAYERS
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
     path.write_text(json.dumps(layers, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
@@ -451,6 +486,7 @@ def _start(binary: Path, stage: Path, work: _Input, bundle: _Bundle, config: str
     site = work.prepare(stage, bundle)
     log = work.root / f"{bundle.name}.log"
     out = stage / bundle.folder
+    shutil.rmtree(out, ignore_errors=True)  # a clone's links to the last index: never written through
     with log.open("wb") as sink:
         proc = subprocess.Popen(
             [str(binary), "--site", str(site), "--output-path", str(out), *OPTIONS],

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat as stat_module
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,9 +193,15 @@ def _save(folder: Path, manifest: Manifest) -> None:
 def link_intact(manifest: Manifest, old: Path, new: Path) -> str | None:
     """Hard-link (copy where linking fails) the bundle in `old` to `new` if every file is as recorded.
 
-    Returns "linked" or "copied", or None (and nothing left at `new`) if a file is missing, extra
-    or altered. (Plain string paths: this runs over every file of every kept shard.)
+    Returns "linked", "copied" or "kept", or None (and nothing left at `new`) if a file is missing,
+    extra or altered. "kept": `new` held a copy of the bundle already (a clone's links to the last
+    site, `Staging.hand_over`) and every file of it is as recorded. (Plain string paths: this runs
+    over every file of every kept shard.)
     """
+    if os.path.isdir(new) and not os.path.islink(new):
+        if _intact_in_place(manifest, os.fspath(old), os.fspath(new)):
+            return "kept"
+        shutil.rmtree(new)
     how = "linked"
     source_root, target_root = os.fspath(old), os.fspath(new)
     try:
@@ -229,3 +236,34 @@ def link_intact(manifest: Manifest, old: Path, new: Path) -> str | None:
 
 class _Altered(Exception):
     pass
+
+
+def _intact_in_place(manifest: Manifest, old: str, new: str) -> bool:
+    """Does `new` hold exactly the bundle's files as recorded, and the manifest read from `old`?
+
+    Only regular files and real folders count: a link to a folder, or anything else, is a change.
+    """
+    found: dict[str, os.stat_result] = {}
+    stack = [(new, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                st = entry.stat(follow_symlinks=False)
+                if stat_module.S_ISDIR(st.st_mode):
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
+                elif stat_module.S_ISREG(st.st_mode):
+                    found[prefix + entry.name] = st
+                else:
+                    return False
+    if found.keys() != set(manifest.files) | {MANIFEST}:
+        return False
+    read = os.stat(f"{old}/{MANIFEST}")
+    if (found[MANIFEST].st_ino, found[MANIFEST].st_dev) != (read.st_ino, read.st_dev):
+        return False  # not the manifest this build read and trusts
+    for rel, st in found.items():
+        if rel != MANIFEST:
+            sha, *recorded = manifest.files[rel]
+            if stamp(st) != recorded and sha256_file(Path(f"{new}/{rel}")) != sha:
+                return False
+    return True

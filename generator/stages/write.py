@@ -249,6 +249,18 @@ class Staging:
         self._folders = {f for f in self._folders if f != folder and not f.startswith(prefix)}
         delete_in_background(trash)
 
+    def hand_over(self, folder: str) -> None:
+        """Leave the clone's copy of `folder` where it is, in the charge of another program.
+
+        Its files are no longer this staging folder's to keep or remove: the program that takes
+        `folder` over (the search indexer) keeps what it can vouch for and unlinks the rest before
+        it writes there, as this class does (never through a link to the current site).
+        """
+        prefix = folder + "/"
+        for rel in [rel for rel in self.present if rel.startswith(prefix)]:
+            del self.present[rel]
+        self._folders = {f for f in self._folders if f != folder and not f.startswith(prefix)}
+
     def write(self, rel: str, data: bytes) -> None:
         write_new(self.claim(rel), data)
 
