@@ -14,18 +14,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import BuildCache, PageRecord, Stamp, stamp_of
-from generator.diagnostics import Diagnostics, Level, Where
+from generator.cache import BuildCache, PageRecord, Stamp, cache_size, stamp_of
+from generator.diagnostics import Diagnostics, Level, Problem, Where
 from generator.fingerprint import digest, theme_fingerprint
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
-from generator.parallel import default_jobs
+from generator.parallel import Beside, default_jobs
 from generator.progress import Progress, Timings
 from generator.search.indexer import DEFAULT_MEMORY_MB, ShardRun, index as index_search
 from generator.search.shards import FOLDER, SearchLayout, layout as search_layout
 from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
-from generator.stages.load import content_prefix, load
+from generator.stages.load import Sources, content_prefix, load
 from generator.stages.plan import plan, report_url
 from generator.stages.render import RenderResult, all_unchanged, page_fingerprints, render_pages, theme_dirs
 from generator.stages.reports import build_reports
@@ -124,9 +124,13 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     cat = load_catalogue()
     with timings.stage("load"):
         started_ns = time.time_ns()
-        sources = load(content, diags, parse_reports=False)  # report files are read (if need be) by build_reports
+        # report files are read (if need be) by build_reports; a large cache is read while they are listed
+        listing = Beside(_listing, content) if use_cache and cache_size(out) >= LIST_BESIDE_CACHE_BYTES else None
         cache = BuildCache.open(out, content, enabled=use_cache)
         cache.new.started_ns = started_ns
+        listed = listing.result() if listing is not None else None
+        sources, problems = listed if listed is not None else _listing(content)
+        diags.extend_problems(problems)
     with timings.stage("validate"):  # validate + lint, per report, cached and in parallel
         places = validate_places(sources, diags)
         reports = build_reports(sources.reports, places.towns, cat, cache, diags, jobs=jobs, progress=progress)
@@ -202,6 +206,18 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
                 cache.save(detached=True)  # the site is in place: the next build waits for the cache
     result.written = True
     return result
+
+
+# From this size of cache on (about 500 reports), the content is listed in a forked process while
+# this one reads the cache: at 10,000 reports each took about 0.3 s, and sending the listing 0.03 s.
+LIST_BESIDE_CACHE_BYTES = 1 << 20
+
+
+def _listing(content: Path) -> tuple[Sources, list[Problem]]:
+    """The content's sources, its report files checked but not read, and the problems found."""
+    diags = Diagnostics()
+    sources = load(content, diags, parse_reports=False)
+    return sources, diags.problems
 
 
 class _Indexing:

@@ -112,6 +112,14 @@ def cache_dir(out: Path) -> Path:
     return out.parent / f".{out.name}.nianbao-cache"
 
 
+def cache_size(out: Path) -> int:
+    """The size of the cache file of `out` (0 if there is none): what reading it will cost."""
+    try:
+        return os.stat(cache_dir(out) / FILE_NAME).st_size
+    except OSError:
+        return 0
+
+
 class BuildCache:
     """The previous build's results (`old`, read-only) and this build's (`new`, saved at the end)."""
 

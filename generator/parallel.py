@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 from collections import deque
@@ -150,3 +151,48 @@ def _take(chunks: deque[tuple[int, int]], items: int) -> list[tuple[int, int]]:
         batch.append(chunks.popleft())
         taken += batch[-1][1] - batch[-1][0]
     return batch
+
+
+class Beside:
+    """`fn(*args)` computed in a forked process while this one does something else; `result()`
+    returns it (pickled across), or `None` if the process failed, which the caller takes as a
+    sign to compute it itself (so that its errors are raised where they are understood).
+
+    For work that holds the interpreter lock (a thread would not run alongside) and whose result
+    is cheap to send compared with making it. Where `fork` is unavailable, nothing is started.
+    """
+
+    def __init__(self, fn: Callable[..., R], *args: Any) -> None:
+        self.pid = 0
+        self.fd = -1
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        read_end, write_end = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the forked process
+            code = 1
+            try:
+                os.close(read_end)
+                _die_with(parent)
+                payload = pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as sink:
+                    sink.write(payload)
+                code = 0
+            finally:
+                os._exit(code)  # never return into the caller (or a test runner) in a child
+        os.close(write_end)
+        self.pid, self.fd = pid, read_end
+
+    def result(self) -> Any:
+        if not self.pid:
+            return None
+        try:
+            with os.fdopen(self.fd, "rb") as source:
+                payload = source.read()
+        finally:
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = 0
+        if os.waitstatus_to_exitcode(status) != 0 or not payload:
+            return None
+        return pickle.loads(payload)

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import REPO
 from generator import cache as cache_module
+from generator import build as build_module
 from generator import parallel
 from generator.stages import render, reports
 from generator.build import SearchOptions, build as full_build
@@ -80,12 +81,25 @@ def test_nothing_changed_renders_nothing(synthetic: Path, tmp_path: Path) -> Non
     assert _site(out) == _clean(synthetic, tmp_path)
 
 
-def test_edits_deletions_and_renames_give_a_clean_builds_bytes(synthetic: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("listing", ["here", "beside"])
+def test_edits_deletions_and_renames_give_a_clean_builds_bytes(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               listing: str) -> None:
+    listed_beside: list[object] = []
+    if listing == "beside":  # the content listed in a forked process while the cache is read, as for a large site
+
+        class Counted(parallel.Beside):
+            def result(self) -> object:
+                listed_beside.append(found := super().result())
+                return found
+
+        monkeypatch.setattr(build_module, "LIST_BESIDE_CACHE_BYTES", 0)
+        monkeypatch.setattr(build_module, "Beside", Counted)
     content = tmp_path / "content"
     shutil.copytree(synthetic, content)
     out = tmp_path / "site"
     build(content, out, jobs=2)
     towns = sorted(p.parent for p in content.rglob("town.yaml"))
+    (towns[-1] / "notes.txt").write_text("不是年报", encoding="utf-8")  # a problem the listing reports, every build
 
     # 1. one report's narrative edited: its page and its neighbours' pages (prev/next links), and the home page
     md = towns[0] / "2019.md"
@@ -121,6 +135,8 @@ def test_edits_deletions_and_renames_give_a_clean_builds_bytes(synthetic: Path, 
     step = build(content, out, jobs=2)
     assert step.rendered.unchanged == [] and len(step.rendered.written) == len(step.pages)
     assert _site(out) == _clean(content, tmp_path)
+    assert [p.code for p in step.check.diags.problems if p.path.endswith("notes.txt")] == ["unknown-file"]
+    assert len(listed_beside) == (5 if listing == "beside" else 0) and all(listed_beside)
 
 
 def test_a_page_edited_in_the_output_is_rendered_again(synthetic: Path, tmp_path: Path) -> None:

@@ -50,3 +50,22 @@ def test_an_error_in_a_worker_reaches_the_caller_and_leaves_no_worker_behind() -
     with pytest.raises(ValueError, match="chunk"):
         list(parallel.run_chunks(_fails, 1000, jobs=2, data={}, items_per_process=100))
     assert set(multiprocessing.active_children()) <= before
+
+
+def _listed(path: str) -> tuple[int, list[str]]:
+    return os.getpid(), sorted(os.listdir(path))
+
+
+def _broken(path: str) -> None:
+    raise OSError(f"cannot list {path}")
+
+
+def test_beside_computes_in_another_process_and_sends_the_result(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a").write_text("x")
+    running = parallel.Beside(_listed, str(tmp_path))
+    pid, names = running.result()
+    assert pid != os.getpid() and names == ["a"]
+
+
+def test_beside_gives_none_when_its_process_fails_so_that_the_caller_does_the_work() -> None:
+    assert parallel.Beside(_broken, "nowhere").result() is None
