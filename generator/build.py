@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,7 +127,10 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         listing = Beside(_listing, content) if use_cache and cache_size(out) >= LIST_BESIDE_CACHE_BYTES else None
         cache = BuildCache.open(out, content, enabled=use_cache)
         cache.new.started_ns = started_ns
-        listed = listing.result() if listing is not None else None
+        try:
+            listed = listing.result() if listing is not None else None
+        except Exception:  # noqa: BLE001 - listed again here, where its errors are raised as they are
+            listed = None
         sources, problems = listed if listed is not None else _listing(content)
         diags.extend_problems(problems)
     with timings.stage("validate"):  # validate + lint, per report, cached and in parallel
@@ -193,7 +195,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
             with timings.stage("index"):  # the search index, built in the staging folder, swapped in with the pages
                 result.search = indexing.finish()
         finally:
-            indexing.wait()  # never leave an indexer writing into a staging folder being removed
+            indexing.wait()
         with timings.stage("write"):
             staging.write(MARKER, b"nianbao\n")
             cache.new.others = _identities(staging.stage, set(cache.new.pages))
@@ -225,9 +227,11 @@ class _Indexing:
 
     `render_pages` calls `start` once the pages the index reads are written, if it renders the
     pages in this process (after an edit: the edited report's pages first, then the home page,
-    the year and compare pages and the data files); Pagefind then indexes the overlay while
-    they are made. Otherwise `finish` starts it after rendering, as a stage of its own. The
-    "index" time of the build is then how long it waited for the index after rendering.
+    the year and compare pages and the data files); the index is then built in a forked process
+    (`parallel.Beside`: its manifests and checks hold the interpreter lock, a thread would slow
+    the rendering down) while they are made. Otherwise `finish` builds it after rendering, as a
+    stage of its own. The "index" time of the build is how long it waited for the index after
+    rendering.
     """
 
     def __init__(self, staging: Staging, layout: SearchLayout | None, search: SearchOptions, previous: Path | None,
@@ -235,44 +239,43 @@ class _Indexing:
         self.staging, self.layout, self.search, self.previous = staging, layout, search, previous
         self.pages = pages  # the pages written or kept so far (`cache.new.pages`): all indexed ones by `start`
         self.started = False
-        self.thread: threading.Thread | None = None
-        self.runs: list[ShardRun] = []
-        self.error: BaseException | None = None
+        self.running: Beside | None = None
 
     def start(self) -> None:
+        if not self._take_folder() and self.layout is not None:
+            self.running = Beside(self._index)
+
+    def _take_folder(self) -> bool:
+        """Give the clone's pagefind/ to the indexer (or set it aside if there is none); True if done already."""
         if self.started:
-            return
+            return True
         self.started = True
         if self.layout is None:
             self.staging.set_aside(FOLDER)  # a clone's copy of the last index: no index now
         else:
             self.staging.hand_over(FOLDER)  # the indexer keeps what is intact, unlinks the rest
-        if self.layout is not None:
-            self.thread = threading.Thread(target=self._run, name="search-index", daemon=True)
-            self.thread.start()
+        return False
 
-    def _run(self) -> None:
+    def _index(self) -> list[ShardRun]:
         assert self.layout is not None
-        try:
-            self.runs = index_search(self.staging.stage, self.layout, previous=self.previous, jobs=self.search.jobs,
-                                     memory_mb=self.search.memory_mb, page_stamp=self._page_stamp)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread by finish()
-            self.error = exc
+        return index_search(self.staging.stage, self.layout, previous=self.previous, jobs=self.search.jobs,
+                            memory_mb=self.search.memory_mb, page_stamp=self._page_stamp)
 
     def _page_stamp(self, url: str) -> tuple[int, int, int] | None:
         record = self.pages.get(url)
         return record.stamp if record is not None else None
 
     def finish(self) -> list[ShardRun]:
-        self.start()
-        self.wait()
-        if self.error is not None:
-            raise self.error
-        return self.runs
+        if not self._take_folder():
+            return self._index() if self.layout is not None else []
+        running, self.running = self.running, None
+        return running.result() if running is not None else []
 
     def wait(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
+        """Never leave an indexer writing into a staging folder about to be removed."""
+        running, self.running = self.running, None
+        if running is not None:
+            running.wait()
 
 
 def _layout(site: Site, search: SearchOptions) -> SearchLayout | None:

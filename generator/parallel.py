@@ -154,15 +154,16 @@ def _take(chunks: deque[tuple[int, int]], items: int) -> list[tuple[int, int]]:
 
 
 class Beside:
-    """`fn(*args)` computed in a forked process while this one does something else; `result()`
-    returns it (pickled across), or `None` if the process failed, which the caller takes as a
-    sign to compute it itself (so that its errors are raised where they are understood).
+    """`fn(*args)` computed in a forked process while this one does something else.
 
-    For work that holds the interpreter lock (a thread would not run alongside) and whose result
-    is cheap to send compared with making it. Where `fork` is unavailable, nothing is started.
+    `result()` returns its value, or raises the exception it raised (both pickled across), or
+    raises `BesideFailed` if the process died without saying. For work that holds the
+    interpreter lock (a thread would not run alongside) and whose result is cheap to send
+    compared with making it. Where `fork` is unavailable, `fn` runs in `result()`, here.
     """
 
     def __init__(self, fn: Callable[..., R], *args: Any) -> None:
+        self.fn, self.args = fn, args
         self.pid = 0
         self.fd = -1
         if "fork" not in multiprocessing.get_all_start_methods():
@@ -175,7 +176,13 @@ class Beside:
             try:
                 os.close(read_end)
                 _die_with(parent)
-                payload = pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
+                try:
+                    payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception as exc:  # noqa: BLE001 - raised again in the parent by result()
+                    try:
+                        payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+                    except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+                        payload = pickle.dumps((False, BesideFailed(f"{type(exc).__name__}: {exc}")))
                 with os.fdopen(write_end, "wb") as sink:
                     sink.write(payload)
                 code = 0
@@ -186,7 +193,7 @@ class Beside:
 
     def result(self) -> Any:
         if not self.pid:
-            return None
+            return self.fn(*self.args)
         try:
             with os.fdopen(self.fd, "rb") as source:
                 payload = source.read()
@@ -194,5 +201,19 @@ class Beside:
             _, status = os.waitpid(self.pid, 0)
             self.pid = 0
         if os.waitstatus_to_exitcode(status) != 0 or not payload:
-            return None
-        return pickle.loads(payload)
+            raise BesideFailed(f"the process computing {getattr(self.fn, '__name__', self.fn)} ended with status {status}")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise value
+        return value
+
+    def wait(self) -> None:
+        """Wait for the process to end, whatever it found (after an error elsewhere, say)."""
+        try:
+            self.result()
+        except Exception:  # noqa: BLE001 - the caller is already handling another error
+            pass
+
+
+class BesideFailed(Exception):
+    """The process of a `Beside` ended without a result."""

@@ -67,5 +67,12 @@ def test_beside_computes_in_another_process_and_sends_the_result(tmp_path) -> No
     assert pid != os.getpid() and names == ["a"]
 
 
-def test_beside_gives_none_when_its_process_fails_so_that_the_caller_does_the_work() -> None:
-    assert parallel.Beside(_broken, "nowhere").result() is None
+def _dies(path: str) -> None:
+    os._exit(3)
+
+
+def test_beside_raises_what_its_process_raised_or_that_it_died() -> None:
+    with pytest.raises(OSError, match="cannot list nowhere"):
+        parallel.Beside(_broken, "nowhere").result()
+    with pytest.raises(parallel.BesideFailed):
+        parallel.Beside(_dies, "nowhere").result()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import stat
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -313,11 +314,12 @@ def test_an_overlay_started_early_gives_way_when_a_shard_turns_out_damaged(defau
     build(default_content, out, SearchOptions(shards=8))
     edit_delete_add(default_content)
     build(default_content, out, SearchOptions(shards=8))
-    started: list[tuple[str, ...]] = []
+    log = tmp_path / "started.json"  # the indexer may run in a forked process: recorded in a file
     real_start = indexer._start
 
     def recording(binary, stage, work, bundle, config, estimate):  # type: ignore[no-untyped-def]
-        started.append(bundle.urls)
+        with log.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(bundle.urls) + "\n")
         return real_start(binary, stage, work, bundle, config, estimate)
 
     monkeypatch.setattr(indexer, "_start", recording)
@@ -328,6 +330,7 @@ def test_an_overlay_started_early_gives_way_when_a_shard_turns_out_damaged(defau
     victim.unlink()
     victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     step = build(default_content, out, SearchOptions(shards=8))
+    started = [tuple(json.loads(line)) for line in log.read_text(encoding="utf-8").splitlines()]
     assert _runs(step) == {"s0": True, "s2": False, "s6": True, "recent": False}
     # started on both changed pages, stopped when s2 could not be linked, started again without its page
     assert started[0] == tuple(sorted([JICHANG_NEW, YANGTING])) and started[-1] == (YANGTING,)
@@ -347,10 +350,18 @@ def test_a_failed_index_leaves_the_last_good_site(default_content: Path, tmp_pat
     with pytest.raises(SearchIndexError, match="simulated failure"):
         build(default_content, out, SearchOptions(shards=1, jobs=1))
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
-    for cleaner in write._CLEANERS:  # the indexers' input is deleted in the background
+    for cleaner in write._CLEANERS:
         cleaner.wait()
-    # nothing left beside the output but the lock file (docs/reliability.md) and the build cache
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.nianbao-cache")]
+
+    def left() -> list[Path]:
+        return [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.nianbao-cache")]
+
+    # nothing left beside the output but the lock file (docs/reliability.md) and the build cache, once
+    # the indexers' input is deleted in the background (by a cleaner the indexer's own process started)
+    deadline = time.monotonic() + 30
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left()
 
 
 def test_bad_search_options_are_usage_errors_and_change_nothing(default_content: Path, tmp_path: Path) -> None:
@@ -363,19 +374,22 @@ def test_bad_search_options_are_usage_errors_and_change_nothing(default_content:
 
 def test_memory_budget_limits_how_many_indexers_run_together(default_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a budget below two shards' estimate, shards are indexed one after another."""
-    seen: list[int] = []
+    seen: list[int] = []  # in the process that runs the indexers (maybe forked by the build)
+    log = tmp_path / "started.txt"
     real_start = indexer._start
 
     def start(*args, **kwargs):  # type: ignore[no-untyped-def]
         running = real_start(*args, **kwargs)
         seen.append(running.proc.pid)
+        with log.open("a", encoding="utf-8") as f:
+            f.write(f"{running.proc.pid}\n")
         alive = [pid for pid in seen if _alive(pid)]
         assert len(alive) <= 1, alive
         return running
 
     monkeypatch.setattr(indexer, "_start", start)
     result = build(default_content, tmp_path / "site", SearchOptions(shards=8, jobs=4, memory_mb=1))
-    assert len([r for r in result.search if not r.reused]) == 3 == len(seen)
+    assert len([r for r in result.search if not r.reused]) == 3 == len(log.read_text(encoding="utf-8").split())
 
 
 def _alive(pid: int) -> bool:

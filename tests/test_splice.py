@@ -73,9 +73,12 @@ def test_after_one_edit_only_its_pieces_are_made_again(synthetic: Path, tmp_path
         return type(spec)(spec.head, lambda r: (made.append(f"{name}:{r.key}"), piece(r))[1], spec.separator, spec.tail, spec.whole_when_empty)
 
     monkeypatch.setattr("generator.stages.render.spliced_file", counting)
+    inodes = {name: (out / "data" / name).stat().st_ino for name in data_export.SPLICED_FILES}
     assert build(content, out, NO_SEARCH, jobs=1).ok
     key = edited.relative_to(content).as_posix().removesuffix(".md")
     assert sorted(made) == sorted(f"{n}:{key}" for n in data_export.SPLICED_FILES)
+    # a narrative edited without a figure changes no data file: each is the last site's, linked
+    assert {name: (out / "data" / name).stat().st_ino for name in data_export.SPLICED_FILES} == inodes
     clean = tmp_path / "clean"
     assert build(content, clean, NO_SEARCH, jobs=1, use_cache=False).ok
     for name in data_export.SPLICED_FILES:
@@ -99,3 +102,23 @@ def test_a_data_file_changed_by_hand_is_not_used_as_a_source(synthetic: Path, tm
     assert build(content, clean, NO_SEARCH, jobs=1, use_cache=False).ok
     assert cells.read_bytes() == (clean / "data" / "cells.csv").read_bytes()
     assert BuildCache.open(out, content).old.splices["data/cells.csv"]  # where the pieces lie, for the next edit
+
+
+def test_a_changed_field_writes_the_files_that_hold_it_and_links_the_others(synthetic: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    assert build(content, out, NO_SEARCH, jobs=1).ok
+    inodes = {name: (out / "data" / name).stat().st_ino for name in data_export.SPLICED_FILES}
+    data = sorted(content.rglob("2020.yaml"))[0]
+    text = data.read_text(encoding="utf-8")
+    changed = text.replace('title: "', 'title: "更正：', 1)  # the title is in reports.csv and reports.json only
+    assert changed != text
+    data.write_text(changed, encoding="utf-8")
+    assert build(content, out, NO_SEARCH, jobs=1).ok
+    clean = tmp_path / "clean"
+    assert build(content, clean, NO_SEARCH, jobs=1, use_cache=False).ok
+    for name in data_export.SPLICED_FILES:
+        assert (out / "data" / name).read_bytes() == (clean / "data" / name).read_bytes(), name
+    now = {name: (out / "data" / name).stat().st_ino for name in data_export.SPLICED_FILES}
+    assert {n for n in now if now[n] != inodes[n]} == {"reports.csv", "reports.json"}
