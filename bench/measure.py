@@ -4,6 +4,11 @@ Memory is sampled from /proc every 50 ms: the proportional set size (PSS, from s
 the process and all its descendants, summed, so that forked workers sharing pages are not
 counted twice; where PSS cannot be read, RSS is used. `RUSAGE_CHILDREN` gives, as a cross-check,
 the largest single process's peak RSS.
+
+Reading smaps_rollup walks the process's page tables (5 ms for a 360 MB process here), and the
+sampler shares the machine's two cores with what it measures. A process's PSS is never more than
+its RSS (from statm, a small read), so a sample whose RSS sum is not above the peak PSS so far
+cannot raise it and its PSS is not read: the same peak, at a fraction of the cost.
 """
 
 from __future__ import annotations
@@ -59,14 +64,33 @@ def _memory_kb(pid: int) -> int:
     return 0
 
 
-def tree_memory_kb(root: int) -> int:
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * _PAGE_KB
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _tree(root: int) -> list[int]:
     tree = _children()
-    total, stack = 0, [root]
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += _memory_kb(pid)
+        found.append(pid)
         stack.extend(tree.get(pid, ()))
-    return total
+    return found
+
+
+def tree_memory_kb(root: int, at_least: int = 0) -> int:
+    """PSS of `root` and its descendants, summed; `at_least` or less if their RSS sum is not above it."""
+    pids = _tree(root)
+    if at_least and sum(_rss_kb(pid) for pid in pids) <= at_least:
+        return at_least
+    return sum(_memory_kb(pid) for pid in pids)
 
 
 def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Measured:
@@ -78,7 +102,7 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None =
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], tree_memory_kb(proc.pid))
+            peak[0] = max(peak[0], tree_memory_kb(proc.pid, at_least=peak[0]))
             stop.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -68,6 +68,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+_KEPT: list[object] = []
+
+
+def keep_until_leaving(value: object) -> None:
+    """Hold `value` (a build's result, with its model) until the command `leave`s, so that it is
+    not freed object by object as the verb returns (0.25 s after an edit at 10,000 reports).
+    Only the last value is held: `main` called again in a process that goes on frees the one before."""
+    _KEPT[:] = [value]
+
+
 def leave(code: int) -> NoReturn:
     """End the process with `code` once its output is flushed, without tearing down its objects.
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import CONTENT, REPO, run_cli
 from generator import cli
+from generator.build import BuildResult
 from sites import narrative_content, snapshot
 
 DOC = (REPO / "docs/cli.md").read_text(encoding="utf-8")
@@ -131,3 +132,11 @@ def test_leave_exits_with_the_code_after_flushing() -> None:
     proc = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 7
     assert (proc.stdout, proc.stderr) == ("一" * 100000, "二")
+
+
+def test_a_build_command_holds_its_result_until_the_process_leaves(tmp_path: Path) -> None:
+    """The command leaves without freeing the model (cli.leave); only the last build's is held."""
+    for name in ("a", "b"):
+        assert cli.main(["build", "--content", str(CONTENT), "--out", str(tmp_path / name), "--no-search"]) == 0
+        assert len(cli._KEPT) == 1 and isinstance(cli._KEPT[0], BuildResult) and cli._KEPT[0].out == tmp_path / name
+    cli._KEPT.clear()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from generator.build import BuildResult, SearchOptions, build
+from generator.cli import keep_until_leaving
 from generator.search.indexer import DEFAULT_MEMORY_MB, SearchIndexError
 from generator.commands.report import exit_code, print_problems, summary
 from generator.stages.write import OutputError
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     except SearchIndexError as exc:
         print(f"nianbao: 全文检索索引生成失败：{exc}。原有站点保持不变。", file=sys.stderr)
         return 3
+    keep_until_leaving(result)
     diags = result.check.diags
     print_problems(diags, verbose=args.verbose)
     if not result.written:
