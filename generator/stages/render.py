@@ -267,14 +267,67 @@ def render_pages(
     `fingerprints` are the pages' (`page_fingerprints`), in the same order; `piece_fps` the
     reports' fingerprints, for the site-wide data files written piece by piece (`generator.splice`).
     With a search `layout`, each indexed page's input for the indexer is written beside it
-    (`generator.search.input`). When this process renders the pages itself (a few pages, after
-    an edit), the indexed ones come first and `on_indexed` is called once they are written, so
-    that the search index can be built while the others are made.
+    (`generator.search.input`). With `on_indexed`, the indexed pages are dealt with first; if the
+    ones to make are few (after an edit) they are made in this process, and `on_indexed` is called
+    once they are written, before the other pages are even taken over, so that the search index
+    is built while those are.
     """
     result = RenderResult()
-    todo: list[tuple[Page, Path]] = []
-    todo_fps: list[str] = []
-    for page, fp in zip(pages, fingerprints):
+    indexed = layout.shard_of if (on_indexed is not None and layout is not None) else None
+    if layout is not None:
+        layout.shard_of("")  # its map, made before the workers are forked
+    base = {"site": site, "catalogue": catalogue, "dirs": dirs, "compiled": cache.templates_dir(), "env_globals": env_globals or {},
+            "piece_fps": piece_fps,
+            "search_input": (str(staging.stage / search_input.INPUT_FOLDER), layout) if layout is not None and layout.shards else None}
+    made = [0]
+
+    def make(todo: list[tuple[Page, Path, str]], total: int, renderer: Renderer | None) -> Renderer | None:
+        splices: dict[str, tuple[Path | None, PieceIndex | None]] = {}
+        for page, _, _ in todo:
+            if _spliced(page):
+                old, index = cache.old.pages.get(page.url), cache.old.splices.get(page.url)
+                usable = old is not None and index is not None and _same_file(staging.out / page.url, old)
+                splices[page.url] = (staging.out / page.url, index) if usable else (None, None)
+        part = {**base, "todo": [(page, target) for page, target, _ in todo], "splices": splices}
+        if renderer is not None:
+            part["renderer"] = renderer  # made for the part before, in this process
+        for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=part, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
+            for i, size, mtime_ns, inode, pieces in chunk:
+                page, _, fp = todo[i]
+                cache.new.pages[page.url] = PageRecord(fp, size, mtime_ns, inode)
+                if pieces is not None:
+                    cache.new.splices[page.url] = pieces
+                result.written.append(page.url)
+            made[0] += len(chunk)
+            progress.update("生成页面", made[0], total)
+        return shared().get("renderer")
+
+    pairs = list(zip(pages, fingerprints))
+    first = [pair for pair in pairs if indexed(pair[0].url)] if indexed is not None else []
+    todo = _changed(first, staging, cache, result)
+    gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
+    if indexed is not None and in_process(len(todo), jobs):
+        # Few indexed pages to make (after an edit): they are made here and now, and the index is
+        # built while the other pages are taken over or made.
+        renderer = make(todo, len(todo), None)
+        assert on_indexed is not None
+        on_indexed()
+        rest = _changed([pair for pair in pairs if not indexed(pair[0].url)], staging, cache, result)
+        make(_whole_site_first(rest), made[0] + len(rest), renderer)
+    else:
+        todo += _changed([pair for pair in pairs if not indexed(pair[0].url)] if indexed is not None else pairs, staging, cache, result)
+        make(_whole_site_first(todo), len(todo), None)
+    progress.done()
+    shared().clear()
+    planned = {p.url for p in pages}
+    result.removed = sorted(url for url in cache.old.pages if url not in planned)
+    return result
+
+
+def _changed(pairs: list[tuple[Page, str]], staging: Staging, cache: BuildCache, result: RenderResult) -> list[tuple[Page, Path, str]]:
+    """The pages (with their fingerprints) to make: the others are taken over from the current site."""
+    todo: list[tuple[Page, Path, str]] = []
+    for page, fp in pairs:
         old = cache.old.pages.get(page.url)
         record = _take_over(staging, page.url, old) if old is not None and old.fingerprint == fp else None
         if record is not None:
@@ -283,54 +336,14 @@ def render_pages(
             cache.new.pages[page.url] = record
             result.unchanged.append(page.url)
             continue
-        todo.append((page, staging.claim(page.url, make_folder=False)))
-        todo_fps.append(fp)
-    early = on_indexed is not None and layout is not None and in_process(len(todo), jobs)
-    if early:  # the indexed pages, then the others (`ends`: where each part ends)
-        assert layout is not None
-        order = sorted(range(len(todo)), key=lambda i: not layout.shard_of(todo[i][0].url))
-        ends = [sum(1 for page, _ in todo if layout.shard_of(page.url)), len(todo)]
-    else:
-        # Pages made from every report in one file (the big data files before all) come first: planned
-        # last, they would leave one process making them alone while the others have finished.
-        order = sorted(range(len(todo)), key=lambda i: (not _spliced(todo[i][0]), todo[i][0].kind not in WHOLE_SITE_KINDS))
-        ends = [len(todo)]
-    todo, todo_fps = [todo[i] for i in order], [todo_fps[i] for i in order]
-    splices: dict[str, tuple[Path | None, PieceIndex | None]] = {}
-    for page, _ in todo:
-        if _spliced(page):
-            old, index = cache.old.pages.get(page.url), cache.old.splices.get(page.url)
-            usable = old is not None and index is not None and _same_file(staging.out / page.url, old)
-            splices[page.url] = (staging.out / page.url, index) if usable else (None, None)
-    data = {"todo": todo, "site": site, "catalogue": catalogue, "dirs": dirs, "compiled": cache.templates_dir(), "env_globals": env_globals or {},
-            "splices": splices, "piece_fps": piece_fps,
-            "search_input": (str(staging.stage / search_input.INPUT_FOLDER), layout) if layout is not None and layout.shards else None}
-    if layout is not None:
-        layout.shard_of("")  # its map, made before the workers are forked
-    gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
-    done = start = 0
-    renderer: Renderer | None = None  # made for the first part, used again for the next (one process)
-    for stop in ends:
-        part = {**data, "todo": todo[start:stop]} | ({"renderer": renderer} if renderer is not None else {})
-        for chunk in run_chunks(_render_chunk, stop - start, jobs=jobs, data=part, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
-            for i, size, mtime_ns, inode, pieces in chunk:
-                url = todo[start + i][0].url
-                cache.new.pages[url] = PageRecord(todo_fps[start + i], size, mtime_ns, inode)
-                if pieces is not None:
-                    cache.new.splices[url] = pieces
-                result.written.append(url)
-            done += len(chunk)
-            progress.update("生成页面", done, len(todo))
-        if early and stop < len(todo):  # the indexed pages are written
-            renderer = shared().get("renderer")
-            assert on_indexed is not None
-            on_indexed()
-        start = stop
-    progress.done()
-    shared().clear()
-    planned = {p.url for p in pages}
-    result.removed = sorted(url for url in cache.old.pages if url not in planned)
-    return result
+        todo.append((page, staging.claim(page.url, make_folder=False), fp))
+    return todo
+
+
+def _whole_site_first(todo: list[tuple[Page, Path, str]]) -> list[tuple[Page, Path, str]]:
+    """Pages made from every report in one file (the big data files before all) first: planned last,
+    they would leave one process making them alone while the others have finished."""
+    return sorted(todo, key=lambda item: (not _spliced(item[0]), item[0].kind not in WHOLE_SITE_KINDS))
 
 
 def all_unchanged(pages: list[Page], fingerprints: list[str], cache: BuildCache, out: Path) -> bool:
