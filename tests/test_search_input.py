@@ -128,21 +128,23 @@ def test_pagefind_makes_the_same_entries_from_the_document_as_from_the_whole_pag
 
 def test_the_build_indexes_the_documents_the_render_workers_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The indexers' input holds the cut documents (not links to the pages), and is gone after the build."""
-    seen: dict[str, bytes] = {}
     import generator.search.indexer as indexer
 
     real_start = indexer._start
+    copies = tmp_path / "seen"  # the indexer may run in a forked process: what it was given is copied here
 
     def spy(binary, stage, work, bundle, config, estimate):  # type: ignore[no-untyped-def]
         running = real_start(binary, stage, work, bundle, config, estimate)
         for url in bundle.urls:
-            seen[url] = (work.root / bundle.name / url).read_bytes()
+            (copies / url).parent.mkdir(parents=True, exist_ok=True)
+            (copies / url).write_bytes((work.root / bundle.name / url).read_bytes())
         return running
 
     monkeypatch.setattr(indexer, "_start", spy)
     out = tmp_path / "site"
     result = build(CONTENT, out, SearchOptions(), jobs=1)
     assert result.written and result.search
+    seen = {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*") if p.is_file()}
     assert len(seen) == 3
     for url, given in seen.items():
         assert given == indexed_document((out / url).read_bytes())
