@@ -316,6 +316,9 @@ def render_pages(
         make(_whole_site_first(rest), made[0] + len(rest), renderer)
     else:
         todo += _changed([pair for pair in pairs if not indexed(pair[0].url)] if indexed is not None else pairs, staging, cache, result)
+        if indexed is not None:  # back in the planned order: a report page, its CSV, its JSON, ... (see below)
+            position = {page.url: i for i, page in enumerate(pages)}
+            todo.sort(key=lambda item: position[item[0].url])
         make(_whole_site_first(todo), len(todo), None)
     progress.done()
     shared().clear()
@@ -342,7 +345,10 @@ def _changed(pairs: list[tuple[Page, str]], staging: Staging, cache: BuildCache,
 
 def _whole_site_first(todo: list[tuple[Page, Path, str]]) -> list[tuple[Page, Path, str]]:
     """Pages made from every report in one file (the big data files before all) first: planned last,
-    they would leave one process making them alone while the others have finished."""
+    they would leave one process making them alone while the others have finished. The others keep
+    their planned order, in which the costly report pages are spread evenly (each is followed by its
+    two data files): workers are given batches by count, and with the report pages all at one end,
+    one worker made them alone for 13 s of a 10,000-report build while the other had finished."""
     return sorted(todo, key=lambda item: (not _spliced(item[0]), item[0].kind not in WHOLE_SITE_KINDS))
 
 
