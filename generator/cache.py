@@ -24,7 +24,7 @@ import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from generator import __version__
 from generator.diagnostics import Problem
@@ -51,9 +51,11 @@ def stamp_of(path: Path | str) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-@dataclass(frozen=True)
-class PageRecord:
-    """A page written by the last build: its fingerprint and the file's identity on disk."""
+class PageRecord(NamedTuple):
+    """A page written by the last build: its fingerprint and the file's identity on disk.
+
+    A named tuple unpickled without running Python code, as `model.IndicatorValue` (one per page).
+    """
 
     fingerprint: str
     size: int
@@ -63,6 +65,9 @@ class PageRecord:
     @property
     def stamp(self) -> Stamp:
         return (self.size, self.mtime_ns, self.inode)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (tuple.__new__, (type(self), tuple(self)))
 
 
 @dataclass

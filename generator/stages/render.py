@@ -330,16 +330,20 @@ def render_pages(
 def _changed(pairs: list[tuple[Page, str]], staging: Staging, cache: BuildCache, result: RenderResult) -> list[tuple[Page, Path, str]]:
     """The pages (with their fingerprints) to make: the others are taken over from the current site."""
     todo: list[tuple[Page, Path, str]] = []
+    old_pages, old_splices, new_pages = cache.old.pages, cache.old.splices, cache.new.pages
+    keep, unchanged = staging.keep, result.unchanged  # (local names: this runs once per page of the site)
     for page, fp in pairs:
-        old = cache.old.pages.get(page.url)
-        record = _take_over(staging, page.url, old) if old is not None and old.fingerprint == fp else None
-        if record is not None:
-            if page.url in cache.old.splices:
-                cache.new.splices[page.url] = cache.old.splices[page.url]
-            cache.new.pages[page.url] = record
-            result.unchanged.append(page.url)
-            continue
-        todo.append((page, staging.claim(page.url, make_folder=False), fp))
+        url = page.url
+        old = old_pages.get(url)
+        if old is not None and old.fingerprint == fp:
+            record = old if keep(url, old.stamp) else _reuse(staging, url, old)
+            if record is not None:
+                if url in old_splices:
+                    cache.new.splices[url] = old_splices[url]
+                new_pages[url] = record
+                unchanged.append(url)
+                continue
+        todo.append((page, staging.claim(url, make_folder=False), fp))
     return todo
 
 
@@ -370,6 +374,11 @@ def _take_over(staging: Staging, url: str, old: PageRecord) -> PageRecord | None
     wrote; its record then (a new one if it had to be copied), else None."""
     if staging.keep(url, old.stamp):  # the clone's link: one lstat
         return old
+    return _reuse(staging, url, old)
+
+
+def _reuse(staging: Staging, url: str, old: PageRecord) -> PageRecord | None:
+    """`_take_over` when the clone holds no link to the file: link (or copy) it from the current site."""
     if not _same_file(staging.out / url, old):
         return None
     how = staging.reuse(url)

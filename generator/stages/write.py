@@ -270,15 +270,16 @@ class Staging:
         `stamp` is (size, mtime_ns, inode) as recorded then; the link shares the file's inode, so
         one `lstat` of it tells whether the current site's file is still that one.
         """
-        if self.present.get(rel) != stamp[2] or rel in self.written:
+        present = self.present
+        if present.get(rel) != stamp[2] or rel in self.written:
             return False
         try:
             st = os.lstat(f"{self._root}/{rel}")
         except OSError:
             return False
-        if (st.st_size, st.st_mtime_ns, st.st_ino) != stamp or not stat.S_ISREG(st.st_mode):
+        if st.st_ino != stamp[2] or st.st_size != stamp[0] or st.st_mtime_ns != stamp[1] or not stat.S_ISREG(st.st_mode):
             return False
-        del self.present[rel]
+        del present[rel]
         self.written.add(rel)
         return True
 
