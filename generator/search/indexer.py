@@ -454,23 +454,34 @@ def _run_all(binary: Path, stage: Path, work: _Input, todo: list[_Bundle], confi
     queue = sorted(todo, key=lambda b: (-len(b.urls), b.name))
     running = list(running or [])
     done: list[tuple[ShardRun, Manifest]] = []
+
+    def fill() -> None:
+        while queue and len(running) < jobs:
+            bundle = queue[0]
+            need = estimate_mb(len(bundle.urls))
+            if running and sum(r.estimate for r in running) + need > memory_mb:
+                break
+            queue.pop(0)
+            running.append(_start(binary, stage, work, bundle, config, need))
+
     try:
         while queue or running:
-            while queue and len(running) < jobs:
-                bundle = queue[0]
-                need = estimate_mb(len(bundle.urls))
-                if running and sum(r.estimate for r in running) + need > memory_mb:
-                    break
-                queue.pop(0)
-                running.append(_start(binary, stage, work, bundle, config, need))
+            fill()
             time.sleep(0.01)
+            ended: list[tuple[_Running, float]] = []
             for r in list(running):
                 pid, status, usage = os.wait4(r.proc.pid, os.WNOHANG)
                 if pid == 0:
                     continue
                 running.remove(r)
                 r.proc.returncode = os.waitstatus_to_exitcode(status)
-                done.append(_finish(stage, r, usage.ru_maxrss / 1024))
+                ended.append((r, usage.ru_maxrss / 1024))
+            # The next indexers start before the manifests of these are written (reading a
+            # shard's 1,000 fragments takes a while): meanwhile a core would have nothing to do.
+            if ended:
+                fill()
+            for r, peak_mb in ended:
+                done.append(_finish(stage, r, peak_mb))
     finally:
         for r in running:
             r.proc.kill()
