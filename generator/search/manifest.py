@@ -199,7 +199,11 @@ def link_intact(manifest: Manifest, old: Path, new: Path) -> str | None:
     over every file of every kept shard.)
     """
     if os.path.isdir(new) and not os.path.islink(new):
-        if _intact_in_place(manifest, os.fspath(old), os.fspath(new)):
+        try:
+            intact = _intact_in_place(manifest, os.fspath(old), os.fspath(new))
+        except OSError:  # a file gone while it was checked, say: not kept
+            intact = False
+        if intact:
             return "kept"
         shutil.rmtree(new)
     how = "linked"
