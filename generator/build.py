@@ -242,19 +242,19 @@ class _Indexing:
         self.running: Beside | None = None
 
     def start(self) -> None:
-        if not self._take_folder() and self.layout is not None:
+        if self.started:
+            return
+        self._take_folder()
+        if self.layout is not None:
             self.running = Beside(self._index)
 
-    def _take_folder(self) -> bool:
-        """Give the clone's pagefind/ to the indexer (or set it aside if there is none); True if done already."""
-        if self.started:
-            return True
+    def _take_folder(self) -> None:
+        """Give the clone's pagefind/ to the indexer (or set it aside if there is no index)."""
         self.started = True
         if self.layout is None:
             self.staging.set_aside(FOLDER)  # a clone's copy of the last index: no index now
         else:
             self.staging.hand_over(FOLDER)  # the indexer keeps what is intact, unlinks the rest
-        return False
 
     def _index(self) -> list[ShardRun]:
         assert self.layout is not None
@@ -266,7 +266,8 @@ class _Indexing:
         return record.stamp if record is not None else None
 
     def finish(self) -> list[ShardRun]:
-        if not self._take_folder():
+        if not self.started:  # not started beside the rendering: built now, in this process
+            self._take_folder()
             return self._index() if self.layout is not None else []
         running, self.running = self.running, None
         return running.result() if running is not None else []

@@ -208,7 +208,10 @@ class Beside:
         return value
 
     def wait(self) -> None:
-        """Wait for the process to end, whatever it found (after an error elsewhere, say)."""
+        """Wait for the process to end, whatever it found (after an error elsewhere, say); where
+        nothing was forked, nothing is computed either."""
+        if not self.pid:
+            return
         try:
             self.result()
         except Exception:  # noqa: BLE001 - the caller is already handling another error

@@ -209,7 +209,7 @@ def _too_deep(text: str) -> yaml.Mark | None:
     scanner = _Loader(text)
     depth = 0
     try:
-        while _next_event(scanner):
+        while scanner.check_event():
             event = scanner.get_event()
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
@@ -217,27 +217,15 @@ def _too_deep(text: str) -> yaml.Mark | None:
                     return event.start_mark
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-    except _NestingLimit as exc:
-        return exc.mark
+    except yaml.MarkedYAMLError as exc:
+        # libyaml's own nesting limit (PyYAML 6.0.4 and later): its scanner, reading ahead of the
+        # events, refuses flow collections past a thousand levels before the walk above gets there
+        if "maximum nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            return exc.problem_mark
+        raise
     finally:
         scanner.dispose()
     return None
-
-
-class _NestingLimit(Exception):
-    def __init__(self, mark: yaml.Mark) -> None:
-        self.mark = mark
-
-
-def _next_event(scanner: Any) -> bool:
-    """`check_event`, with libyaml's own nesting limit (PyYAML 6.0.4 and later: its scanner, reading
-    ahead of the events, refuses flow collections past a thousand levels) reported as too deep."""
-    try:
-        return bool(scanner.check_event())
-    except yaml.MarkedYAMLError as exc:
-        if "maximum nesting depth" in str(exc.problem) and exc.problem_mark is not None:
-            raise _NestingLimit(exc.problem_mark) from None
-        raise
 
 
 def _char_at(text: str, mark: yaml.Mark | None) -> str:

@@ -336,7 +336,7 @@ def _changed(pairs: list[tuple[Page, str]], staging: Staging, cache: BuildCache,
         url = page.url
         old = old_pages.get(url)
         if old is not None and old.fingerprint == fp:
-            record = old if keep(url, old.stamp) else _reuse(staging, url, old)
+            record = old if keep(url, old.stamp) else _reuse(staging, url, old)  # keep: the clone's link, one lstat
             if record is not None:
                 if url in old_splices:
                     cache.new.splices[url] = old_splices[url]
@@ -369,16 +369,10 @@ def all_unchanged(pages: list[Page], fingerprints: list[str], cache: BuildCache,
     return True
 
 
-def _take_over(staging: Staging, url: str, old: PageRecord) -> PageRecord | None:
-    """Put the current site's file for `url` into the new site if it is still the one the last build
-    wrote; its record then (a new one if it had to be copied), else None."""
-    if staging.keep(url, old.stamp):  # the clone's link: one lstat
-        return old
-    return _reuse(staging, url, old)
-
-
 def _reuse(staging: Staging, url: str, old: PageRecord) -> PageRecord | None:
-    """`_take_over` when the clone holds no link to the file: link (or copy) it from the current site."""
+    """Put the current site's file for `url` into the new site (when the clone holds no link to it,
+    `Staging.keep`) if it is still the one the last build wrote; its record then (a new one if it
+    had to be copied), else None."""
     if not _same_file(staging.out / url, old):
         return None
     how = staging.reuse(url)

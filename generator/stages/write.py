@@ -238,15 +238,11 @@ class Staging:
 
     def set_aside(self, folder: str) -> None:
         """Move the clone's copy of `folder` out of the staging folder, to be written anew by another program."""
-        prefix = folder + "/"
-        gone = [rel for rel in self.present if rel.startswith(prefix)]
-        if not gone:
+        if not any(rel.startswith(folder + "/") for rel in self.present):
             return
-        for rel in gone:
-            del self.present[rel]
+        self.hand_over(folder)
         trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
         os.rename(self.stage / folder, trash)
-        self._folders = {f for f in self._folders if f != folder and not f.startswith(prefix)}
         delete_in_background(trash)
 
     def hand_over(self, folder: str) -> None:
