@@ -45,10 +45,14 @@ def read_source(path: Path) -> Source:
         from generator.importer.docx_reader import read_docx
 
         return read_docx(path)
+    if suffix in {".html", ".htm"}:
+        from generator.importer.html_reader import read_html
+
+        return read_html(path)
     if suffix in {".doc", ".wps", ".pdf"}:
         raise UnreadableSource(f"不能直接读取 {suffix} 文件；请用 Word 或 WPS 另存为 .docx 后再导入")
     if suffix not in TEXT_SUFFIXES:
-        raise UnreadableSource(f"不认识的文件类型 {suffix}；可导入 .docx 或纯文本（.txt、.md）")
+        raise UnreadableSource(f"不认识的文件类型 {suffix}；可导入 .docx、网页（.html、.htm）或纯文本（.txt、.md）")
     return read_text(path)
 
 
