@@ -32,8 +32,12 @@ def table(cells: list[tuple[int, int, int, int, str]]) -> str:
     return "".join(out)
 
 
-def statistics_html() -> str:
-    parts: list[str] = []
+Cells = list[tuple[int, int, int, int, str]]
+
+
+def statistics_blocks() -> list[str | Cells]:
+    """Sections 二 to 四 of a gov-2019 report: headings as text, tables as cells, merged as the official form."""
+    parts: list[str | Cells] = []
     small = [
         ("第二十条第（一）项", ["信息内容", "本年新\n制作数量", "本年新公开数量", "对外公开总数量"], [["规章", "0", "0", "0"], ["规范性文件", "2", "3", "15"]]),
         ("第二十条第（五）项", ["信息内容", "上一年项目数量", "本年数量", "处理决定数量"], [["行政许可", "12", "-2", "30"], ["其他对外管理服务事项", "4", "", "6"]]),
@@ -45,8 +49,8 @@ def statistics_html() -> str:
         cells = [(0, 0, 1, len(header), caption)]
         cells += [(1, c, 1, 1, text) for c, text in enumerate(header)]
         cells += [(r, c, 1, 1, text) for r, row in enumerate(rows, start=2) for c, text in enumerate(row)]
-        parts.append(table(cells))
-    parts.append("<p><strong>三、收到和处理政府信息公开申请情况</strong></p>")
+        parts.append(cells)
+    parts.append("三、收到和处理政府信息公开申请情况")
     applications = FMT.table("applications")
     assert applications is not None
     cells = [(0, 0, 3, 3, "（本列数据的逻辑关系为：第一项加第二项之和，等于第三项加第四项之和）"), (0, 3, 1, 7, "申请人情况"),
@@ -59,15 +63,19 @@ def statistics_html() -> str:
             node = next(n for n in applications.value_rows if n.label == label)
             cells += [(row, 3 + k, 1, 1, str(matrix_value(node.id, column))) for k, column in enumerate((*APPLICANTS, "total"))]
             row += 1
-    parts.append(table(cells))
-    parts.append("<p><strong>四、政府信息公开行政复议、行政诉讼情况</strong></p>")
+    parts.append(cells)
+    parts.append("四、政府信息公开行政复议、行政诉讼情况")
     results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     cells = [(0, 0, 1, 5, "行政复议"), (0, 5, 1, 10, "行政诉讼"), (1, 5, 1, 5, "未经复议直接起诉"), (1, 10, 1, 5, "复议后起诉")]
     cells += [(1, k, 2, 1, label) for k, label in enumerate(results)]
     cells += [(2, 5 + k, 1, 1, label) for k, label in enumerate(results * 2)]
     cells += [(3, k, 1, 1, str(v)) for k, v in enumerate([1, 0, 0, 0, 1, 0, 2, 0, 0, 2, 0, 0, 0, 1, 1])]
-    parts.append(table(cells))
-    return "".join(parts)
+    parts.append(cells)
+    return parts
+
+
+def statistics_html() -> str:
+    return "".join(f"<p><strong>{b}</strong></p>" if isinstance(b, str) else table(b) for b in statistics_blocks())
 
 
 def portal_page(encoding: str = "gb2312") -> str:

@@ -49,10 +49,22 @@ def read_source(path: Path) -> Source:
         from generator.importer.html_reader import read_html
 
         return read_html(path)
-    if suffix in {".doc", ".wps", ".pdf"}:
-        raise UnreadableSource(f"不能直接读取 {suffix} 文件；请用 Word 或 WPS 另存为 .docx 后再导入")
+    if suffix == ".pdf":
+        from generator.importer.pdf_reader import NoTextLayer, read_pdf
+
+        try:
+            return read_pdf(path)
+        except NoTextLayer as error:
+            raise UnreadableSource(str(error)) from error
+    if suffix in {".doc", ".wps"}:
+        from generator.importer.doc_reader import NoConverter, read_doc
+
+        try:
+            return read_doc(path)
+        except NoConverter as error:
+            raise UnreadableSource(str(error)) from error
     if suffix not in TEXT_SUFFIXES:
-        raise UnreadableSource(f"不认识的文件类型 {suffix}；可导入 .docx、网页（.html、.htm）或纯文本（.txt、.md）")
+        raise UnreadableSource(f"不认识的文件类型 {suffix}；可导入 .docx、.doc、PDF、网页（.html、.htm）或纯文本（.txt、.md）")
     return read_text(path)
 
 
