@@ -25,8 +25,8 @@ SITE_STUB = "title: 政府信息公开工作年度报告\n"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE", help="年报原文：.docx，或从网站复制的纯文本")
-    p.add_argument("--town", required=True, metavar="PATH", help="镇目录（内容目录下的路径，如 shandong/weihai/huancui/yangting）")
+    p.add_argument("files", nargs="+", metavar="FILE", help="年报原文：.docx、.doc、PDF、另存的网页（.html），或从网站复制的纯文本；也可以是一个文件夹")
+    p.add_argument("--town", metavar="PATH", help="镇目录（内容目录下的路径，如 shandong/weihai/huancui/yangting）；不给时按各年报标题中的镇名归入已有的镇目录")
     p.add_argument("--content", default="content", help="内容目录（默认 content）")
     p.add_argument("--force", action="store_true", help="覆盖已有的同年度年报文件")
     p.add_argument("--quiet", "-q", action="store_true", help="只列出需要人工核对之处，不列说明")
@@ -34,6 +34,10 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     content = Path(args.content)
+    if args.town is None:
+        from generator.commands.import_many import run_many
+
+        return run_many(args, content)
     town_path, parts = town_folders(content, args.town)
     if not parts:
         return _usage("请用 --town 给出镇目录，如 shandong/weihai/huancui/yangting")
