@@ -19,7 +19,7 @@ from generator.formats import catalogue
 from generator.importer.convert import Imported, UnreadableSource, convert
 from generator.importer.findings import INFO, LOOK, Finding
 
-HELP = "导入已有年报（.docx 或纯文本），转换为内容文件，并列出需要人工核对之处"
+HELP = "导入已有年报（.docx、.doc、PDF、网页或纯文本，可以是文件夹），转换为内容文件，并列出需要人工核对之处"
 ALREADY_LISTED = {"missing-cell", "missing-table"}  # the import's own list names these, row by row
 SITE_STUB = "title: 政府信息公开工作年度报告\n"
 
