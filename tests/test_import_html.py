@@ -152,3 +152,20 @@ def test_utf8_page_without_charset_and_narrative_report(tmp_path: Path) -> None:
     imported = convert(page, catalogue())
     assert imported.report is not None and imported.report.title == seed and imported.report.year == 2021
     assert "910条" in imported.narrative.markdown and "栏目" not in imported.narrative.markdown
+
+
+def test_html5_article_with_its_title_in_a_header(tmp_path: Path) -> None:
+    page = tmp_path / "hebao.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'></head><body><header><nav><a href='/'>首页</a><a href='/nb'>年度报告</a></nav></header>"
+        "<p class='crumb'>当前位置：首页 &gt; 河包镇2020年政府信息公开工作年度报告</p>"
+        "<aside><h3>河包镇2019年政府信息公开工作年度报告</h3></aside>"
+        "<article><header><h1>河包镇2020年政府信息公开工作年度报告</h1></header>"
+        "<h2>一、总体情况</h2><p>2020年主动公开政府信息35条，其中政府网站公开20条。</p></article></body></html>",
+        encoding="utf-8",
+    )
+    imported = convert(page, catalogue())
+    assert imported.report is not None and imported.report.title == "河包镇2020年政府信息公开工作年度报告"
+    assert imported.places.town == "河包镇"
+    assert imported.narrative.markdown.startswith("## 一、总体情况\n\n2020年主动公开政府信息35条")
+    assert "首页" not in imported.narrative.markdown and "2019年" not in imported.narrative.markdown

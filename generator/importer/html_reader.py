@@ -25,7 +25,7 @@ _BLOCK = {
     "h1", "h2", "h3", "h4", "h5", "h6", "body", "html", "address", "figure", "figcaption",
 }
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
-_FURNITURE_TAGS = {"nav", "footer", "aside", "header"}
+_FURNITURE_TAGS = {"nav", "footer", "aside"}  # not <header>: an <article> may hold its title in one
 _FURNITURE_WORDS = ("nav", "menu", "footer", "foot", "breadcrumb", "crumb", "sidebar", "side", "position", "location", "copyright", "share", "top")
 _BREADCRUMB = re.compile(r"^[\s\u3000]*(您|你)?(当前|现在)?(所在)?(的)?位置")
 _SPACE = re.compile(r"[ \t\r\n\u00a0]+")
