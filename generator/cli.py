@@ -27,6 +27,7 @@ COMMANDS = {
     "new": "new",
     "serve": "serve",
 }
+GUIDE = "docs/guide.md（录入指南）"
 REPORT_TO = "README.md 中“Reporting problems”一节所说的维护者"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -40,7 +41,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser(verb: str | None = None) -> argparse.ArgumentParser:
     """The command line; with `verb`, only that verb's module is imported (a build starts faster)."""
-    p = _Parser(prog="nianbao", description="政府信息公开工作年度报告静态门户生成器")
+    p = _Parser(prog="nianbao", description="政府信息公开工作年度报告静态门户生成器",
+                epilog=f"怎样录入年报、每一项怎么填、检查结果怎么处理：见{GUIDE}。")
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module_name in COMMANDS.items():
