@@ -108,3 +108,16 @@ def test_a_unit_line_inside_a_pipe_table_is_not_a_cell(tmp_path: Path) -> None:
     assert imported.report.statistics["art20_1.normative.in_force"] == 9
     assert "单位" not in imported.narrative.markdown
     assert not any("单位：件" in f.message for f in imported.findings)
+
+
+def test_rows_padded_with_the_bars_of_merged_cells() -> None:
+    # liangchengzhen-2020.txt: real page text, "规章 | 0 | 0 | 0 | |" and "行政事业性收费 | 0 | 0 | ||"
+    imported = convert(WEB / "liangchengzhen-2020.txt", catalogue())
+    assert imported.recognition.format.id == "gov-2019"
+    stats = imported.report.statistics
+    tables = {"art20_1": 6, "art20_5": 6, "art20_6": 6, "art20_8": 2, "art20_9": 2}
+    for table, count in tables.items():
+        assert sum(1 for k in stats if k.startswith(table + ".")) == count, table
+    assert sum(1 for k in stats if k.startswith("applications.")) == 14
+    assert set(stats.values()) == {0}, "padding bars are not read as empty cells of the next column"
+    assert not any("栏" in f.message and "无法确定" in f.message for f in imported.findings)
