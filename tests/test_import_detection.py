@@ -77,7 +77,7 @@ def test_only_the_shared_labels_choose_by_year(tmp_path: Path) -> None:
 
 def test_a_narrative_that_names_a_table_item_stays_narrative(tmp_path: Path) -> None:
     path = tmp_path / "zhen-2018.txt"
-    path.write_text("某镇2018年政府信息公开工作年度报告\n\n一、概述\n\n2018年度我镇主动公开政府信息数22条，详见政府信息公开情况统计表。\n", encoding="utf-8")
+    path.write_text("某镇2018年政府信息公开工作年度报告\n\n一、概述\n\n2018年度我镇主动公开政府信息数22条，本年数量较上年增加，详见政府信息公开情况统计表。\n", encoding="utf-8")
     recognition = recognise(read_text(path).pieces, catalogue())
     assert recognition.format.id == "narrative" and recognition.markers == ()
 

@@ -121,3 +121,13 @@ def test_rows_padded_with_the_bars_of_merged_cells() -> None:
     assert sum(1 for k in stats if k.startswith("applications.")) == 14
     assert set(stats.values()) == {0}, "padding bars are not read as empty cells of the next column"
     assert not any("栏" in f.message and "无法确定" in f.message for f in imported.findings)
+
+
+def test_style_a_two_bars_in_a_row_are_an_empty_cell(tmp_path: Path) -> None:
+    cells = ["第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "7", "第二十条第（六）项", "信息内容", "本年处理决定数量", "行政处罚", "", "行政强制", "2"]
+    text = "某某镇2022年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n表格如下:\n" + "".join(f"{c}\n|\n" if c else "|\n" for c in cells)
+    path = tmp_path / "zhen-2022.txt"
+    path.write_text(text, encoding="utf-8")
+    assert cells_of(path) == cells
+    stats = convert(path, catalogue()).report.statistics
+    assert (stats["art20_5.permits"], stats["art20_6.penalties"], stats["art20_6.enforcement"]) == (7, None, 2)
