@@ -10,7 +10,7 @@ from generator.content_files import ReportFile
 from generator.formats import Catalogue, Format
 from generator.importer.figures import key_figures
 from generator.importer.findings import INFO, Finding
-from generator.importer.narrative import Narrative, build_narrative
+from generator.importer.narrative import Narrative, build_narrative, fallback_title
 from generator.importer.pieces import Source, read_text
 from generator.importer.places import Places, read_places
 from generator.importer.recognise import Recognition, recognise
@@ -88,6 +88,9 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
     all_text = "\n".join(p.text for p in source.pieces)
     places = read_places(narrative.title, narrative.signature_authority, all_text, tables.filled_by)
     year = _year(narrative.title, path, findings)
+    if not narrative.title and fallback_title(places.town, year):
+        narrative.title = fallback_title(places.town, year)
+        findings.append(Finding(path.name, f"原文没有标题，按读出的镇名和年度暂定为“{narrative.title}”，请按原件核对"))
     if year is None:
         return Imported(path, recognition, narrative, places, None, findings)
     figures, figure_findings = key_figures(narrative.markdown, f"{year}.md", fmt, catalogue) if narrative.markdown else ({}, [])
