@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from generator.formats import Indicator
+from generator.model.site import StatedFigure as Stated
 from generator.numbers import Number
 
 _WS = re.compile(r"\s+")
@@ -91,18 +92,6 @@ _CLAUSE_END = "，,。；;：:、！!？?"
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 MAX_LABEL = 40
 _EVERY = re.compile(r"每(?:半年|[月周年季天日]度?)$")
-
-
-@dataclass(frozen=True)
-class Stated:
-    """A count stated in the narrative: its value and unit as written, the words that label it, where it is."""
-
-    value: Number
-    unit: str
-    label: str
-    quote: str  # the clause (or, for a zero stated as a negation, the sentence), whitespace removed
-    line: int
-    indicator: str = ""  # the canonical indicator the wording states, when it does
 
 
 @dataclass(frozen=True)
