@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.content_files import ReportFile
 from generator.formats import Catalogue, Format
-from generator.importer.figures import key_figures
+from generator.importer.figures import key_figures, stated_figures
 from generator.importer.findings import INFO, Finding
 from generator.importer.narrative import Narrative, build_narrative, fallback_title
 from generator.importer.pieces import Source, read_text
@@ -95,6 +95,7 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
         return Imported(path, recognition, narrative, places, None, findings)
     figures, figure_findings = key_figures(narrative.markdown, f"{year}.md", fmt, catalogue) if narrative.markdown else ({}, [])
     findings += figure_findings
+    stated = stated_figures(narrative.markdown, f"{year}.md", catalogue, (places.authority, places.town), findings)
     known = _inconsistent_identities(fmt, tables.values, path.name, findings)
     if fmt.tables and len(tables.values) < len(fmt.cells):
         findings.append(Finding(path.name, f"统计表共 {len(fmt.cells)} 格，导入了 {len(tables.values)} 格；其余各格未导入（见上），在补齐之前 nianbao check 会报错"))
@@ -116,6 +117,7 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
         filled_by=tables.filled_by,
         statistics=tables.values,
         figures=figures,
+        stated=stated,
         known_issues=known,
         header=(f"{narrative.title}：数据文件（由 nianbao import 从 {path.name} 导入）。正文在同目录的 {year}.md。",),
     )

@@ -1,0 +1,83 @@
+"""Tables written with "|" in copies of portal pages: every style is cut into cells and read into the format's cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FIXTURES
+from generator.formats import catalogue
+from generator.importer.convert import convert
+from generator.importer.pieces import read_text
+
+WEB = FIXTURES / "seeds" / "web"
+
+
+def cells_of(path: Path) -> list[str]:
+    return [p.text for p in read_text(path).pieces if p.cell]
+
+
+def test_style_a_a_bar_alone_on_a_line_after_every_cell() -> None:
+    # xjnlk-2023.txt: real page text, a line holding only "|" after each cell
+    source = read_text(WEB / "xjnlk-2023.txt")
+    cells = [p.text for p in source.pieces if p.cell]
+    assert cells[:9] == ["第二十条第(一)项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "0", "0", "6"]
+    assert "|" not in cells
+    assert "商业\n企业" in cells and "科研\n机构" in cells, "a label broken inside the bars stays one cell"
+    prose = [p.text for p in source.pieces if not p.cell]
+    assert "三、收到和处理政府信息公开申请情况" in prose and "该部分以表格形式报告。表格如下:" in prose, "prose between the tables stays prose"
+    imported = convert(WEB / "xjnlk-2023.txt", catalogue())
+    assert imported.recognition.format.id == "gov-2021"
+    stats = imported.report.statistics
+    assert stats["art20_1.rules.in_force"] == 6 and stats["art20_1.rules.issued"] == 0
+    assert stats["applications.new.natural"] == 0 and stats["applications.withheld_internal.total"] == 0
+    assert "applications.withheld_process.total" not in stats, "the copy is cut inside that row: nothing invented"
+    assert "## 三、收到和处理政府信息公开申请情况" in imported.narrative.markdown
+
+
+def test_style_b_markdown_rows_with_separator_rows() -> None:
+    cells = cells_of(WEB / "hudongzhen-2025-markdown.txt")
+    assert not any(set(c) <= set("-:|") for c in cells), "separator rows are dropped"
+    assert cells[:5] == ["第二十条第(一)项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    imported = convert(WEB / "hudongzhen-2025-markdown.txt", catalogue())
+    assert imported.recognition.format.id == "gov-2021"
+    stats = imported.report.statistics
+    assert (stats["art20_5.permits"], stats["art20_6.penalties"], stats["art20_6.enforcement"]) == (349, 12, 0)
+
+
+def test_style_c_rows_without_a_leading_bar() -> None:
+    # hudongzhen-2025.txt: real page text, "规章 | 0 | 0 | 0 |"
+    cells = cells_of(WEB / "hudongzhen-2025.txt")
+    assert cells[5:9] == ["规章", "0", "0", "0"]
+    imported = convert(WEB / "hudongzhen-2025.txt", catalogue())
+    stats = imported.report.statistics
+    assert (stats["art20_5.permits"], stats["art20_6.penalties"]) == (349, 12)
+    assert stats["art20_1.normative.in_force"] == 0
+    assert "art20_8.fees" not in stats, "the copy ends inside that table"
+    assert "主动公开政府信息67条" in imported.narrative.markdown
+
+
+def test_labels_broken_over_lines_inside_the_bars_and_empty_cells(tmp_path: Path) -> None:
+    text = (
+        "某某镇2019年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n\n"
+        "第二十条第（一）项 |\n信息内容 | 本年新\n制作数量 | 本年新\n公开数量 | 对外公开总数量 |\n"
+        "规章 | | 0 | 0 |\n规范性文件 | 3 | 3 | 12 |\n"
+        "第二十条第（五）项 |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n"
+        "行政许可 | 5 | -1 | 40 |\n其他对外管理\n服务事项 | 2 | 0 | 7 |\n"
+    )
+    path = tmp_path / "zhen-2019.txt"
+    path.write_text(text, encoding="utf-8")
+    cells = cells_of(path)
+    assert "本年新\n制作数量" in cells and "其他对外管理\n服务事项" in cells
+    assert cells[cells.index("规章") + 1] == "", "an empty cell between two bars is an empty cell"
+    imported = convert(path, catalogue())
+    assert imported.recognition.format.id == "gov-2019"
+    stats = imported.report.statistics
+    assert stats["art20_1.rules.made"] is None and stats["art20_1.rules.published"] == 0
+    assert (stats["art20_1.normative.made"], stats["art20_1.normative.total"]) == (3, 12)
+    assert (stats["art20_5.permits.change"], stats["art20_5.other_services.decisions"]) == (-1, 7)
+
+
+def test_a_page_line_with_bars_is_not_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "zhen-2018.txt"
+    path.write_text("2018年某镇政府信息公开工作年度报告\n\n作者:本站原创 | 来源:本站原创 | 时间:2019-01-18\n\n一、概述\n\n正文。\n", encoding="utf-8")
+    assert not any(p.cell for p in read_text(path).pieces)
