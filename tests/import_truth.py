@@ -114,9 +114,9 @@ def written(imported: Imported) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def _stated_entries(data: dict[str, object]) -> list[tuple[Decimal, str]]:
-    """(value, unit) of every stated figure the import wrote, whatever the entry's shape."""
-    out: list[tuple[Decimal, str]] = []
+def _stated_entries(data: dict[str, object]) -> list[tuple[Decimal, str, str]]:
+    """(value, unit, words) of every stated figure the import wrote: words are its label and quote."""
+    out: list[tuple[Decimal, str, str]] = []
     entries = data.get("stated") or []
     if isinstance(entries, dict):
         entries = list(entries.values())
@@ -124,12 +124,19 @@ def _stated_entries(data: dict[str, object]) -> list[tuple[Decimal, str]]:
         if isinstance(entry, dict):
             value = next((entry[k] for k in ("value", "number", "count") if k in entry), None)
             unit = str(entry.get("unit", ""))
+            words = f"{entry.get('label', '')} {entry.get('quote', '')}"
         else:
-            value, unit = entry, ""
+            value, unit, words = entry, "", ""
         number = _decimal(value)
         if number is not None:
-            out.append((number, unit))
+            out.append((number, unit, words))
     return out
+
+
+def _shares_words(label: str, words: str) -> bool:
+    """The expected label and the import's label or quote have two characters in a row in common."""
+    label = _squeeze(label)
+    return len(label) < 2 or any(label[i : i + 2] in words for i in range(len(label) - 1))
 
 
 def measure(folder: Path, workdir: Path) -> Outcome:
@@ -159,13 +166,14 @@ def measure(folder: Path, workdir: Path) -> Outcome:
         if got != want:
             outcome.misplaced.append(f"{cell}: wrote {raw}, the source has {want}")
 
-    stated = Counter(_stated_entries(data))
+    stated = _stated_entries(data)
     figures = Counter(_decimal(v) for v in (data.get("figures") or {}).values())
     for item in expected.get("stated") or []:
         outcome.expected += 1
         value, unit = _decimal(item["value"]), str(item.get("unit", ""))
-        if stated[(value, unit)] > 0:
-            stated[(value, unit)] -= 1
+        match = next((e for e in stated if e[0] == value and e[1] == unit and _shares_words(str(item.get("label", "")), e[2])), None)
+        if match is not None:
+            stated.remove(match)
             outcome.recovered += 1
         elif figures[value] > 0:
             figures[value] -= 1
@@ -175,7 +183,7 @@ def measure(folder: Path, workdir: Path) -> Outcome:
 
     wrote = [(f"statistics.{c}", v) for c, v in cells.items()]
     wrote += [(f"figures.{k}", v) for k, v in (data.get("figures") or {}).items()]
-    wrote += [("stated", v) for v, _ in _stated_entries(data)]
+    wrote += [("stated", v) for v, _, _ in _stated_entries(data)]
     for where, raw in wrote:
         number = _decimal(raw)
         if number is None or number == 0:

@@ -41,8 +41,11 @@ def leading_units(text: str) -> list[str]:
         m = _UNIT.match(text, pos)
         if not m:
             break
-        found.append(m.group(0))
-        pos = m.end()
+        end = m.end()
+        if m.group(0).endswith("州") and text[end : end + 1] in ("市", "区", "县"):
+            end += 1  # 广州市, 苏州市: the 州 is part of the city's name
+        found.append(text[pos:end])
+        pos = end
     return found
 
 
