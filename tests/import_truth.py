@@ -85,10 +85,10 @@ def _decimal(value: object) -> Decimal | None:
         return None
 
 
-def _flatten(node: object, prefix: str = ""):  # type: ignore[no-untyped-def]
+def flatten(node: object, prefix: str = ""):  # type: ignore[no-untyped-def]
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+            yield from flatten(value, f"{prefix}.{key}" if prefix else str(key))
     else:
         yield prefix, node
 
@@ -147,7 +147,7 @@ def measure(folder: Path, workdir: Path) -> Outcome:
     outcome = Outcome(folder.name, source_of(folder).suffix, str(expected["format"]), got_format)
 
     in_source = Counter(_decimal(m) for m in _NUMBER.findall(text))
-    cells = {k: v for k, v in _flatten(data.get("statistics") or {}) if v is not None}
+    cells = {k: v for k, v in flatten(data.get("statistics") or {}) if v is not None}
     want_cells = {str(k): _decimal(v) for k, v in (expected.get("cells") or {}).items()}
     unreadable = set(expected.get("unreadable") or [])
 

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from conftest import CONTENT, FIXTURES, run_cli
+from import_truth import flatten
 from generator.build import check
 from generator.model import Report
 
@@ -31,15 +32,6 @@ def report_of(content: Path, town: str, year: int) -> Report:
     site = check(content).site
     assert site is not None
     return next(r for r in site.reports if r.town.path == town and r.year == year)
-
-
-def flatten(node: object, prefix: str = ""):  # type: ignore[no-untyped-def]
-    """(cell id, value) for every leaf of a statistics mapping."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from flatten(value, f"{prefix}.{key}" if prefix else str(key))
-    else:
-        yield prefix, node
 
 
 def import_into(tmp_path: Path, seed: Path, town: str, *extra: str):  # type: ignore[no-untyped-def]
