@@ -207,13 +207,31 @@ def measure(folder: Path, workdir: Path) -> Outcome:
     return outcome
 
 
+def failed(folder: Path, error: Exception) -> Outcome:
+    expected = expected_of(folder)
+    outcome = Outcome(folder.name, source_of(folder).suffix, str(expected["format"]), f"error: {type(error).__name__}")
+    outcome.expected = len(expected.get("cells") or {}) + len(expected.get("stated") or [])
+    outcome.lost.append(f"the import failed: {type(error).__name__}: {error}")
+    outcome.metadata_checked = sum(1 for key in METADATA if key in expected)
+    outcome.metadata_wrong = [f"{key}: not read (the import failed)" for key in METADATA if key in expected]
+    return outcome
+
+
+def measure_safely(folder: Path, workdir: Path) -> Outcome:
+    """`measure`, with an import that fails outright measured as reading nothing."""
+    try:
+        return measure(folder, workdir)
+    except Exception as error:
+        return failed(folder, error)
+
+
 def measure_all() -> list[Outcome]:
     with tempfile.TemporaryDirectory() as tmp:
         outcomes = []
         for folder in fixtures():
             workdir = Path(tmp) / folder.name
             workdir.mkdir()
-            outcomes.append(measure(folder, workdir))
+            outcomes.append(measure_safely(folder, workdir))
         return outcomes
 
 

@@ -18,6 +18,10 @@ SHAPES = {
     "guangdong-longgui-2016": "narrative run together on one line",
     "guangdong-xiangmihu-2018": "narrative, breakdown with percentages",
     "guangdong-xiangmihu-2018-pdf": "PDF with a text layer",
+    "beijing-xinhua-2019": "gov-2019 as `a |` lines with sub-rows the format lacks, no title",
+    "jiangsu-liandao-2019": "index block as pipe rows, the title in a 标 题 cell and again below",
+    "shaanxi-meizi-2024": "gov-2021 (2024), every cell a paragraph",
+    "unstated-beijingjiedao-2020": "gov-2019 as `a | b |` and `| a | b |` rows, an amount in 万元",
     "hebei-dawuli-2020": "gov-2019, every cell a paragraph",
     "jilin-jichang-2016": "gov-2008 statistics table after the narrative",
     "shaanxi-taiping-2022": "gov-2021, every cell a paragraph, labels broken over lines",
@@ -47,6 +51,11 @@ LAYOUT_NOT_YET = {
     "shaanxi-zhouwan-2021": "cut after 本年制发件数: a caption and one column do not decide it yet",
 }
 
+# Imports that fail outright (each must start passing, then leave this list).
+IMPORT_FAILS = {
+    "beijing-xinhua-2019": "tables.py raises IndexError in _Reader._missing_cells when the 第二十条第（一）项 table whose header is cut to 本年新 / 本年新 is followed by the next caption",
+}
+
 FIXTURES = truth.fixtures()
 
 
@@ -57,7 +66,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, truth.Outcom
     for folder in FIXTURES:
         workdir = base / folder.name
         workdir.mkdir()
-        result[folder.name] = truth.measure(folder, workdir)
+        result[folder.name] = truth.measure_safely(folder, workdir)
     return result
 
 
@@ -75,8 +84,11 @@ def test_there_are_real_reports_of_every_layout_and_input_kind() -> None:
 
 
 @pytest.mark.parametrize("name", [f.name for f in FIXTURES], ids=[f"{f.name}: {SHAPES.get(f.name, '?')}" for f in FIXTURES])
-def test_a_real_report_imports_without_a_wrong_number(outcomes: dict[str, truth.Outcome], name: str) -> None:
+def test_a_real_report_imports_without_a_wrong_number(outcomes: dict[str, truth.Outcome], name: str, request: pytest.FixtureRequest) -> None:
+    if name in IMPORT_FAILS:
+        request.applymarker(pytest.mark.xfail(reason=IMPORT_FAILS[name], strict=True))
     outcome = outcomes[name]
+    assert not outcome.got_format.startswith("error"), outcome.lost
     assert outcome.misplaced == []
     assert outcome.invented == []
     assert outcome.metadata_wrong == []
@@ -84,15 +96,16 @@ def test_a_real_report_imports_without_a_wrong_number(outcomes: dict[str, truth.
 
 @pytest.mark.parametrize("name", [f.name for f in FIXTURES])
 def test_a_real_report_is_read_in_its_layout(outcomes: dict[str, truth.Outcome], name: str, request: pytest.FixtureRequest) -> None:
-    if name in LAYOUT_NOT_YET:
-        request.applymarker(pytest.mark.xfail(reason=LAYOUT_NOT_YET[name], strict=True))
+    if name in LAYOUT_NOT_YET or name in IMPORT_FAILS:
+        request.applymarker(pytest.mark.xfail(reason=LAYOUT_NOT_YET.get(name) or IMPORT_FAILS[name], strict=True))
     outcome = outcomes[name]
     assert outcome.got_format == outcome.expected_format
 
 
 def test_the_stated_numbers_are_recovered(outcomes: dict[str, truth.Outcome]) -> None:
-    found = truth.recall(list(outcomes.values()))
-    lost = [f"{o.name}: {x}" for o in outcomes.values() for x in o.lost]
+    imported = [o for o in outcomes.values() if o.name not in IMPORT_FAILS]  # those fail their own tests above
+    found = truth.recall(imported)
+    lost = [f"{o.name}: {x}" for o in imported for x in o.lost]
     assert found >= RECALL, "\n".join(lost)
 
 
