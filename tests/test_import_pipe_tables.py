@@ -81,3 +81,53 @@ def test_a_page_line_with_bars_is_not_a_table(tmp_path: Path) -> None:
     path = tmp_path / "zhen-2018.txt"
     path.write_text("2018年某镇政府信息公开工作年度报告\n\n作者:本站原创 | 来源:本站原创 | 时间:2019-01-18\n\n一、概述\n\n正文。\n", encoding="utf-8")
     assert not any(p.cell for p in read_text(path).pieces)
+
+
+def test_label_variants_from_the_data_file_are_matched() -> None:
+    # zhuhongzhen-2025.txt writes 本年发件 and 现行有效件; xuwangzhen-2025.txt 本年收费金额单位:万元 (real copies)
+    imported = convert(WEB / "zhuhongzhen-2025.txt", catalogue())
+    assert imported.recognition.format.id == "gov-2021"
+    stats = imported.report.statistics
+    assert {k: v for k, v in stats.items() if k.startswith("art20_1.")} == {f"art20_1.{r}.{c}": 0 for r in ("rules", "normative") for c in ("issued", "repealed", "in_force")}
+    assert not any("本年发件" in f.message or "现行有效件”" in f.message for f in imported.findings)
+    imported = convert(WEB / "xuwangzhen-2025.txt", catalogue())
+    assert imported.report.statistics["art20_8.fees"] == 0 and imported.report.statistics["art20_5.permits"] == 124
+    assert not any("本年收费金额单位" in f.message for f in imported.findings)
+    assert "art20_1.rules.issued" not in imported.report.statistics, "the row label is missing in the copy: its numbers are not placed"
+
+
+def test_a_unit_line_inside_a_pipe_table_is_not_a_cell(tmp_path: Path) -> None:
+    text = (
+        "某某镇2021年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n\n单位：件\n"
+        "| 第二十条第（一）项 |\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+        "| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 | 2 | 1 | 9 |\n"
+    )
+    path = tmp_path / "zhen-2021.txt"
+    path.write_text(text, encoding="utf-8")
+    imported = convert(path, catalogue())
+    assert imported.report.statistics["art20_1.normative.in_force"] == 9
+    assert "单位" not in imported.narrative.markdown
+    assert not any("单位：件" in f.message for f in imported.findings)
+
+
+def test_rows_padded_with_the_bars_of_merged_cells() -> None:
+    # liangchengzhen-2020.txt: real page text, "规章 | 0 | 0 | 0 | |" and "行政事业性收费 | 0 | 0 | ||"
+    imported = convert(WEB / "liangchengzhen-2020.txt", catalogue())
+    assert imported.recognition.format.id == "gov-2019"
+    stats = imported.report.statistics
+    tables = {"art20_1": 6, "art20_5": 6, "art20_6": 6, "art20_8": 2, "art20_9": 2}
+    for table, count in tables.items():
+        assert sum(1 for k in stats if k.startswith(table + ".")) == count, table
+    assert sum(1 for k in stats if k.startswith("applications.")) == 14
+    assert set(stats.values()) == {0}, "padding bars are not read as empty cells of the next column"
+    assert not any("栏" in f.message and "无法确定" in f.message for f in imported.findings)
+
+
+def test_style_a_two_bars_in_a_row_are_an_empty_cell(tmp_path: Path) -> None:
+    cells = ["第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "7", "第二十条第（六）项", "信息内容", "本年处理决定数量", "行政处罚", "", "行政强制", "2"]
+    text = "某某镇2022年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n表格如下:\n" + "".join(f"{c}\n|\n" if c else "|\n" for c in cells)
+    path = tmp_path / "zhen-2022.txt"
+    path.write_text(text, encoding="utf-8")
+    assert cells_of(path) == cells
+    stats = convert(path, catalogue()).report.statistics
+    assert (stats["art20_5.permits"], stats["art20_6.penalties"], stats["art20_6.enforcement"]) == (7, None, 2)

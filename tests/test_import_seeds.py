@@ -109,7 +109,8 @@ def test_import_cleans_conversion_artefacts_and_reports_them(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("seed_name", "fmt", "read", "first_missing"),
     [
-        ("web/dawulizhen-2020.txt", "gov-2019", 57, "2.其他法律行政法规禁止公开"),
+        # the copy is cut right after a "2": row 1.属于国家秘密 then shows 8 numbers for 7 columns and is not placed
+        ("web/dawulizhen-2020.txt", "gov-2019", 50, "1.属于国家秘密”一行原文有 8 个数值"),
         ("web/taipingzhen-2022.txt", "gov-2021", 59, "4.保护第三方合法权益"),
     ],
 )

@@ -25,6 +25,8 @@ def test_wheel_contains_theme_and_formats(tmp_path: Path) -> None:
     assert modules <= names, sorted(modules - names)
     formats = {p.name for p in (REPO / "generator" / "formats").glob("*.yaml")}
     assert {f"generator/formats/{f}" for f in formats} <= names
+    hints = {p.name for p in (REPO / "generator" / "formats" / "importing").glob("*.yaml")}
+    assert hints and {f"generator/formats/importing/{f}" for f in hints} <= names, "the importer's markers and label variants"
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "generator").rglob("*.py")}
     assert modules <= names, sorted(modules - names)
     archive_assets = {p.name for p in (REPO / "generator" / "archive" / "assets").iterdir()}

@@ -74,7 +74,8 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
     recognition = recognise(source.pieces, catalogue)
     fmt = recognition.format
     if fmt.tables:
-        findings.append(Finding(path.name, f"按表格标签识别为 {fmt.id}（{fmt.name}）：该格式 {recognition.total} 个标签中有 {recognition.found} 个见于原文", INFO))
+        basis = "、".join(f"“{m}”" for m in recognition.markers) + (f"（{recognition.reason}）" if recognition.markers else recognition.reason)
+        findings.append(Finding(path.name, f"识别为 {fmt.id}（{fmt.name}）格式，依据：{basis}", INFO))
     else:
         findings.append(Finding(path.name, f"原文没有可识别的统计表，按 {fmt.id}（{fmt.name}）导入，关键数字取自正文", INFO))
     tables = read_tables(source.pieces, fmt) if fmt.tables else TablesRead()

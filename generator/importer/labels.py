@@ -1,28 +1,66 @@
-"""Comparing table labels as clerks type them: spacing, bracket width, 、/， and known rewordings do not matter."""
+"""Comparing table labels as clerks type them: spacing, bracket width, 、/， and known rewordings do not matter.
+
+The rewordings are data: `generator/formats/importing/label_variants.yaml`."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+import yaml
+
+from generator.formats import FORMATS_DIR
+
+VARIANTS_FILE = FORMATS_DIR / "importing" / "label_variants.yaml"
 _SPACE = re.compile(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+")
 _TRANSLATE = str.maketrans(
     {"(": "（", ")": "）", ",": "，", "、": "，", ":": "：", ";": "；", "／": "/", "“": None, "”": None, '"': None, "‘": None, "’": None, "'": None, "*": None}
-)
-# Real variants of the official wording, mapped to the wording of the format files.
-ALIASES: tuple[tuple[str, str], ...] = (
-    ("本年数量", "本年增/减"),
-    ("本年增减", "本年增/减"),
-    ("逻辑关系", "勾稽关系"),
 )
 _NUMBER = re.compile(r"[+\-－＋]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?")
 DASHES = {"—", "——", "-", "－", "/", "／", "─"}
 
 
-def norm(text: str) -> str:
-    key = _SPACE.sub("", text).translate(_TRANSLATE)
-    for variant, official in ALIASES:
+def _plain(text: str) -> str:
+    return _SPACE.sub("", text).translate(_TRANSLATE)
+
+
+@lru_cache(maxsize=1)
+def _variants() -> tuple[tuple[tuple[str, str], ...], dict[str, dict[str, str]]]:
+    data = yaml.safe_load(VARIANTS_FILE.read_text(encoding="utf-8")) or {}
+    words = tuple((_plain(str(k)), _plain(str(v))) for k, v in (data.get("words") or {}).items())
+    labels: dict[str, dict[str, str]] = {}
+    for scope, pairs in (data.get("labels") or {}).items():
+        labels[str(scope)] = {_apply(_plain(str(k)), words): _apply(_plain(str(v)), words) for k, v in (pairs or {}).items()}
+    return words, labels
+
+
+def _apply(key: str, words: tuple[tuple[str, str], ...]) -> str:
+    for variant, official in words:
         key = key.replace(variant, official)
     return key
+
+
+def norm(text: str) -> str:
+    return _apply(_plain(text), _variants()[0])
+
+
+def label_forms(label: str, format_id: str = "") -> set[str]:
+    """The normalised label and every known variant of it (for the format, and for all formats)."""
+    official = norm(label)
+    forms = {official}
+    labels = _variants()[1]
+    for scope in ("all", format_id):
+        for variant, target in labels.get(scope, {}).items():
+            if target == official:
+                forms.add(variant)
+    return forms
+
+
+def official_form(text: str, format_id: str = "") -> str:
+    """The official wording of a label written as one of its variants (or the normalised text itself)."""
+    key = norm(text)
+    labels = _variants()[1]
+    return labels.get(format_id, {}).get(key) or labels.get("all", {}).get(key) or key
 
 
 def is_number(text: str) -> bool:

@@ -1,15 +1,29 @@
-"""Which format a report uses, decided by the labels of its tables (never by its year)."""
+"""Which format a report uses, decided by the distinctive labels of its tables.
+
+The markers of each format are data (`generator/formats/importing/layout_markers.yaml`): a few
+of a format's own markers decide, so a copy cut after section 二 is still known by its
+本年制发件数 or 第二十条第（九）项. Where only the markers the 2019 and 2021 national formats
+share are seen, the report's year (from its title) chooses between them. The share of all a
+format's labels is the fallback.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from generator.formats import Catalogue, Format
-from generator.importer.labels import norm
+import yaml
+
+from generator.formats import FORMATS_DIR, Catalogue, Format
+from generator.importer.labels import label_forms, norm
 from generator.importer.pieces import Piece
 
-THRESHOLD = 0.3  # share of a format's labels that must appear for its tables to count as present
+MARKERS_FILE = FORMATS_DIR / "importing" / "layout_markers.yaml"
+THRESHOLD = 0.3  # share of a format's labels that must appear for its tables to count as present (fallback)
 MIN_LABELS_IN_CELLS = 3  # with real table cells in the source, this many labels are enough (a partial table)
+TITLE_PIECES = 12  # the report's year is looked for in its first pieces (the title)
+_YEAR = re.compile(r"(20\d{2})\s*年")
 
 
 @dataclass(frozen=True)
@@ -17,6 +31,31 @@ class Recognition:
     format: Format
     found: int  # labels of the format present in the source
     total: int
+    markers: tuple[str, ...] = ()  # the labels that decided, as the format file writes them
+    reason: str = ""  # how they decided (Chinese, for the import's findings)
+
+
+@dataclass(frozen=True)
+class _Markers:
+    own: dict[str, tuple[int, tuple[str, ...]]]  # format id -> (minimum, markers)
+    shared_formats: tuple[str, ...]
+    shared_since: dict[str, int]
+    shared_min: int
+    shared: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _markers() -> _Markers:
+    data = yaml.safe_load(MARKERS_FILE.read_text(encoding="utf-8")) or {}
+    own = {str(fid): (int(spec.get("min", 1)), tuple(str(m) for m in spec.get("markers") or ())) for fid, spec in (data.get("formats") or {}).items()}
+    shared = data.get("shared") or {}
+    return _Markers(
+        own,
+        tuple(str(f) for f in shared.get("formats") or ()),
+        {str(k): int(v) for k, v in (shared.get("since") or {}).items()},
+        int(shared.get("min", 2)),
+        tuple(str(m) for m in shared.get("markers") or ()),
+    )
 
 
 def format_labels(fmt: Format) -> set[str]:
@@ -28,22 +67,63 @@ def format_labels(fmt: Format) -> set[str]:
     return labels
 
 
+def _present(markers: tuple[str, ...], text: str, format_id: str) -> tuple[str, ...]:
+    return tuple(m for m in markers if any(form in text for form in label_forms(m, format_id)))
+
+
+def report_year(pieces: list[Piece]) -> int | None:
+    for piece in pieces[:TITLE_PIECES]:
+        m = _YEAR.search(piece.text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
 def recognise(pieces: list[Piece], catalogue: Catalogue) -> Recognition:
-    """The table format whose labels the source shows most completely; the narrative format if none."""
+    """The table format its markers show; else by the share of its labels; the narrative format if none."""
     text = "".join(norm(p.text) for p in pieces)  # a label broken over pieces still counts
-    best: Recognition | None = None
-    for fmt in sorted(catalogue.formats.values(), key=lambda f: f.id):
-        labels = format_labels(fmt)
-        if not labels:
+    formats = {f.id: f for f in catalogue.formats.values()}
+    shares = {fid: _share(f, text) for fid, f in formats.items() if f.tables}
+    spec = _markers()
+    seen = {fid: _present(markers, text, fid) for fid, (_, markers) in spec.own.items() if fid in formats}
+    decided = [fid for fid, found in seen.items() if len(found) >= spec.own[fid][0]]
+    if decided:
+        best = max(decided, key=lambda fid: (len(seen[fid]), shares[fid][0] / max(shares[fid][1], 1), fid))
+        rivals = [fid for fid in decided if fid != best and len(seen[fid]) == len(seen[best])]
+        if not rivals:
+            found, total = shares[best]
+            return Recognition(formats[best], found, total, seen[best], "该格式特有的标签")
+    shared = _present(spec.shared, text, "")
+    family = [fid for fid in spec.shared_formats if fid in formats]
+    year = report_year(pieces)
+    if family and len(shared) >= spec.shared_min and year is not None and not any(seen.get(fid) for fid in family):
+        in_force = [fid for fid in family if year >= spec.shared_since.get(fid, 0)] or family
+        chosen = max(in_force, key=lambda fid: (spec.shared_since.get(fid, 0), fid))
+        found, total = shares[chosen]
+        names = "与".join(family)
+        return Recognition(formats[chosen], found, total, shared, f"{names}共有的标签；两版各自的标签都不见于原文，按报告年度 {year} 年选择")
+    return _by_share(pieces, formats, shares)
+
+
+def _share(fmt: Format, text: str) -> tuple[int, int]:
+    labels = format_labels(fmt)
+    return sum(1 for label in labels if label in text), len(labels)
+
+
+def _by_share(pieces: list[Piece], formats: dict[str, Format], shares: dict[str, tuple[int, int]]) -> Recognition:
+    best: str | None = None
+    for fid in sorted(shares):
+        found, total = shares[fid]
+        if not total:
             continue
-        found = sum(1 for label in labels if label in text)
-        candidate = Recognition(fmt, found, len(labels))
-        if best is None or found / len(labels) > best.found / best.total:
-            best = candidate
+        if best is None or found / total > shares[best][0] / shares[best][1]:
+            best = fid
     has_cells = any(p.cell for p in pieces)
-    if best is not None and (best.found / best.total >= THRESHOLD or (has_cells and best.found >= MIN_LABELS_IN_CELLS)):
-        return best
-    narrative = next((f for f in catalogue.formats.values() if not f.tables), None)
+    if best is not None:
+        found, total = shares[best]
+        if found / total >= THRESHOLD or (has_cells and found >= MIN_LABELS_IN_CELLS):
+            return Recognition(formats[best], found, total, (), f"该格式 {total} 个标签中有 {found} 个见于原文")
+    narrative = next((f for f in formats.values() if not f.tables), None)
     if narrative is None:  # pragma: no cover - the catalogue ships a narrative format
         raise LookupError("no narrative format in the catalogue")
     return Recognition(narrative, 0, 0)

@@ -17,7 +17,7 @@ from generator.formats import Format, Table
 from generator.formats.spec import CellSpec, HeaderNode
 from generator.formats.types import CELL_TYPES
 from generator.importer.findings import INFO, Finding, excerpt
-from generator.importer.labels import DASHES, is_blank, is_number, norm
+from generator.importer.labels import DASHES, is_blank, is_number, label_forms, norm
 from generator.importer.pieces import Piece
 from generator.numbers import Number, format_number
 
@@ -26,6 +26,7 @@ MAX_FRAGMENTS = 6  # pieces a broken label may be spread over
 _PERIOD = re.compile(r"^[（(]\d{4}年度?[）)]$")
 _UNIT_SUFFIX = re.compile(r"（(?:单位：)?[^（）]{1,4}）")
 _FILLED_BY = re.compile(r"^填报单位[（(]?(?:盖章)?[）)]?[:：]?\s*(?P<name>.*)$")
+_UNIT_LINE = re.compile(r"^[（(]?(?:计量)?单位[:：]\s*[^\s，。]{1,6}[）)]?$")  # 单位：件, 单位:个, （单位：万元）
 
 
 @dataclass
@@ -47,7 +48,12 @@ def read_tables(pieces: list[Piece], fmt: Format) -> TablesRead:
     result = TablesRead()
     cursor = 0
     for table in fmt.tables:
-        cursor = _Reader(pieces, table, result).read(cursor)
+        cursor = _Reader(pieces, table, result, fmt.id).read(cursor)
+    if result.consumed:
+        first, last = min(result.consumed), max(result.consumed)
+        for i in range(max(0, first - 3), last + 1):
+            if _UNIT_LINE.match(norm(pieces[i].text)):
+                result.consumed.add(i)  # 单位：件 — the table's unit line, not a cell and not prose
     for i, piece in enumerate(pieces):
         if piece.cell and i not in result.consumed and not is_blank(piece.text):
             result.findings.append(Finding(piece.where, f"表格单元格“{excerpt(piece.text)}”未能对应到“{fmt.name}”的任何单元格，未导入"))
@@ -57,21 +63,35 @@ def read_tables(pieces: list[Piece], fmt: Format) -> TablesRead:
     return result
 
 
+def _spelled_by(key: str, labels: set[str]) -> bool:
+    """A merged header line: the key is several header labels written one after another."""
+    reach = [False] * (len(key) + 1)
+    reach[0] = True
+    for i in range(len(key)):
+        if reach[i]:
+            for label in labels:
+                if label and key.startswith(label, i):
+                    reach[i + len(label)] = True
+    return reach[-1] and key not in labels
+
+
 class _Reader:
-    def __init__(self, pieces: list[Piece], table: Table, result: TablesRead) -> None:
+    def __init__(self, pieces: list[Piece], table: Table, result: TablesRead, format_id: str = "") -> None:
         self.pieces = pieces
         self.table = table
         self.result = result
+        self.format_id = format_id
         self.header = self._header_labels()
         self.ncols = len(table.value_columns)
         self._missing_rows: list[tuple[list[str], int]] = []
+        self._gap: int | None = None
 
     def _header_labels(self) -> set[str]:
         t = self.table
         labels = {t.caption, t.corner, t.unit_column, *t.stub}
         for root in t.columns:
             labels.update(n.label for n in root.walk())
-        return {norm(x) for x in labels if x and norm(x)}
+        return {form for x in labels if x and norm(x) for form in label_forms(x, self.format_id)}
 
     def items(self) -> list[_Item]:
         found: list[_Item] = []
@@ -133,7 +153,7 @@ class _Reader:
 
     def _match_at(self, i: int, label: str) -> int | None:
         """End index (exclusive) when the pieces from i spell `label`, else None."""
-        want = norm(label)
+        wants = label_forms(label, self.format_id)
         acc = ""
         j = i
         while j < len(self.pieces) and j - i < MAX_FRAGMENTS:
@@ -142,9 +162,9 @@ class _Reader:
             if not key or is_number(piece.text):
                 return None
             acc += key
-            if acc == want:
+            if acc in wants:
                 return j + 1
-            if not want.startswith(acc):
+            if not any(w.startswith(acc) for w in wants):
                 return None
             j += 1
         return None
@@ -176,7 +196,7 @@ class _Reader:
             piece = self.pieces[i]
             key = norm(piece.text)
             self.result.consumed.add(i)
-            if not key or key in DASHES or self._is_header(key):
+            if not key or key in DASHES or self._is_header(key) or _UNIT_LINE.match(key):
                 continue
             if _PERIOD.match(key):
                 continue
@@ -191,7 +211,9 @@ class _Reader:
         """A header label, a fragment of one broken over lines, or one with its unit added: 采购总金额（元）."""
         if key in self.header or any(key in h for h in self.header):
             return True
-        return any(key.startswith(h) and _UNIT_SUFFIX.fullmatch(key[len(h):]) for h in self.header)
+        if any(key.startswith(h) and _UNIT_SUFFIX.fullmatch(key[len(h):]) for h in self.header):
+            return True
+        return _spelled_by(key, self.header)
 
     def _after_label(self, item: _Item, pos: int) -> tuple[int, bool]:
         """In a list table: a heading row's "—" and empty cell, or a value row's unit cell.
@@ -221,6 +243,8 @@ class _Reader:
         return pos, False
 
     def _values(self, item: _Item, pos: int, skip: bool = False) -> int:
+        if self.table.layout == "grid":
+            return self._grid_row(item, pos)
         cells = self._cells_of(item.node)
         for k, cell in enumerate(cells):
             if pos >= len(self.pieces):
@@ -249,6 +273,108 @@ class _Reader:
                 self.result.findings.append(Finding(piece.where, f"“{cell.label}”（{cell.id}）原文写作“{text}”，按 {format_number(reading.value)} 导入", INFO))
             self.result.values[cell.id] = reading.value
         return pos
+
+    def _grid_row(self, item: _Item, pos: int) -> int:
+        """A row of a grid table: what lies between its label and the next one, counted against the columns.
+
+        Numbers, dashes and blank cells are the row's cells; in plain text an empty line may be an
+        empty cell (see `_slots`). When the count does not match the table's columns, nothing is
+        placed: the row is listed as uncertain."""
+        cells = self._cells_of(item.node)
+        label_where = self.pieces[pos - 1].where if 0 < pos <= len(self.pieces) else ""
+        run: list[int] = []
+        i = pos
+        while i < len(self.pieces) and i not in self.result.consumed:
+            piece = self.pieces[i]
+            text = piece.text.strip()
+            if not (is_number(text) or norm(text) in DASHES or (piece.cell and is_blank(text))):
+                break
+            run.append(i)
+            i += 1
+        self.result.consumed.update(run)
+        while len(run) > len(cells) and self.pieces[run[-1]].cell and is_blank(self.pieces[run[-1]].text):
+            run.pop()  # blank cells after a full row: merged-cell padding or the next row's empty stub
+        if not run:
+            where = self.pieces[min(pos, len(self.pieces) - 1)].where if self.pieces else ""
+            text = self.pieces[pos].text.strip() if pos < len(self.pieces) else ""
+            self._report_missing(cells, where, f"此处应为数值，原文为“{excerpt(text)}”" if text else "原文到此结束")
+            return pos
+        slots = self._slots(run, i, len(cells))
+        if slots is None:
+            shown = "、".join(self.pieces[k].text.strip() or "（空）" for k in run[:10])
+            self.result.findings.append(
+                Finding(
+                    label_where,
+                    f"“{item.node.label}”一行原文有 {len(run)} 个数值（{shown}），而该表有 {len(cells)} 栏，"
+                    f"无法确定各数值属于哪一栏；该行 {len(cells)} 格未导入，请对照原件填写",
+                )
+            )
+            return i
+        for cell, at in zip(cells, slots):
+            self._place(cell, at, label_where)
+        return i
+
+    def _slots(self, run: list[int], after: int, ncols: int) -> list[int | None] | None:
+        """Which piece fills each column (None: an empty cell), or None when that cannot be told.
+
+        As many pieces as columns: one each. Fewer, in plain text: the empty lines between them
+        are empty cells, beyond the copy's usual spacing (one empty cell takes that spacing plus
+        one line); first counting only the empty lines between the numbers, then also those
+        before the first and after the last."""
+        if len(run) == ncols:
+            return list(run)
+        if len(run) > ncols or any(self.pieces[k].cell for k in run):
+            return None
+        gap = self._spacing()
+
+        def empties(blanks: int) -> int | None:
+            extra = blanks - gap
+            return extra // (gap + 1) if extra >= 0 and extra % (gap + 1) == 0 else None
+
+        inner = [empties(self.pieces[k].blanks) for k in run[1:]]
+        if any(e is None for e in inner):
+            return None
+        lead = empties(self.pieces[run[0]].blanks) if run else 0
+        trail = empties(self.pieces[after].blanks) if after < len(self.pieces) else 0
+        for head, tail in ((0, 0), (lead, trail)):
+            if head is None or tail is None:
+                continue
+            if len(run) + sum(e or 0 for e in inner) + head + tail != ncols:
+                continue
+            slots: list[int | None] = [None] * head
+            for k, at in enumerate(run):
+                if k:
+                    slots.extend([None] * (inner[k - 1] or 0))
+                slots.append(at)
+            return slots + [None] * tail
+        return None
+
+    def _spacing(self) -> int:
+        """The empty lines this copy usually prints between two numbers of a row (0 or 1 in practice)."""
+        if self._gap is None:
+            counts: dict[int, int] = {}
+            for a, b in zip(self.pieces, self.pieces[1:]):
+                if not b.cell and is_number(a.text) and is_number(b.text):
+                    counts[b.blanks] = counts.get(b.blanks, 0) + 1
+            self._gap = max(counts, key=lambda k: (counts[k], -k)) if counts else 0
+        return self._gap
+
+    def _place(self, cell: CellSpec, at: int | None, label_where: str) -> None:
+        piece = self.pieces[at] if at is not None else None
+        text = piece.text.strip() if piece is not None else ""
+        where = piece.where if piece is not None else label_where
+        if piece is None or is_blank(text) or norm(text) in DASHES:
+            self.result.values[cell.id] = None
+            shown = f"原表为“{text}”" if text else ("原表为空白" if piece is not None else "原表此格为空（原文为空行）")
+            self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）{shown}，已记为 null（空白不是原文写出的数字）"))
+            return
+        reading = CELL_TYPES[cell.type].read(text)
+        if reading.error or reading.value is None:
+            self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）的值“{text}”不能用：{reading.error}；未导入"))
+            return
+        if reading.normalised_from and re.sub(r"\s", "", reading.normalised_from) != format_number(reading.value):
+            self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）原文写作“{text}”，按 {format_number(reading.value)} 导入", INFO))
+        self.result.values[cell.id] = reading.value
 
     def _cells_of(self, node: HeaderNode) -> list[CellSpec]:
         cells = [c for c in self.table.cells if c.row == node.id]

@@ -1,0 +1,87 @@
+"""Layout detection that survives cut copies: distinctive labels decide, and the import says which."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from generator.formats import catalogue
+from generator.importer.convert import Imported, convert
+from generator.importer.pieces import read_text
+from generator.importer.recognise import THRESHOLD, format_labels, recognise
+
+SEEDS = FIXTURES / "seeds"
+
+
+def cut(tmp_path: Path, seed: str, before: str, name: str) -> Path:
+    """A real report's text cut just before `before` (as portals' stored copies are cut)."""
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    assert before in text
+    path = tmp_path / name
+    path.write_text(text[: text.index(before)], encoding="utf-8")
+    return path
+
+
+def basis(imported: Imported) -> str:
+    return next(f.message for f in imported.findings if f.message.startswith("识别为"))
+
+
+def share(path: Path, format_id: str) -> float:
+    from generator.importer.labels import norm
+
+    text = "".join(norm(p.text) for p in read_text(path).pieces)
+    labels = format_labels(catalogue().formats[format_id])
+    return sum(1 for label in labels if label in text) / len(labels)
+
+
+@pytest.mark.parametrize(
+    ("seed", "before", "fmt", "markers"),
+    [
+        # the 2021 revision, cut inside section 二 (real copy, as stored)
+        ("web/zhuhongzhen-2025.txt", None, "gov-2021", ["本年废止件数"]),
+        # the 2019 tables, cut after section 二
+        ("web/dawulizhen-2020.txt", "三、收到和处理政府信息公开申请情况", "gov-2019", ["本年新制作数量", "上一年项目数量", "本年增/减", "第二十条第（九）项"]),
+        # the 2021 tables, cut after section 二
+        ("web/taipingzhen-2022.txt", "三、收到和处理政府信息公开申请情况", "gov-2021", ["本年制发件数", "本年处理决定数量", "本年收费金额（单位：万元）"]),
+        # the pre-2019 statistics table, cut after its first part
+        ("jichang-2016.txt", "\t二、回应解读情况", "gov-2008", ["政府信息公开情况统计表", "制发规范性文件总数"]),
+    ],
+)
+def test_a_cut_copy_is_known_by_its_markers(tmp_path: Path, seed: str, before: str | None, fmt: str, markers: list[str]) -> None:
+    path = SEEDS / seed if before is None else cut(tmp_path, seed, before, Path(seed).name)
+    assert share(path, fmt) < THRESHOLD, "the share of all labels alone would not decide"
+    imported = convert(path, catalogue())
+    assert imported.recognition.format.id == fmt
+    for marker in markers:
+        assert marker in imported.recognition.markers
+        assert f"“{marker}”" in basis(imported)
+    assert basis(imported).startswith(f"识别为 {fmt}") and "依据：" in basis(imported)
+
+
+def test_only_the_shared_labels_choose_by_year(tmp_path: Path) -> None:
+    # section 三 alone (the copy lost section 二): both national formats have it; the title's year decides
+    text = (SEEDS / "web/taipingzhen-2022.txt").read_text(encoding="utf-8")
+    head, rest = text.split("二、主动公开政府信息情况", 1)
+    third = rest[rest.index("三、收到和处理政府信息公开申请情况") :]
+    for year, fmt in ((2022, "gov-2021"), (2020, "gov-2019")):
+        path = tmp_path / f"copy-{year}.txt"
+        path.write_text(head.replace("2022", str(year)) + third, encoding="utf-8")
+        imported = convert(path, catalogue())
+        assert imported.recognition.format.id == fmt, year
+        assert "一、本年新收政府信息公开申请数量" in imported.recognition.markers
+        assert f"按报告年度 {year} 年选择" in basis(imported)
+        assert imported.report.statistics["applications.new.total"] == 0
+
+
+def test_a_narrative_that_names_a_table_item_stays_narrative(tmp_path: Path) -> None:
+    path = tmp_path / "zhen-2018.txt"
+    path.write_text("某镇2018年政府信息公开工作年度报告\n\n一、概述\n\n2018年度我镇主动公开政府信息数22条，本年数量较上年增加，详见政府信息公开情况统计表。\n", encoding="utf-8")
+    recognition = recognise(read_text(path).pieces, catalogue())
+    assert recognition.format.id == "narrative" and recognition.markers == ()
+
+
+def test_the_full_seeds_keep_their_layouts() -> None:
+    for seed, fmt in (("yangting-2021.txt", "gov-2019"), ("jichang-2016.txt", "gov-2008"), ("yangjun-2016.txt", "narrative")):
+        assert recognise(read_text(SEEDS / seed).pieces, catalogue()).format.id == fmt, seed
