@@ -90,6 +90,7 @@ def _line_of(line_starts: list[int], offset: int) -> int:
 _WORDS_FILE = Path(__file__).with_name("stated_words.yaml")
 _CLAUSE_END = "，,。；;：:、！!？?"
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+_CLAUSES = re.compile(r"[，,：:]")  # a negation is read clause by clause, and quoted as its sentence
 MAX_LABEL = 40
 _EVERY = re.compile(r"每(?:半年|[月周年季天日]度?)$")
 
@@ -101,6 +102,7 @@ class _Words:
     excise: re.Pattern[str]
     trailing: tuple[str, ...]
     verbs: tuple[str, ...]
+    classifiers: tuple[str, ...]
     negations: dict[str, tuple[re.Pattern[str], ...]]
 
 
@@ -116,6 +118,7 @@ def _words() -> _Words:
         excise=re.compile("|".join(data["excise"])),
         trailing=tuple(sorted(data["trailing"], key=len, reverse=True)),
         verbs=tuple(data["verbs"]),
+        classifiers=tuple(data["classifiers"]),
         negations={k: tuple(re.compile(p) for p in v) for k, v in data["negations"].items()},
     )
 
@@ -164,7 +167,7 @@ def find_stated(text: str, indicators: dict[str, Indicator], names: tuple[str, .
             for ind_id, patterns in words.negations.items():
                 if ind_id in by_indicator or ind_id not in indicators or words.figure.search(sentence):
                     continue
-                if any(p.search(sentence) for p in patterns):
+                if any(p.search(clause) for clause in _CLAUSES.split(sentence) for p in patterns):
                     ind = indicators[ind_id]
                     found.append(Stated(0, ind.unit, ind.label, sentence, number, ind_id))
                     by_indicator.add(ind_id)
@@ -206,14 +209,15 @@ def _label(line: str, start: int, m: re.Match[str], words: _Words, names: tuple[
     """The words labelling the figure at `m` (those before it, and after it when only a verb precedes), and the clause end."""
     before = _label_text(line[start:m.start()], words, names)
     end = m.end()
-    if not before or before.endswith(words.verbs):
+    if not before or before.endswith(words.verbs) or m.group("unit") in words.classifiers:
         k = end
         while k < len(line) and line[k] not in _CLAUSE_END and not line[k].isdigit() and k - end < 20:
             k += 1
         after = line[end:k]
         if after and not line[k:k + 1].isdigit():
             end = k
-            before = _label_text(before + after, words, names) if before not in ("有",) else _label_text(after, words, names)
+            head = line[start:m.start()].removesuffix("了")
+            before = _label_text(head + after, words, names) if before not in ("有",) else _label_text(after, words, names)
     return before[:MAX_LABEL], end
 
 
