@@ -106,3 +106,10 @@ def test_the_signature_names_the_authority_when_the_title_does_not(tmp_path: Pat
     assert result.report is not None
     assert result.report.authority == "巍山镇人民政府"
     assert result.places.town == "巍山镇"
+
+
+def test_a_first_line_that_names_no_report_is_kept_as_the_title_with_a_finding() -> None:
+    narrative = build_narrative(pieces("当前位置：首页 > 信息公开", "羊亭镇2016年政务公开工作总结", "一、总体情况", "本年度主动公开政府信息10条。"))
+    assert narrative.title == "羊亭镇2016年政务公开工作总结"
+    assert any("不像年报标题" in f.message for f in narrative.findings)
+    assert narrative.markdown.startswith("## 一、总体情况")

@@ -95,6 +95,11 @@ def _title(lines: list[_Line], result: Narrative) -> list[_Line]:
         start = next((i for i, line in enumerate(lines) if not is_furniture(line.text)), len(lines))
         _drop_furniture(lines[:start], result)
         lines = lines[start:]
+        if lines and _plain_heading(lines[0]):  # a heading that does not say 报告: kept as the title, to be checked
+            title, used = _joined_title(lines, 0)
+            result.title, result.title_where = title, lines[0].piece.where
+            result.findings.append(Finding(lines[0].piece.where, f"把第一行“{excerpt(title)}”当作标题，但它不像年报标题，请核对"))
+            return _after_title(lines[used:], title, result)
         if lines:
             first = lines[0]
             result.findings.append(Finding(first.piece.where, f"原文开头是“{excerpt(first.text)}”，没有标题（含“报告”或“年报”的标题行）；请在数据文件的 title 中填写标题"))
@@ -162,6 +167,15 @@ def _joined_title(lines: list[_Line], at: int) -> tuple[str, int]:
         title += nxt.text
         used += 1
     return title, used
+
+
+def _plain_heading(line: _Line) -> bool:
+    """A first line that reads as a heading though it names no report: short, not a section, not a sentence, not a cell."""
+    text = line.text
+    return (
+        line.heading < 2 and not _TOP.match(text) and not _SUB.match(text) and "。" not in text and len(text) <= 40
+        and not _SENTENCE_START.match(text) and not _PIPE.search(text) and not re.search(r"\d+\s*[条件次个人]", text)
+    )
 
 
 def _title_at(lines: list[_Line]) -> int | None:
