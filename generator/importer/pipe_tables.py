@@ -23,7 +23,7 @@ _PROSE_END = re.compile(r"[。！？；：:]$")
 MAX_GAP = 4  # lines with text and no bar that may stand between two bar lines of one table
 MAX_LEAD = 3  # lines before a bare first bar that may make the first cell
 MIN_NUMBERS = 2  # cells that are numbers: fewer, and the bars are not a table (a page's "作者 | 来源" line)
-LONG_LINE = 40  # characters: a longer line without a bar is prose
+LONG_LINE = 60  # characters: a longer line above a cell is prose
 
 
 @dataclass
@@ -109,9 +109,9 @@ def _segment(out: list[tuple[str, int, bool]], current: list[tuple[str, int]], p
         if same_line or (prev_bare and bare):
             out.append(("", line, True))  # "| |", "||", or a bare bar right after a bare bar
         return  # "… |" then "| …": the end of one row and the start of the next
-    last_prose = -1
-    for k, (text, _) in enumerate(current):
-        if _prose_like(text) or (_HEADING_NUMBER.match(text) and k < len(current) - 1):
+    last_prose = -1  # the line a bar closes is always (the end of) a cell; lines above it may be prose
+    for k, (text, _) in enumerate(current[:-1]):
+        if _prose_like(text) or _HEADING_NUMBER.match(text):
             last_prose = k
     for text, number in current[: last_prose + 1]:
         out.append((text, number, False))
