@@ -90,6 +90,7 @@ def _line_of(line_starts: list[int], offset: int) -> int:
 _WORDS_FILE = Path(__file__).with_name("stated_words.yaml")
 _CLAUSE_END = "，,。；;：:、！!？?"
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+_CONNECTIVE = re.compile(r"(?:和|及|与|以及|并)$")
 _CLAUSES = re.compile(r"[，,：:]")  # a negation is read clause by clause, and quoted as its sentence
 MAX_LABEL = 40
 _EVERY = re.compile(r"每(?:半年|[月周年季天日]度?)$")
@@ -152,7 +153,7 @@ def find_stated(text: str, indicators: dict[str, Indicator], names: tuple[str, .
             label, end = _label(line, own_start, m, words, names)
             if not label:
                 label = _label_text(line[_clause_start(line, max(0, start - 1)):max(0, start - 1)], words, names)
-            previous_end = m.end()
+            previous_end = end
             if not label:
                 continue
             column = columns[m.start("n")] + 1
@@ -214,7 +215,10 @@ def _label(line: str, start: int, m: re.Match[str], words: _Words, names: tuple[
         while k < len(line) and line[k] not in _CLAUSE_END and not line[k].isdigit() and k - end < 20:
             k += 1
         after = line[end:k]
-        if after and not line[k:k + 1].isdigit():
+        if line[k:k + 1].isdigit():  # "1名专职人员和2名兼职工作人员": the next figure's own words begin at the connective
+            after = _CONNECTIVE.sub("", after)
+            k = end + len(after)
+        if after:
             end = k
             head = line[start:m.start()].removesuffix("了")
             before = _label_text(head + after, words, names) if before not in ("有",) else _label_text(after, words, names)
