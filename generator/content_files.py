@@ -19,6 +19,7 @@ from generator.diagnostics import Diagnostics
 from generator.formats import Format
 from generator.numbers import Number, format_number
 from generator.slugs import is_slug
+from generator.statements import Stated
 from generator.yaml_source import load_yaml
 
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*")
@@ -72,6 +73,7 @@ class ReportFile:
     filled_by: str = ""
     statistics: dict[str, Number | None] = field(default_factory=dict)  # cell id -> value (absent: not read)
     figures: dict[str, Number] = field(default_factory=dict)
+    stated: list[Stated] = field(default_factory=list)  # every count the narrative states, where it states it
     known_issues: dict[str, str] = field(default_factory=dict)  # identity id -> why it is kept as the source has it
     header: tuple[str, ...] = ()  # comment lines at the top
 
@@ -94,6 +96,12 @@ class ReportFile:
         if self.figures:
             out.append("figures:")
             out += [f"  {k}: {scalar(v)}" for k, v in self.figures.items()]
+        if self.stated:
+            out.append("stated:  # 正文中陈述的数字：数值、单位、标明它的词语、原文和在正文中的行号")
+            for st in self.stated:
+                out += [f"  - value: {scalar(st.value)}", f"    unit: {scalar(st.unit)}", f"    label: {scalar(st.label)}", f"    quote: {scalar(st.quote)}", f"    line: {st.line}"]
+                if st.indicator:
+                    out.append(f"    indicator: {scalar(st.indicator)}")
         if self.known_issues:
             out.append("known_issues:")
             for check_id, note in self.known_issues.items():

@@ -69,12 +69,12 @@ CELL_COLUMNS = (
 )
 
 REPORT_DATA_COLUMNS = (
-    Column("item", "string", "编号", "单元格编号（表.行.列）或规范指标编号"),
-    Column("kind", "string", "类别", "统计表单元格或规范指标"),
-    Column("name", "string", "名称", "统计表 › 行 › 列，或指标名称"),
+    Column("item", "string", "编号", "单元格编号（表.行.列）或规范指标编号；正文数字为其对应的规范指标编号（可空）"),
+    Column("kind", "string", "类别", "统计表单元格、规范指标或正文数字"),
+    Column("name", "string", "名称", "统计表 › 行 › 列，或指标名称，或正文中标明该数字的词语"),
     Column("unit", "string", "单位", "计量单位"),
     Column("value", "number", "数值", "空表示原表空白或没有可比数据", "见 unit 列"),
-    Column("source", "string", "来源", "单元格为原表；指标为统计表、正文所述、原表空白或不可比"),
+    Column("source", "string", "来源", "单元格为原表；指标为统计表、正文所述、原表空白或不可比；正文数字为其行号和原文"),
 )
 
 RESOURCES = (
@@ -233,7 +233,8 @@ def report_csv(report: Report, catalogue: Catalogue) -> bytes:
         else:
             lines.append(_csv_line((*fields, value, "原表")))
     indicators = _csv_rows((ind, "指标", label, unit, value, source) for _, _, _, ind, label, unit, value, source in _indicator_rows(report, catalogue))
-    return _csv_head(REPORT_DATA_COLUMNS) + "".join(lines).encode("utf-8") + indicators
+    stated = _csv_rows((s.indicator, "正文数字", s.label, s.unit, s.value, f"正文第{s.line}行：{s.quote}") for s in report.stated)
+    return _csv_head(REPORT_DATA_COLUMNS) + "".join(lines).encode("utf-8") + indicators + stated
 
 
 def _csv_line(fields: tuple[object, ...]) -> str:
@@ -280,6 +281,10 @@ def report_record(report: Report, catalogue: Catalogue, page: str) -> dict[str, 
         "page": page,
         "indicators": indicators,
         "statistics": {cell: _json_number(v) for cell, v in report.statistics.items()},
+        "stated": [
+            {"value": _json_number(s.value), "unit": s.unit, "label": s.label, "quote": s.quote, "line": s.line, "indicator": s.indicator or None}
+            for s in report.stated
+        ],
     }
 
 

@@ -1,7 +1,8 @@
-"""Figures stated in a narrative: "主动公开政府信息56条" found by each indicator's patterns.
+"""Figures stated in a narrative: "主动公开政府信息56条" found by each indicator's patterns,
+and every other count the text states ("公开活动信息618条") with the words that label it.
 
 Used by the consistency lint (text against table) and by the importer (key figures of
-narrative-only reports).
+narrative-only reports, and the report's `stated:` list).
 """
 
 from __future__ import annotations
@@ -9,9 +10,15 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from generator.formats import Indicator
+from generator.model.site import StatedFigure as Stated
+from generator.numbers import Number
 
 _WS = re.compile(r"\s+")
 _NON_SPACE = re.compile(r"\S+")
@@ -76,3 +83,173 @@ def _line_of(line_starts: list[int], offset: int) -> int:
         else:
             hi = mid - 1
     return lo + 1
+
+
+# ---- every count the text states ("公开活动信息618条"), not only the canonical indicators ----
+
+_WORDS_FILE = Path(__file__).with_name("stated_words.yaml")
+_CLAUSE_END = "，,。；;：:、！!？?"
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+_CONNECTIVE = re.compile(r"(?:和|及|与|以及|并)$")
+_CLAUSES = re.compile(r"[，,：:]")  # a negation is read clause by clause, and quoted as its sentence
+MAX_LABEL = 40
+_EVERY = re.compile(r"每(?:半年|[月周年季天日]度?)$")
+
+
+@dataclass(frozen=True)
+class _Words:
+    figure: re.Pattern[str]
+    leading: re.Pattern[str]
+    excise: re.Pattern[str]
+    trailing: tuple[str, ...]
+    verbs: tuple[str, ...]
+    classifiers: tuple[str, ...]
+    negations: dict[str, tuple[re.Pattern[str], ...]]
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    data = yaml.safe_load(_WORDS_FILE.read_text(encoding="utf-8"))
+    units = "|".join(re.escape(u) for u in data["units"])
+    not_after = "|".join(re.escape(w) for w in data["after_unit_not"])
+    figure = re.compile(rf"(?<![0-9.．第每])(?P<n>[0-9]+(?:\.[0-9]+)?)(?P<unit>{units})(?!{not_after})")
+    return _Words(
+        figure=figure,
+        leading=re.compile("^(?:" + "|".join(data["leading"]) + ")"),
+        excise=re.compile("|".join(data["excise"])),
+        trailing=tuple(sorted(data["trailing"], key=len, reverse=True)),
+        verbs=tuple(data["verbs"]),
+        classifiers=tuple(data["classifiers"]),
+        negations={k: tuple(re.compile(p) for p in v) for k, v in data["negations"].items()},
+    )
+
+
+def find_stated(text: str, indicators: dict[str, Indicator], names: tuple[str, ...] = ()) -> list[Stated]:
+    """Every count stated in `text` (Markdown), in text order, mapped to a canonical indicator where the wording says so.
+
+    `names` are the report's own place names (羊郡镇, 羊郡镇人民政府): a label does not begin with them.
+    A number is only ever one written in the text; a zero stated as a negation ("未收到政府信息公开申请")
+    is listed with its sentence as the quote.
+    """
+    words = _words()
+    canonical = {(s.line, s.column): s for s in find_statements(text, indicators)}
+    found: list[Stated] = []
+    used: set[tuple[int, int]] = set()
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if raw.lstrip().startswith("|"):
+            continue  # a table row: its cells are the table's, not prose
+        line, columns = _squeeze(raw)
+        by_indicator: set[str] = set()
+        previous_end = 0
+        for m in words.figure.finditer(line):
+            if len(m.group("n").split(".")[0]) > MAX_DIGITS:
+                continue
+            if line[m.end("unit"):m.end("unit") + 1] in ("）", ")") and line[max(0, m.start() - 4):m.start()].endswith("计"):
+                continue
+            if _EVERY.search(line, max(0, m.start() - 4), m.start()):
+                continue  # a frequency ("每月1次"), not a count
+            start = _clause_start(line, m.start())
+            own_start = max(start, previous_end)
+            label, end = _label(line, own_start, m, words, names)
+            if not label:
+                label = _label_text(line[_clause_start(line, max(0, start - 1)):max(0, start - 1)], words, names)
+            previous_end = end
+            if not label:
+                continue
+            column = columns[m.start("n")] + 1
+            st = canonical.get((number, column))
+            indicator = st.indicator if st is not None else ""
+            if st is not None:
+                used.add((number, column))
+                by_indicator.add(indicator)
+            value: Number = Decimal(m.group("n")) if "." in m.group("n") else int(m.group("n"))
+            found.append(Stated(value, m.group("unit"), label, line[own_start:end], number, indicator))
+        for sentence in _sentences(line):
+            for ind_id, patterns in words.negations.items():
+                if ind_id in by_indicator or ind_id not in indicators or words.figure.search(sentence):
+                    continue
+                if any(p.search(clause) for clause in _CLAUSES.split(sentence) for p in patterns):
+                    ind = indicators[ind_id]
+                    found.append(Stated(0, ind.unit, ind.label, sentence, number, ind_id))
+                    by_indicator.add(ind_id)
+    for key, st in canonical.items():
+        if key not in used:  # a statement the line-by-line reading does not see (broken over lines)
+            ind = indicators[st.indicator]
+            found.append(Stated(st.value, ind.unit, ind.label, st.quote, st.line, st.indicator))
+    return sorted(found, key=lambda s: s.line)  # stable: within a line, in reading order
+
+
+def squeeze(text: str) -> str:
+    """The text without whitespace (how quotes are kept and compared)."""
+    return _WS.sub("", text)
+
+
+def _squeeze(raw: str) -> tuple[str, list[int]]:
+    """A line without whitespace, and for each of its characters the column it has in the line."""
+    kept = [(i, ch) for i, ch in enumerate(raw) if not ch.isspace()]
+    return "".join(ch for _, ch in kept), [i for i, _ in kept]
+
+
+def _clause_start(line: str, at: int) -> int:
+    """Where the clause holding `at` begins; across a "、" joining bare names ("人大、政协提案0件")."""
+    k = at
+    while True:
+        while k > 0 and line[k - 1] not in _CLAUSE_END:
+            k -= 1
+        if k == 0 or line[k - 1] != "、":
+            return k
+        j = k - 1
+        while j > 0 and line[j - 1] not in _CLAUSE_END:
+            j -= 1
+        if _words().figure.search(line, j, k - 1) or any(ch.isdigit() for ch in line[j:k - 1]):
+            return k
+        k = j
+
+
+def _label(line: str, start: int, m: re.Match[str], words: _Words, names: tuple[str, ...]) -> tuple[str, int]:
+    """The words labelling the figure at `m` (those before it, and after it when only a verb precedes), and the clause end."""
+    before = _label_text(line[start:m.start()], words, names)
+    end = m.end()
+    if not before or before.endswith(words.verbs) or m.group("unit") in words.classifiers:
+        k = end
+        while k < len(line) and line[k] not in _CLAUSE_END and not line[k].isdigit() and k - end < 20:
+            k += 1
+        after = line[end:k]
+        if line[k:k + 1].isdigit():  # "1名专职人员和2名兼职工作人员": the next figure's own words begin at the connective
+            after = _CONNECTIVE.sub("", after)
+            k = end + len(after)
+        if after:
+            end = k
+            head = line[start:m.start()].removesuffix("了")
+            before = _label_text(head + after, words, names) if before not in ("有",) else _label_text(after, words, names)
+    return before[:MAX_LABEL], end
+
+
+def _label_text(text: str, words: _Words, names: tuple[str, ...]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            text = text.replace(name, "")
+    text = words.excise.sub("", text)
+    while True:
+        m = words.leading.match(text)
+        if not m or not m.group(0):
+            break
+        text = text[m.end():]
+    changed = True
+    while changed and text:
+        changed = False
+        for word in words.trailing:
+            if text.endswith(word) and len(text) > len(word):
+                text = text[: -len(word)]
+                changed = True
+                break
+    return "" if text in words.trailing else text
+
+
+def _sentences(line: str) -> list[str]:
+    parts, at = [], 0
+    for m in _SENTENCE_END.finditer(line):
+        parts.append(line[at:m.start()])
+        at = m.end()
+    parts.append(line[at:])
+    return [p for p in parts if p]

@@ -65,6 +65,23 @@ def report_schema(fmt: Format, catalogue: Catalogue) -> dict[str, Any]:
                 for ind in catalogue.indicators.values()
             },
         },
+        "stated": {
+            "type": "array",
+            "description": "正文中陈述的数字：每项的数值须见于正文第 line 行的原文 quote",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["value", "unit", "label", "quote", "line"],
+                "properties": {
+                    "value": {"type": "number", "minimum": 0, "description": "数值（按原文；以否定句陈述的为 0）"},
+                    "unit": {**text, "description": "单位（按原文，如 条、件、人次）"},
+                    "label": {**text, "description": "标明该数字的词语"},
+                    "quote": {**text, "description": "原文（去掉空白）"},
+                    "line": {"type": "integer", "minimum": 1, "description": "在正文（.md）中的行号"},
+                    "indicator": {"enum": list(catalogue.indicators), "description": "对应的规范指标编号"},
+                },
+            },
+        },
         "known_issues": {
             "type": "array",
             "items": {

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from generator.content_files import ReportFile
 from generator.formats import Catalogue, Format
-from generator.importer.figures import key_figures
+from generator.importer.figures import key_figures, stated_figures
 from generator.importer.findings import INFO, Finding
-from generator.importer.narrative import Narrative, build_narrative
+from generator.importer.narrative import Narrative, build_narrative, fallback_title
 from generator.importer.pieces import Source, read_text
 from generator.importer.places import Places, read_places
 from generator.importer.recognise import Recognition, recognise
@@ -89,10 +89,14 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
     all_text = "\n".join(p.text for p in source.pieces)
     places = read_places(narrative.title, narrative.signature_authority, all_text, tables.filled_by)
     year = _year(narrative.title, path, findings)
+    if not narrative.title and fallback_title(places.town, year):
+        narrative.title = fallback_title(places.town, year)
+        findings.append(Finding(path.name, f"原文没有标题，按读出的镇名和年度暂定为“{narrative.title}”，请按原件核对"))
     if year is None:
         return Imported(path, recognition, narrative, places, None, findings)
     figures, figure_findings = key_figures(narrative.markdown, f"{year}.md", fmt, catalogue) if narrative.markdown else ({}, [])
     findings += figure_findings
+    stated = stated_figures(narrative.markdown, f"{year}.md", catalogue, (places.authority, places.town), findings)
     known = _inconsistent_identities(fmt, tables.values, path.name, findings)
     if fmt.tables and len(tables.values) < len(fmt.cells):
         findings.append(Finding(path.name, f"统计表共 {len(fmt.cells)} 格，导入了 {len(tables.values)} 格；其余各格未导入（见上），在补齐之前 nianbao check 会报错"))
@@ -114,6 +118,7 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
         filled_by=tables.filled_by,
         statistics=tables.values,
         figures=figures,
+        stated=stated,
         known_issues=known,
         header=(f"{narrative.title}：数据文件（由 nianbao import 从 {path.name} 导入）。正文在同目录的 {year}.md。",),
     )

@@ -1,11 +1,12 @@
-"""Key figures stated in sentences ("主动公开政府信息56条"), found by the indicators' patterns."""
+"""Figures stated in sentences: the key figures ("主动公开政府信息56条", by the indicators' patterns)
+and every count the narrative states (`stated:`)."""
 
 from __future__ import annotations
 
 from generator.formats import Catalogue, Format
 from generator.importer.findings import INFO, Finding
 from generator.numbers import Number
-from generator.statements import find_statements
+from generator.statements import Stated, find_stated, find_statements
 
 
 def key_figures(markdown: str, md_name: str, fmt: Format, catalogue: Catalogue) -> tuple[dict[str, Number], list[Finding]]:
@@ -28,3 +29,13 @@ def key_figures(markdown: str, md_name: str, fmt: Format, catalogue: Catalogue) 
         figures[indicator] = values[0]
         findings.append(Finding(where, f"关键数字 {indicator}（{label}）= {values[0]}，取自“{statements[0].quote}”", INFO))
     return figures, findings
+
+
+def stated_figures(markdown: str, md_name: str, catalogue: Catalogue, names: tuple[str, ...], findings: list[Finding]) -> list[Stated]:
+    """Every count the narrative states, with its label and line; the number of them said in the findings."""
+    stated = find_stated(markdown, catalogue.indicators, tuple(n for n in names if n)) if markdown else []
+    if stated:
+        mapped = sum(1 for s in stated if s.indicator)
+        zeros = sum(1 for s in stated if s.value == 0)
+        findings.append(Finding(md_name, f"正文中陈述的数字 {len(stated)} 处（其中 {mapped} 处对应规范指标，{zeros} 处为零），已记入 stated", INFO))
+    return stated

@@ -86,26 +86,28 @@ def _clean_lines(pieces: list[Piece], markdown_source: bool, result: Narrative) 
 
 
 def _title(lines: list[_Line], result: Narrative) -> list[_Line]:
+    """The report's heading: navigation and page furniture above it dropped, the line holding 报告/年报 preferred."""
     if not lines:
         result.findings.append(Finding("", "原文没有正文，标题无从读取"))
         return lines
-    first = lines[0]
-    if _TOP.match(first.text) or first.heading >= 2:  # the text starts with its first section: no title line
-        result.findings.append(Finding(first.piece.where, f"原文开头就是章节“{excerpt(first.text)}”，没有标题；请在数据文件的 title 中填写标题"))
+    at = _title_at(lines)
+    if at is None:
+        start = next((i for i, line in enumerate(lines) if not is_furniture(line.text)), len(lines))
+        _drop_furniture(lines[:start], result)
+        lines = lines[start:]
+        if lines and _plain_heading(lines[0]):  # a heading that does not say 报告: kept as the title, to be checked
+            title, used = _joined_title(lines, 0)
+            result.title, result.title_where = title, lines[0].piece.where
+            result.findings.append(Finding(lines[0].piece.where, f"把第一行“{excerpt(title)}”当作标题，但它不像年报标题，请核对"))
+            return _after_title(lines[used:], title, result)
+        if lines:
+            first = lines[0]
+            result.findings.append(Finding(first.piece.where, f"原文开头是“{excerpt(first.text)}”，没有标题（含“报告”或“年报”的标题行）；请在数据文件的 title 中填写标题"))
         return lines
-    title = first.text
-    used = 1
-    if not first.heading:
-        while used < len(lines) and not lines[used].piece.blank_before and not title.endswith("报告") and len(title) < 60:
-            nxt = lines[used]
-            if nxt.heading or is_date_line(nxt.text) or _TOP.match(nxt.text):
-                break
-            title += nxt.text
-            used += 1
-    result.title, result.title_where = title, first.piece.where
-    if "报告" not in title and "年报" not in title:
-        result.findings.append(Finding(first.piece.where, f"把第一行“{excerpt(title)}”当作标题，但它不像年报标题，请核对"))
-    rest = lines[used:]
+    _drop_furniture(lines[:at], result)
+    title, used = _joined_title(lines, at)
+    result.title, result.title_where = title, lines[at].piece.where
+    rest = _after_title(lines[at + used :], title, result)
     if rest and is_date_line(rest[0].text) and not rest[0].heading:
         date = parse_date(rest[0].text)
         if result.published is None and date is not None:
@@ -113,6 +115,116 @@ def _title(lines: list[_Line], result: Narrative) -> list[_Line]:
             result.findings.append(Finding(rest[0].piece.where, f"发布日期 {date.isoformat()} 取自标题下的“{rest[0].text}”", INFO))
         rest = rest[1:]
     return rest
+
+
+_NAVIGATION = re.compile(
+    r"您?(?:当前|现在)?所在(?:的)?位置|当前位置|^首页\s*(?:[>＞»›/|]|$)|[>＞»›]\s*[^>＞»›]{1,20}\s*[>＞»›]|^\s*[>＞»›]{1,2}"
+    r"|(?:[^/\s]{1,14}\s*/\s*){3,}"
+)
+_FURNITURE_WORDS = re.compile(
+    r"索\s*引\s*号|发布机构|发文机关|公开方式|公开形式|公开时限|文\s*号[:：]|生成日期|发文日期|成文日期|主题分类|组配分类|信息来源|"
+    r"信息提供日期|发布日期|发布时间|来\s*源\s*[:：]|浏览(?:次数|量)|点击(?:数|率|量)|阅读次数|字\s*[号体]\s*[:：【]|【\s*字\s*[号体]|"
+    r"[大中小]\s+[大中小]\s+[大中小]|打印|关闭|分享(?:到|至)?\s*[:：]|无障碍|繁體|长者模式|扫一扫|下载(?:Word|PDF|word|pdf)"
+)
+_PIPE = re.compile(r"[|｜]")
+_PIPES_ONLY = re.compile(r"^[\s|｜\-—:：]*$")
+_TITLE_CELL = re.compile(r"^\s*(?:标\s*题|名\s*称)\s*[:：]\s*[|｜]?\s*(?P<title>[^|｜]+?)\s*(?:[|｜].*)?$")
+_REPORT_WORD = re.compile(r"报告|年报")
+_SENTENCE_START = re.compile(r"^(?:根据|按照|依据|本年|本报告|本年报|本年度|现将|为|我[镇乡])")
+
+
+def is_furniture(text: str) -> bool:
+    """A line of a portal's page around the report: breadcrumb, index block, publication line, buttons."""
+    if _TITLE_CELL.match(text):
+        return False
+    if _PIPES_ONLY.match(text):
+        return True
+    if "。" in text or len(text) > 120:
+        return False
+    return bool(_NAVIGATION.search(text) or _FURNITURE_WORDS.search(text))
+
+
+def _title_text(line: _Line) -> str:
+    m = _TITLE_CELL.match(line.text)
+    return m.group("title") if m else line.text
+
+
+def _title_like(text: str) -> bool:
+    return bool(_REPORT_WORD.search(text)) and len(text) <= 80 and "。" not in text and not _SENTENCE_START.match(text)
+
+
+def _joined_title(lines: list[_Line], at: int) -> tuple[str, int]:
+    """The title starting at `at`, with the lines it was broken over ("…政府信息公开工作" / "年度报告")."""
+    first = lines[at]
+    title = _title_text(first)
+    used = 1
+    if first.heading or _TITLE_CELL.match(first.text):
+        return title, used
+    while at + used < len(lines) and not lines[at + used].piece.blank_before and not _REPORT_WORD.search(title[-4:]) and len(title) < 60:
+        nxt = lines[at + used]
+        if nxt.heading or is_date_line(nxt.text) or _TOP.match(nxt.text) or is_furniture(nxt.text) or "。" in nxt.text or _PIPE.search(nxt.text):
+            break
+        title += nxt.text
+        used += 1
+    return title, used
+
+
+def _plain_heading(line: _Line) -> bool:
+    """A first line that reads as a heading though it names no report: short, not a section, not a sentence, not a cell."""
+    text = line.text
+    return (
+        line.heading < 2 and not _TOP.match(text) and not _SUB.match(text) and "。" not in text and len(text) <= 40
+        and not _SENTENCE_START.match(text) and not _PIPE.search(text) and not re.search(r"\d+\s*[条件次个人]", text)
+    )
+
+
+def _title_at(lines: list[_Line]) -> int | None:
+    """Where the title is: the first line (with its continuation) holding 报告/年报 above the first section, furniture skipped."""
+    for i, line in enumerate(lines[:15]):
+        if _TOP.match(line.text) and not _TITLE_CELL.match(line.text):
+            return None
+        if is_furniture(line.text) or (_PIPE.search(line.text) and not _TITLE_CELL.match(line.text)):
+            continue  # the page's index block above the title is copied as table rows
+        title, _ = _joined_title(lines, i)
+        if _title_like(title):
+            return i
+        if "。" in line.text or len(line.text) > 80:  # the body has begun
+            return None
+    return None
+
+
+def _drop_furniture(lines: list[_Line], result: Narrative) -> None:
+    for line in lines:
+        _note_furniture(line, result)
+
+
+def _note_furniture(line: _Line, result: Narrative) -> None:
+    date = parse_date(line.text) if re.search(r"发布|日期|时间", line.text) else None
+    if date and result.published is None:
+        result.published, result.published_where = date, line.piece.where
+        result.findings.append(Finding(line.piece.where, f"发布日期 {date.isoformat()} 取自网页上的“{excerpt(line.text)}”", INFO))
+    else:
+        result.findings.append(Finding(line.piece.where, f"删去网页栏目文字：“{excerpt(line.text)}”", INFO))
+
+
+def _after_title(lines: list[_Line], title: str, result: Narrative) -> list[_Line]:
+    """Furniture printed under the title (the publication line, share buttons) and a repeat of the title, dropped."""
+    k = 0
+    while k < len(lines) and k < 8:
+        line = lines[k]
+        if is_furniture(line.text):
+            _note_furniture(line, result)
+        elif re.sub(r"\s", "", _title_text(line)) == re.sub(r"\s", "", title):
+            result.findings.append(Finding(line.piece.where, "删去网页上重复的标题", INFO))
+        else:
+            break
+        k += 1
+    return lines[k:]
+
+
+def fallback_title(town: str, year: int | None) -> str:
+    """The title a report without one is given: only when the town and the year were read."""
+    return f"{town}{year}年政府信息公开工作年度报告" if town and year else ""
 
 
 def _signature(lines: list[_Line], result: Narrative) -> list[_Line]:

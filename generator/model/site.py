@@ -91,6 +91,17 @@ class Source:
     note: str = ""
 
 
+class StatedFigure(NamedTuple):
+    """A count the narrative states: its value and unit as written, the words that label it, where it is."""
+
+    value: Number
+    unit: str
+    label: str
+    quote: str  # the clause (for a zero stated as a negation, the sentence), whitespace removed
+    line: int  # in the narrative file
+    indicator: str = ""  # the canonical indicator the wording states, when it does
+
+
 class IndicatorValue(NamedTuple):
     """A canonical indicator's value in one report, and where it came from.
 
@@ -125,6 +136,7 @@ class Report:
     statistics: dict[str, Number | None] = field(default_factory=dict, hash=False)  # cell id -> value (None: blank in source)
     figures: dict[str, Number] = field(default_factory=dict, hash=False)  # indicator id -> value stated in the text
     indicators: dict[str, IndicatorValue] = field(default_factory=dict, hash=False)
+    stated: tuple[StatedFigure, ...] = field(default=(), hash=False)  # every count the narrative states (`stated:`)
     notes: tuple[Problem, ...] = ()  # consistency notes about this report (lint), shown on its page if the site wants
     # A report taken from the build cache has no narrative in memory: the file to read it from
     # when its page is rendered (`text_of_narrative`); "" when `narrative` holds it.

@@ -24,4 +24,5 @@ def context(portal: Portal, page: Any) -> dict[str, Any]:
         "view": report_view(report, fmt),
         "notes": public_notes(report) if site.config.show_consistency_notes else (),
         "figures": figures,
+        "stated": [(s, catalogue.indicators[s.indicator].label if s.indicator in catalogue.indicators else "") for s in report.stated],
     }

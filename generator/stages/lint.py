@@ -13,7 +13,7 @@ from generator.diagnostics import Diagnostics, Problem, Where
 from generator.formats import Catalogue
 from generator.model import Report, Site
 from generator.numbers import format_number
-from generator.statements import find_statements
+from generator.statements import Statement, find_statements
 from generator.yaml_source import YamlDoc
 
 MAX_SIGNATURE_GAP_DAYS = 60
@@ -42,7 +42,11 @@ def _where(doc: YamlDoc | None, path: tuple, fallback: str) -> Where:
 def _figures(report: Report, catalogue: Catalogue, doc: YamlDoc | None, notes: Diagnostics) -> None:
     fmt = catalogue.formats[report.format]
     cells = fmt.cells
-    for st in find_statements(report.narrative, catalogue.indicators):
+    statements = find_statements(report.narrative, catalogue.indicators)
+    seen = {(st.indicator, st.line, st.value) for st in statements}
+    # the report's own `stated:` entries mapped to an indicator, where the patterns do not find them (zeros stated as negations)
+    extra = [Statement(s.indicator, s.value, s.line, 1, s.quote) for s in report.stated if s.indicator and (s.indicator, s.line, s.value) not in seen]
+    for st in sorted(statements + extra, key=lambda st: (st.line, st.column)):
         indicator = catalogue.indicators[st.indicator]
         text_where = Where(report.narrative_path, st.line, st.column)
         value = report.indicators.get(st.indicator)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from generator.diagnostics import Diagnostics
@@ -10,8 +11,10 @@ from generator.formats import Catalogue, Format
 from generator.formats.spec import IdentityCheck
 from generator.formats.types import CELL_TYPES
 from generator.model import IndicatorValue, Report, Signature, Source, Town
+from generator.model.site import StatedFigure
 from generator.numbers import Number, format_number
 from generator.outline import check_outline
+from generator.statements import squeeze
 from generator.stages.load import ReportSource
 from generator.yaml_source import YamlDoc, field_path
 
@@ -26,8 +29,18 @@ REPORT_FIELDS = {
     "filled_by": "统计表填报单位（按原文）",
     "statistics": "统计表数据（按格式的单元格编号）",
     "figures": "正文中陈述的关键数字（指标编号: 数值）",
+    "stated": "正文中陈述的数字（value、unit、label、quote、line，可有 indicator）",
     "known_issues": "已知且保留原样的勾稽问题（check、note）",
 }
+STATED_FIELDS = {
+    "value": "数值（按原文）",
+    "unit": "单位（按原文，如 条、件、人次）",
+    "label": "标明该数字的词语",
+    "quote": "原文（去掉空白）",
+    "line": "在正文（.md）中的行号",
+    "indicator": "对应的规范指标编号（可省）",
+}
+_NEGATION = re.compile("未|没有|无|不|零")
 
 
 def validate_report(source: ReportSource, town: Town, catalogue: Catalogue, diags: Diagnostics) -> Report | None:
@@ -63,6 +76,7 @@ def validate_report(source: ReportSource, town: Town, catalogue: Catalogue, diag
     known = _known_issues(f, fmt)
     statistics: dict[str, Number | None] = {}
     figures: dict[str, Number] = {}
+    stated: tuple[StatedFigure, ...] = ()
     indicators: dict[str, IndicatorValue] = {}
     acknowledged = Diagnostics()
     if fmt is not None:
@@ -71,6 +85,7 @@ def validate_report(source: ReportSource, town: Town, catalogue: Catalogue, diag
         check_identities(doc, fmt, statistics, known, acknowledged)
         diags.extend(acknowledged)
         indicators = _indicators(fmt, statistics, figures)
+        stated = read_stated(f, catalogue, source.narrative, source.narrative_rel, diags)
         if source.narrative is not None:
             check_outline(source.narrative, source.narrative_rel, fmt, diags)
     if fmt is None or year is None or year != source.year_in_name or not 2000 <= year <= 2100 or source.narrative is None:
@@ -94,6 +109,7 @@ def validate_report(source: ReportSource, town: Town, catalogue: Catalogue, diag
         statistics=statistics,
         figures=figures,
         indicators=indicators,
+        stated=stated,
         notes=tuple(p for p in acknowledged.sorted() if p.public),
     )
 
@@ -252,6 +268,68 @@ def _figures(f: Fields, catalogue: Catalogue, diags: Diagnostics) -> dict[str, N
             diags.warning("normalised-number", f.doc.where(path), f"关键数字“{indicator.label}”写成了文字，已按数字处理；请直接写数字", field=field_path(path), found=repr(reading.normalised_from))
         result[key] = reading.value
     return result
+
+
+def read_stated(f: Fields, catalogue: Catalogue, narrative: str | None, narrative_rel: str, diags: Diagnostics) -> tuple[StatedFigure, ...]:
+    """The `stated:` list, each entry checked against the narrative: its quote at its line, its value in its quote."""
+    value = f.data.get("stated")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        f.error("stated", "wrong-type", "stated 应为列表", expected="列表（每项 value、unit、label、quote、line）", found=describe(value))
+        return ()
+    lines = [squeeze(line) for line in narrative.split("\n")] if narrative is not None else []
+    result: list[StatedFigure] = []
+    for i, item in enumerate(value):
+        item_f = Fields(f.doc, ("stated", i), item, diags)
+        if not item_f.ok:
+            continue
+        item_f.check_keys(STATED_FIELDS, ("value", "unit", "label", "quote", "line"))
+        unit, label, quote = item_f.text("unit"), item_f.text("label"), squeeze(item_f.text("quote"))
+        line = item_f.integer("line")
+        indicator = item_f.text("indicator")
+        if indicator and indicator not in catalogue.indicators:
+            item_f.error("indicator", "unknown-indicator", f"未知的指标“{indicator}”", expected="、".join(catalogue.indicators), found=indicator)
+            indicator = ""
+        kind = "amount" if unit.endswith("元") else "count"
+        reading = CELL_TYPES[kind].read(item_f.data.get("value"))
+        if reading.error or reading.value is None:
+            item_f.error("value", "bad-number", f"正文数字“{label}”的值不对：{reading.error or '不能为空'}", expected=CELL_TYPES[kind].description, found=describe(item_f.data.get("value")))
+            continue
+        number = reading.value
+        if line is None or not quote or not unit or not label:
+            continue
+        if narrative is None:  # not read in this run: checked when it is
+            result.append(StatedFigure(number, unit, label, quote, line, indicator))
+            continue
+        where = f"{narrative_rel}:{line}"
+        if not 1 <= line <= len(lines):
+            item_f.error("line", "stated-not-in-text", f"正文只有 {len(lines)} 行，没有第 {line} 行（{narrative_rel}）", expected=f"1–{len(lines)}", found=line)
+            continue
+        if quote not in lines[line - 1]:
+            elsewhere = [n for n, text in enumerate(lines, start=1) if quote in text]
+            hint = f"；这句话在第 {'、'.join(map(str, elsewhere[:5]))} 行" if elsewhere else "；正文中没有这句话"
+            item_f.error("quote", "stated-not-in-text", f"正文数字“{label}”的原文不在正文第 {line} 行（{where}）{hint}", expected=f"{where} 中的原文", found=quote)
+            continue
+        if not _states(quote, number, unit):
+            item_f.error(
+                "value",
+                "stated-not-in-text",
+                f"正文数字“{label}”的值 {format_number(number)}{unit} 不在其原文中（{where}）：“{quote}”",
+                expected=f"原文中的数字（{where}）",
+                found=f"{format_number(number)}{unit}",
+            )
+            continue
+        result.append(StatedFigure(number, unit, label, quote, line, indicator))
+    return tuple(result)
+
+
+def _states(quote: str, number: Number, unit: str) -> bool:
+    """Does the quote state this value: its digits (not part of a longer number), or a zero as a negation?"""
+    digits = re.escape(format_number(number))
+    if re.search(rf"(?<![0-9.]){digits}(?![0-9]|\.[0-9])", quote):
+        return True
+    return number == 0 and bool(_NEGATION.search(quote))
 
 
 def check_identities(doc: YamlDoc, fmt: Format, values: dict[str, Number | None], known: dict[str, str], diags: Diagnostics) -> list[IdentityCheck]:

@@ -1,0 +1,142 @@
+"""`nianbao import` on the real reports of tests/fixtures/reports, against their hand-checked values (tests/import_truth.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import import_truth as truth
+
+# The share of the stated non-zero numbers (cells and prose) the import must recover over all fixtures.
+RECALL = 0.95
+
+# What each fixture's copy is an example of (each text shape and input kind at least once).
+SHAPES = {
+    "gansu-zhangyi-2008": "narrative, index block as pipe rows above the title",
+    "guangdong-changgang-2018": "narrative, breadcrumb above the title, numbered breakdown",
+    "guangdong-longgui-2016": "narrative run together on one line",
+    "guangdong-xiangmihu-2018": "narrative, breakdown with percentages",
+    "guangdong-xiangmihu-2018-pdf": "PDF with a text layer",
+    "beijing-xinhua-2019": "gov-2019 as `a |` lines with sub-rows the format lacks, no title",
+    "jiangsu-liandao-2019": "index block as pipe rows, the title in a 标 题 cell and again below",
+    "shaanxi-meizi-2024": "gov-2021 (2024), every cell a paragraph",
+    "unstated-beijingjiedao-2020": "gov-2019 as `a | b |` and `| a | b |` rows, an amount in 万元",
+    "hebei-dawuli-2020": "gov-2019, every cell a paragraph",
+    "jilin-jichang-2016": "gov-2008 statistics table after the narrative",
+    "shaanxi-taiping-2022": "gov-2021, every cell a paragraph, labels broken over lines",
+    "shaanxi-zhengyang-2021": "gov-2019 tables in a 2021 report, cut in section 二",
+    "shaanxi-zhouwan-2021": "gov-2021 cut after the first column header",
+    "shandong-liangcheng-2020": "gov-2019 as `a | b |` rows, no title",
+    "shandong-maqiao-2016": "title only in the page's index block",
+    "shandong-tangcun-2010": "narrative with download links after it",
+    "sichuan-nanxun-2014": "narrative without a title",
+    "xinjiang-nileke-2023": "gov-2021 with `|` alone on a line",
+    "yunnan-dianyuan-2018": "narrative, space inside the title",
+    "yunnan-huiyi-2021": "gov-2021 as `a |` lines",
+    "yunnan-huiyi-2021-html": "saved portal page with rowspan/colspan tables",
+    "zhejiang-danan-2018": "narrative, applications, reviews and complaints in sentences",
+    "zhejiang-daotai-2013": "narrative, title over two lines, year first",
+    "zhejiang-hunan-2021": "gov-2021 as `a | b |` rows, cut in section 二",
+    "zhejiang-hunan-2021-docx": "Word file with tables",
+    "zhejiang-meiqi-2013": "narrative, indented paragraphs",
+    "zhejiang-panfeng-2013": "narrative, breadcrumb, furniture and the title twice",
+    "zhejiang-shuitou-2008": "narrative, breakdown by category",
+    "zhejiang-zhouquan-2008": "narrative, zeros stated as negations",
+}
+
+# Layouts the import does not decide yet: each must start passing (strict), then leave this list.
+LAYOUT_NOT_YET = {
+    "shaanxi-zhouwan-2021": "cut after 本年制发件数: a caption and one column do not decide it yet",
+}
+
+# Imports that fail outright (each must start passing, then leave this list).
+IMPORT_FAILS = {
+    "beijing-xinhua-2019": "tables.py raises IndexError in _Reader._missing_cells when the 第二十条第（一）项 table whose header is cut to 本年新 / 本年新 is followed by the next caption",
+    "shaanxi-zhengyang-2021": "tables.py raises IndexError in _Reader._missing_cells on a copy cut inside the header of 第二十条第（五）项",
+}
+
+FIXTURES = truth.fixtures()
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, truth.Outcome]:
+    base = tmp_path_factory.mktemp("fixtures")
+    result = {}
+    for folder in FIXTURES:
+        workdir = base / folder.name
+        workdir.mkdir()
+        result[folder.name] = truth.measure_safely(folder, workdir)
+    return result
+
+
+def test_there_are_real_reports_of_every_layout_and_input_kind() -> None:
+    assert len(FIXTURES) >= 20
+    assert set(SHAPES) == {f.name for f in FIXTURES}, "every fixture says what shape it is"
+    formats = {str(truth.expected_of(f)["format"]) for f in FIXTURES}
+    assert formats == {"narrative", "gov-2008", "gov-2019", "gov-2021"}
+    kinds = {truth.source_of(f).suffix for f in FIXTURES}
+    assert kinds == {".txt", ".docx", ".pdf", ".html"}
+    years = {int(truth.expected_of(f)["year"]) for f in FIXTURES}  # type: ignore[arg-type]
+    assert min(years) == 2008 and max(years) >= 2023
+    for folder in FIXTURES:
+        assert (folder / "note.md").read_text(encoding="utf-8").strip(), folder.name
+
+
+@pytest.mark.parametrize("name", [f.name for f in FIXTURES], ids=[f"{f.name}: {SHAPES.get(f.name, '?')}" for f in FIXTURES])
+def test_a_real_report_imports_without_a_wrong_number(outcomes: dict[str, truth.Outcome], name: str, request: pytest.FixtureRequest) -> None:
+    if name in IMPORT_FAILS:
+        request.applymarker(pytest.mark.xfail(reason=IMPORT_FAILS[name], strict=True))
+    outcome = outcomes[name]
+    assert not outcome.got_format.startswith("error"), outcome.lost
+    assert outcome.misplaced == []
+    assert outcome.invented == []
+    assert outcome.metadata_wrong == []
+
+
+@pytest.mark.parametrize("name", [f.name for f in FIXTURES])
+def test_a_real_report_is_read_in_its_layout(outcomes: dict[str, truth.Outcome], name: str, request: pytest.FixtureRequest) -> None:
+    if name in LAYOUT_NOT_YET or name in IMPORT_FAILS:
+        request.applymarker(pytest.mark.xfail(reason=LAYOUT_NOT_YET.get(name) or IMPORT_FAILS[name], strict=True))
+    outcome = outcomes[name]
+    assert outcome.got_format == outcome.expected_format
+
+
+def test_the_stated_numbers_are_recovered(outcomes: dict[str, truth.Outcome]) -> None:
+    imported = [o for o in outcomes.values() if o.name not in IMPORT_FAILS]  # those fail their own tests above
+    found = truth.recall(imported)
+    lost = [f"{o.name}: {x}" for o in imported for x in o.lost]
+    assert found >= RECALL, "\n".join(lost)
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf", ".html"])
+def test_each_input_kind_reads_as_much_as_the_text_copy_it_was_made_from(outcomes: dict[str, truth.Outcome], suffix: str) -> None:
+    made = [o for o in outcomes.values() if o.kind == suffix]
+    assert made, f"no {suffix} fixture"
+    for outcome in made:
+        twin = outcomes[outcome.name.rsplit("-", 1)[0]]
+        assert twin.kind == ".txt"
+        assert outcome.layout_right and outcome.misplaced == [] and outcome.invented == []
+        assert outcome.recovered >= twin.recovered, outcome.lost
+
+
+def test_the_measurement_reports_a_wrong_cell_and_a_number_not_in_the_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The measure itself: a value in the wrong cell is misplaced, a number absent from the source is invented."""
+    real = truth.REPORTS / "yunnan-huiyi-2021"
+    folder = tmp_path / "yunnan-huiyi-2021"
+    folder.mkdir()
+    (folder / "source.txt").write_bytes((real / "source.txt").read_bytes())
+    expected = (real / "expected.yaml").read_text(encoding="utf-8")
+    (folder / "expected.yaml").write_text(expected.replace("art20_5.permits: 213", "art20_5.permits: 214"), encoding="utf-8")
+    written = truth.written
+
+    def with_an_invented_figure(imported):  # type: ignore[no-untyped-def]
+        data = written(imported)
+        data.setdefault("figures", {})["proactive.total"] = 9999
+        return data
+
+    monkeypatch.setattr(truth, "written", with_an_invented_figure)
+    (tmp_path / "work").mkdir()
+    outcome = truth.measure(folder, tmp_path / "work")
+    assert outcome.misplaced == ["art20_5.permits: wrote 213, the source has 214"]
+    assert outcome.invented == ["figures.proactive.total = 9999"]
