@@ -149,7 +149,10 @@ class Staging:
             if stale.name.startswith(removable) and stale.is_dir() and not stale.is_symlink():
                 if stale.name.startswith(stale_prefix):  # out of the way of this build's own staging name
                     trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
-                    os.rename(stale, trash)
+                    try:
+                        os.rename(stale, trash)
+                    except FileNotFoundError:
+                        continue  # deleted meanwhile by the last build's cleaner: nothing left to clear
                     stale = trash
                 # maybe still being deleted by the last build's cleaner: another one does no harm
                 delete_in_background(stale)
