@@ -12,7 +12,14 @@ from generator import parallel
 pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked")
 
 
+_BOTH_STARTED: list[object] = []  # a barrier for two workers, set by a test before it forks them
+_WAITED: set[int] = set()
+
+
 def _which(start: int, stop: int) -> tuple[int, int, int, str]:
+    if _BOTH_STARTED and os.getpid() not in _WAITED:  # each worker's first chunk waits for the other worker
+        _WAITED.add(os.getpid())
+        _BOTH_STARTED[0].wait(timeout=60)  # type: ignore[attr-defined]
     return start, stop, os.getpid(), parallel.shared()["tag"]
 
 
@@ -27,7 +34,12 @@ def _covered(results: list[tuple[int, int, int, str]]) -> list[int]:
 
 
 def test_workers_live_through_the_run_by_default() -> None:
-    results = list(parallel.run_chunks(_which, 1000, jobs=2, data={"tag": "x"}))
+    # without the barrier, a fast worker may take every chunk before the other has started
+    _BOTH_STARTED[:] = [multiprocessing.Barrier(2)]
+    try:
+        results = list(parallel.run_chunks(_which, 1000, jobs=2, data={"tag": "x"}))
+    finally:
+        _BOTH_STARTED.clear()
     assert _covered(results) == list(range(1000))
     pids = {pid for _, _, pid, _ in results}
     assert len(pids) == 2 and os.getpid() not in pids
