@@ -228,10 +228,11 @@
     return Promise.all(names.map(function (n) { return self.load(n); })).then(function (loaded) {
       var byName = Object.create(null);
       names.forEach(function (n, i) { byName[n] = loaded[i]; });
-      function postings(key) { return decode(byName[self.fileOf(key)][key]); }
+      /* a gram's postings in the searched text, or (field) in the title and town name: same file */
+      function postings(gram, field) { return decode(byName[self.fileOf(gram)][field ? FIELD + gram : gram]); }
       var lists = terms.map(function (t) {
-        var ks = termKeys(t), body = postings(ks[0]), field = postings(FIELD + ks[0]);
-        for (var i = 1; i < ks.length; i++) { body = intersect(body, postings(ks[i])); field = intersect(field, postings(FIELD + ks[i])); }
+        var ks = termKeys(t), body = postings(ks[0], false), field = postings(ks[0], true);
+        for (var i = 1; i < ks.length; i++) { body = intersect(body, postings(ks[i], false)); field = intersect(field, postings(ks[i], true)); }
         return { body: body, field: field };
       });
       lists.sort(function (x, y) { return x.body.ids.length - y.body.ids.length; });
