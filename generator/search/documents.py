@@ -8,7 +8,12 @@ every report of a format shares them, so they would only make every report match
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from generator.formats import Catalogue
+from generator.model.site import Report, Site
+from generator.urls import report_url
+from generator.views import text_of_narrative
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +47,21 @@ _MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]+|^\s
 def plain_text(markdown: str) -> str:
     """A narrative's Markdown as the words a reader sees: links and emphasis marks removed."""
     return _MARKS.sub("", _LINK.sub(r"\1", markdown)).replace("|", " ")
+
+
+def report_doc(report: Report, format_name: str) -> SearchDoc:
+    """A report of the model as the index holds it (its page at `report_url`)."""
+    return SearchDoc(key=report.key, url=report_url(report), title=report.title, town=report.town.name,
+                     town_path=report.town.path, region=tuple(r.name for r in report.town.regions), year=report.year,
+                     format=report.format, format_name=format_name, text=plain_text(report.narrative))
+
+
+def site_docs(site: Site, catalogue: Catalogue) -> list[SearchDoc]:
+    """Every report of a site with its narrative in memory (a cached report's is read from its file)."""
+    docs = []
+    for report in site.reports:
+        if report.narrative_file and not report.narrative:
+            report = replace(report, narrative=text_of_narrative(report))
+        fmt = catalogue.formats.get(report.format)
+        docs.append(report_doc(report, fmt.name if fmt else report.format))
+    return docs
