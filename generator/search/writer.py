@@ -1,0 +1,230 @@
+"""Writing the search index (`search-data/`) from the model's reports; see docs/search.md.
+
+Reports are numbered 0..N-1 in the order (town path, year, key), so that every town and every
+region is one contiguous range of ids. Files, each a classic script calling
+`window.__nianbaoSearch("<name>", <payload>)` so that a page opened from file:// can load it:
+- `meta.js`: counts, per-report year and format, towns, regions, formats, buckets, big grams;
+- `b/<n>.js`: the postings of the grams hashed to bucket n ({gram: postings, "#"+gram: ...});
+- `g/<n>.js`: the postings of the n-th big gram (one too large to share a bucket);
+- `d/<k>/<id>.js`: what a result shows of one report (title, url, town, text for the snippet).
+The same documents give the same bytes; `update_index` writes only the files whose bytes changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.search.buckets import FIELD, big_file, bucket_file, bucket_of, doc_file
+from generator.search.documents import SearchDoc, field_text, searched_text
+from generator.search.normalise import index_grams
+from generator.search.postings import ALPHABET, TF_CAP, encode
+
+VERSION = 1
+CALLBACK = "window.__nianbaoSearch"
+BUCKET_TARGET = 48_000  # bytes of postings a bucket file is sized for
+BIG = 16_000  # a gram whose postings are longer has its own file
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    docs: int
+    grams: int
+    buckets: int
+    big: int
+    files: int
+    bytes: int
+    written: int  # files written (the rest were already there with the same bytes)
+
+
+Postings = dict[str, tuple[array, bytearray]]  # gram -> (ids, capped tfs)
+
+
+def ordered(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
+    return sorted(docs, key=lambda d: (d.town_path, d.year, d.key))
+
+
+def write_index(docs: Sequence[SearchDoc], out: Path, *, jobs: int = 1) -> IndexSummary:
+    """Write `out` (the site's `search-data/` folder) completely for `docs`."""
+    return _write(index_files(docs, jobs=jobs), out, previous=None)
+
+
+def update_index(out: Path, docs: Sequence[SearchDoc], previous: Path, cache: Path | None = None, *, jobs: int = 1) -> IndexSummary:
+    """The same bytes as `write_index(docs, out)`, writing only the files that differ from the
+    index in `previous` (the others are linked from it, or left alone when `previous` is `out`).
+    `cache` is accepted for the API's sake and not used: gram extraction is redone in full."""
+    return _write(index_files(docs, jobs=jobs), out, previous=previous)
+
+
+def index_files(docs: Sequence[SearchDoc], *, jobs: int = 1) -> dict[str, bytes]:
+    """Every file of the index, by its path relative to `search-data/`."""
+    docs = ordered(docs)
+    body, fields = collect(docs, jobs)
+    files: dict[str, bytes] = {}
+    entries: dict[str, dict[str, str]] = {}
+    for gram in sorted(body):
+        entry = {gram: encode(*body[gram])}
+        if gram in fields:
+            entry[FIELD + gram] = encode(*fields[gram])
+        entries[gram] = entry
+    sizes = {g: sum(len(k) * 3 + len(v) + 6 for k, v in e.items()) for g, e in entries.items()}
+    big = [g for g in entries if sizes[g] > BIG]
+    small_total = sum(s for g, s in sizes.items() if s <= BIG)
+    buckets = max(1, -(-small_total // BUCKET_TARGET))
+    shared: list[dict[str, str]] = [{} for _ in range(buckets)]
+    for gram, entry in entries.items():
+        if sizes[gram] <= BIG:
+            shared[bucket_of(gram, buckets)].update(entry)
+    for n, group in enumerate(shared):
+        files[bucket_file(n)] = script(bucket_file(n), group)
+    for n, gram in enumerate(big):
+        files[big_file(n)] = script(big_file(n), entries[gram])
+    for i, doc in enumerate(docs):
+        files[doc_file(i)] = script(doc_file(i), shown(i, doc))
+    files["meta.js"] = script("meta.js", meta(docs, buckets, big, len(entries)))
+    return files
+
+
+def shown(i: int, doc: SearchDoc) -> dict[str, object]:
+    return {"id": i, "key": doc.key, "title": doc.title, "url": doc.url, "town": doc.town,
+            "region": list(doc.region), "year": doc.year, "format": doc.format, "text": doc.text}
+
+
+def script(name: str, payload: object) -> bytes:
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f'{CALLBACK}("{name}",{data});\n'.encode("utf-8")
+
+
+def meta(docs: Sequence[SearchDoc], buckets: int, big: list[str], grams: int) -> dict[str, object]:
+    years = sorted({d.year for d in docs})
+    base = years[0] if years else 0
+    if years and years[-1] - base >= len(ALPHABET):
+        raise ValueError(f"search index: years {base}–{years[-1]} span more than {len(ALPHABET)} years")
+    formats = sorted({(d.format, d.format_name) for d in docs})
+    if len(formats) > len(ALPHABET):
+        raise ValueError(f"search index: {len(formats)} formats, at most {len(ALPHABET)} can be told apart")
+    format_index = {f: n for n, (f, _) in enumerate(formats)}
+    towns: list[list[object]] = []
+    regions: list[list[object]] = []  # [name, parent index or -1, first id, last id + 1]
+    region_index: dict[tuple[str, ...], int] = {}
+    for i, doc in enumerate(docs):
+        parent = -1
+        for depth in range(1, len(doc.region) + 1):
+            path = doc.region[:depth]
+            n = region_index.get(path)
+            if n is None or regions[n][3] != i:  # a region reappearing later starts a new range
+                n = len(regions)
+                region_index[path] = n
+                regions.append([path[-1], parent, i, i + 1])
+            else:
+                regions[n][3] = i + 1
+            parent = n
+        if towns and towns[-1][1] == doc.town_path and towns[-1][3] == i:
+            towns[-1][3] = i + 1
+        else:
+            towns.append([doc.town, doc.town_path, i, i + 1, parent])
+    return {
+        "version": VERSION,
+        "count": len(docs),
+        "grams": grams,
+        "yearBase": base,
+        "years": years,
+        "docYears": "".join(ALPHABET[d.year - base] for d in docs),
+        "formats": [{"id": f, "name": name} for f, name in formats],
+        "docFormats": "".join(ALPHABET[format_index[d.format]] for d in docs),
+        "towns": towns,
+        "regions": regions,
+        "buckets": buckets,
+        "big": big,
+    }
+
+
+def collect(docs: Sequence[SearchDoc], jobs: int) -> tuple[Postings, Postings]:
+    """Postings of every gram over the searched texts and over the title-and-town texts."""
+    if jobs <= 1 or len(docs) < 200:
+        return _postings(docs, 0)
+    from concurrent.futures import ProcessPoolExecutor
+
+    step = -(-len(docs) // (jobs * 4))
+    chunks = [(docs[s : s + step], s) for s in range(0, len(docs), step)]
+    body: Postings = {}
+    fields: Postings = {}
+    with ProcessPoolExecutor(jobs) as pool:
+        for part_body, part_fields in pool.map(_postings_of, chunks):
+            _merge(body, part_body)
+            _merge(fields, part_fields)
+    return body, fields
+
+
+def _postings_of(chunk: tuple[Sequence[SearchDoc], int]) -> tuple[Postings, Postings]:
+    return _postings(*chunk)
+
+
+def _merge(into: Postings, part: Postings) -> None:
+    for gram, (ids, tfs) in part.items():
+        have = into.get(gram)
+        if have is None:
+            into[gram] = (ids, tfs)
+        else:
+            have[0].extend(ids)
+            have[1].extend(tfs)
+
+
+def _postings(docs: Iterable[SearchDoc], first: int) -> tuple[Postings, Postings]:
+    body: Postings = {}
+    fields: Postings = {}
+    for i, doc in enumerate(docs, first):
+        _add(body, i, index_grams(searched_text(doc)).items())
+        _add(fields, i, index_grams(field_text(doc)).items())
+    return body, fields
+
+
+def _add(postings: Postings, i: int, counts: Iterable[tuple[str, int]]) -> None:
+    for gram, tf in counts:
+        p = postings.get(gram)
+        if p is None:
+            p = postings[gram] = (array("i"), bytearray())
+        p[0].append(i)
+        p[1].append(tf if tf < TF_CAP else TF_CAP)
+
+
+def _write(files: dict[str, bytes], out: Path, previous: Path | None) -> IndexSummary:
+    same_folder = previous is not None and previous.resolve() == out.resolve()
+    if not same_folder and out.exists():
+        shutil.rmtree(out)
+    written = 0
+    for name in sorted(files):
+        data = files[name]
+        target = out / name
+        if previous is not None:
+            old = previous / name
+            try:
+                unchanged = old.stat().st_size == len(data) and old.read_bytes() == data
+            except OSError:
+                unchanged = False
+            if unchanged:
+                if not same_folder:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(old, target)
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        written += 1
+    if same_folder:
+        wanted = {out / n for n in files}
+        for p in sorted(out.rglob("*"), reverse=True):
+            if p.is_file() and p not in wanted:
+                p.unlink()
+            elif p.is_dir() and not any(p.iterdir()):
+                p.rmdir()
+    meta_payload = files["meta.js"]
+    info = json.loads(meta_payload[meta_payload.index(b",") + 1 : meta_payload.rindex(b")")])
+    return IndexSummary(docs=info["count"], grams=info["grams"], buckets=info["buckets"], big=len(info["big"]),
+                        files=len(files), bytes=sum(len(b) for b in files.values()), written=written)
