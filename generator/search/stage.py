@@ -13,7 +13,7 @@ from pathlib import Path
 from generator.fingerprint import digest
 from generator.formats import Catalogue
 from generator.model import Site
-from generator.search.from_model import search_docs
+from generator.search.documents import site_docs
 from generator.search.writer import IndexSummary, update_index, write_index
 
 FOLDER = "search-data"  # at the top of the site; holds no page
@@ -30,9 +30,8 @@ def write_search(site: Site, catalogue: Catalogue, out: Path, *, previous: Path 
     `previous` is the current site (None for a clean build): its index is reused where the
     reports did not change.
     """
-    docs = search_docs(site, catalogue)
+    docs = site_docs(site, catalogue)
     old = previous / FOLDER if previous is not None else None
     if old is not None and old.is_dir():
-        return update_index(out, docs, old, cache)
-    summary = write_index(docs, out, jobs=jobs)
-    return summary
+        return update_index(out, docs, old, cache, jobs=jobs)
+    return write_index(docs, out, jobs=jobs)

@@ -44,7 +44,7 @@
   // The region tree, flattened in order, each level indented so that the list reads as a tree.
   function regionOptions(nodes, depth, out) {
     (nodes || []).forEach(function (node) {
-      out.push({ value: node.path || node.id || node.name, label: "\u3000".repeat(depth) + node.name });
+      out.push({ value: node.index, label: "\u3000".repeat(depth) + node.name });
       regionOptions(node.children, depth + 1, out);
     });
     return out;
@@ -54,7 +54,8 @@
     if (selects.year.options.length > 1) return;
     regionOptions(meta.regions, 0, []).forEach(function (r) { option(selects.region, r.value, r.label); });
     (meta.towns || []).forEach(function (t) {
-      var where = t.region && t.region.length ? t.region[t.region.length - 1] : "";
+      var parent = meta.regionList[t.region]; // [name, parent, first, end] of the division above the town
+      var where = parent ? parent[0] : "";
       option(selects.town, t.path, where ? where + " " + t.name : t.name);
     });
     (meta.years || []).slice().sort(function (a, b) { return b - a; }).forEach(function (y) { option(selects.year, y, y + "年"); });
