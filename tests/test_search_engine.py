@@ -10,7 +10,7 @@ import pytest
 
 from generator.search.documents import plain_text
 from generator.search.normalise import index_grams, search_terms, term_keys
-from generator.search.postings import TF_CAP, decode, encode
+from generator.search.postings import TF_CAP, decode, encode, join, part
 from generator.search.reader import Index, holds
 from generator.search import writer
 from generator.search.writer import ordered, update_index, write_index
@@ -29,6 +29,9 @@ def test_postings_round_trip(n: int, span: int) -> None:
     text = encode(ids, tfs)
     assert decode(text) == dict(zip(ids, tfs))
     assert text[0] == ("d" if n * 3 > span else "s")
+    cuts = sorted(rng.sample(range(1, n), min(n - 1, 5))) if n > 1 else []
+    pieces = [(ids[a:b], tfs[a:b]) for a, b in zip([0, *cuts], [*cuts, n])]
+    assert join([part(i, t) for i, t in pieces]) == text  # reports segmented in runs: the same bytes
 
 
 def test_grams_are_the_substrings_of_runs() -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from generator.search.buckets import FIELD, big_file, bucket_file, bucket_of, doc_file
 from generator.search.documents import SearchDoc, field_text, searched_text
 from generator.search.normalise import index_grams
-from generator.search.postings import ALPHABET, TF_CAP, decode, encode
+from generator.search.postings import ALPHABET, TF_CAP, Part, decode, encode, join, part
 
 VERSION = 1
 CALLBACK = "window.__nianbaoSearch"
@@ -41,9 +41,6 @@ class IndexSummary:
     bytes: int
     written: int  # files written (the rest were already there with the same bytes)
     segmented: int = 0  # reports whose text was cut into grams (all of them, unless an update could patch)
-
-
-Postings = dict[str, tuple[array, bytearray]]  # gram -> (ids, capped tfs)
 
 
 def ordered(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
@@ -79,9 +76,9 @@ def index_files(docs: Sequence[SearchDoc], *, jobs: int = 1) -> dict[str, bytes]
     files: dict[str, bytes] = {}
     entries: dict[str, dict[str, str]] = {}
     for gram in sorted(body):
-        entry = {gram: encode(*body[gram])}
+        entry = {gram: body[gram]}
         if gram in fields:
-            entry[FIELD + gram] = encode(*fields[gram])
+            entry[FIELD + gram] = fields[gram]
         entries[gram] = entry
     sizes = {g: entry_size(e) for g, e in entries.items()}
     big = [g for g in entries if sizes[g] > BIG]
@@ -271,49 +268,51 @@ def meta(docs: Sequence[SearchDoc], buckets: int, big: list[str], grams: int, sm
     }
 
 
-def collect(docs: Sequence[SearchDoc], jobs: int) -> tuple[Postings, Postings]:
-    """Postings of every gram over the searched texts and over the title-and-town texts."""
-    if jobs <= 1 or len(docs) < 200:
-        return _postings(docs, 0)
+def collect(docs: Sequence[SearchDoc], jobs: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Encoded postings of every gram over the searched texts and over the title-and-town texts.
+
+    Consecutive runs of reports are segmented and encoded apart (in `jobs` processes), then the
+    parts of each gram are joined: the bytes do not depend on how the reports were cut."""
+    step = max(1, -(-len(docs) // (jobs * 4)) if jobs > 1 else len(docs))
+    chunks = [(docs[s : s + step], s) for s in range(0, len(docs), step)]
+    body: dict[str, list[Part]] = {}
+    fields: dict[str, list[Part]] = {}
+    if jobs <= 1 or len(chunks) <= 1:
+        results: Iterable[tuple[dict[str, Part], dict[str, Part]]] = map(_parts_of, chunks)
+        return _joined(results, body, fields)
     from concurrent.futures import ProcessPoolExecutor
 
-    step = -(-len(docs) // (jobs * 4))
-    chunks = [(docs[s : s + step], s) for s in range(0, len(docs), step)]
-    body: Postings = {}
-    fields: Postings = {}
     with ProcessPoolExecutor(jobs) as pool:
-        for part_body, part_fields in pool.map(_postings_of, chunks):
-            _merge(body, part_body)
-            _merge(fields, part_fields)
-    return body, fields
+        return _joined(pool.map(_parts_of, chunks), body, fields)
 
 
-def _postings_of(chunk: tuple[Sequence[SearchDoc], int]) -> tuple[Postings, Postings]:
-    return _postings(*chunk)
+def _joined(results: Iterable[tuple[dict[str, Part], dict[str, Part]]], body: dict[str, list[Part]],
+            fields: dict[str, list[Part]]) -> tuple[dict[str, str], dict[str, str]]:
+    for part_body, part_fields in results:
+        for into, part in ((body, part_body), (fields, part_fields)):
+            for gram, p in part.items():
+                have = into.get(gram)
+                if have is None:
+                    into[gram] = [p]
+                else:
+                    have.append(p)
+    return {g: join(ps) for g, ps in body.items()}, {g: join(ps) for g, ps in fields.items()}
 
 
-def _merge(into: Postings, part: Postings) -> None:
-    for gram, (ids, tfs) in part.items():
-        have = into.get(gram)
-        if have is None:
-            into[gram] = (ids, tfs)
-        else:
-            have[0].extend(ids)
-            have[1].extend(tfs)
-
-
-def _postings(docs: Iterable[SearchDoc], first: int) -> tuple[Postings, Postings]:
-    body: Postings = {}
-    fields: Postings = {}
+def _parts_of(chunk: tuple[Sequence[SearchDoc], int]) -> tuple[dict[str, Part], dict[str, Part]]:
+    docs, first = chunk
+    body: dict[str, tuple[array, bytearray]] = {}
+    fields: dict[str, tuple[array, bytearray]] = {}
     for i, doc in enumerate(docs, first):
         _add(body, i, index_grams(searched_text(doc)).items())
         _add(fields, i, index_grams(field_text(doc)).items())
-    return body, fields
+    return {g: part(*p) for g, p in body.items()}, {g: part(*p) for g, p in fields.items()}
 
 
-def _add(postings: Postings, i: int, counts: Iterable[tuple[str, int]]) -> None:
+def _add(postings: dict[str, tuple[array, bytearray]], i: int, counts: Iterable[tuple[str, int]]) -> None:
+    get = postings.get
     for gram, tf in counts:
-        p = postings.get(gram)
+        p = get(gram)
         if p is None:
             p = postings[gram] = (array("i"), bytearray())
         p[0].append(i)
