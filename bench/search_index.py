@@ -55,8 +55,9 @@ def queries(docs: list[SearchDoc]) -> list[tuple[str, str]]:
         words.update({t[i : i + 4] for i in range(len(t) - 3) if "\x00" not in t[i : i + 4]})
     rare = next(w for w, n in sorted(words.items(), key=lambda x: (x[1], x[0])) if n == 1)
     middle = docs[len(docs) // 2]
-    run = max(run_text(middle.text).split("\x00"), key=len)
-    phrase = run[len(run) // 2 - 4 : len(run) // 2 + 4]
+    runs = [r for r in run_text(middle.text).split("\x00") if len(r) >= 12]
+    run = runs[len(runs) // 2]  # a run from the middle of the narrative, not its heading
+    phrase = run[2:10]
     return [("rare word", rare), ("common: 行政复议", "行政复议"), ("common: 公开", "公开"), ("town name", middle.town),
             ("town + year", f"{middle.town} {middle.year}"), ("8-char phrase", phrase), ("in none: 区块链", "区块链"),
             ("three terms", f"{middle.town} 行政复议 {middle.year}")]

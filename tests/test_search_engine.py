@@ -10,8 +10,9 @@ import pytest
 
 from generator.search.documents import plain_text
 from generator.search.normalise import index_grams, search_terms, term_keys
-from generator.search.postings import TF_CAP, decode, encode
+from generator.search.postings import TF_CAP, decode, encode, join, part
 from generator.search.reader import Index, holds
+from generator.search import writer
 from generator.search.writer import ordered, update_index, write_index
 from search_corpus import YEARS, ALL, LONG, NAME, NONE, PHRASE, PHRASE_DOCS, corpus, truth
 
@@ -28,6 +29,9 @@ def test_postings_round_trip(n: int, span: int) -> None:
     text = encode(ids, tfs)
     assert decode(text) == dict(zip(ids, tfs))
     assert text[0] == ("d" if n * 3 > span else "s")
+    cuts = sorted(rng.sample(range(1, n), min(n - 1, 5))) if n > 1 else []
+    pieces = [(ids[a:b], tfs[a:b]) for a, b in zip([0, *cuts], [*cuts, n])]
+    assert join([part(i, t) for i, t in pieces]) == text  # reports segmented in runs: the same bytes
 
 
 def test_grams_are_the_substrings_of_runs() -> None:
@@ -56,9 +60,13 @@ def test_same_documents_same_bytes_in_any_order_and_jobs(tmp_path: Path) -> None
     assert all(v.startswith(b'window.__nianbaoSearch("' + n.encode() + b'",') for n, v in a.items())
 
 
-def test_update_after_an_edit_equals_a_clean_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("big", [16_000, 60])  # 60: many grams in files of their own, some moving in and out
+def test_update_after_an_edit_equals_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: int) -> None:
+    monkeypatch.setattr(writer, "BIG", big)
     docs = corpus()
     write_index(docs, tmp_path / "index")
+    if big < 1000:
+        assert len(Index(tmp_path / "index").meta["big"]) > 50
     before = files_of(tmp_path / "index")
     edited = docs[:]
     edited[30] = replace(docs[30], text=docs[30].text + "新增一句：网上受理渠道畅通。")
@@ -68,10 +76,21 @@ def test_update_after_an_edit_equals_a_clean_build(tmp_path: Path) -> None:
     assert after == files_of(tmp_path / "clean")
     changed = {n for n in after if before.get(n) != after[n]}
     assert summary.written == len(changed) and 0 < len(changed) < len(after) // 4
+    assert summary.segmented == 1  # only the edited report was read again
     at = [d.key for d in ordered(edited)].index(docs[30].key)
     assert f"d/0/{at}.js" in changed
     index = Index(tmp_path / "index")
     assert index.search("网上受理渠道")[0] == [at]
+    # more edits in a row, one a title (its field postings), one a text emptied; then back again
+    again = edited[:]
+    again[5] = replace(edited[5], title=edited[5].title + "（修订）")
+    again[60] = replace(edited[60], text="")
+    again[61] = replace(edited[61], text=edited[61].text * 40)  # grams big enough for their own file
+    for version, segmented in ((again, 3), (docs, 4)):  # back to the start: report 30 too
+        summary = update_index(tmp_path / "index", version, tmp_path / "index")
+        assert summary.segmented == segmented
+        write_index(version, tmp_path / "clean")
+        assert files_of(tmp_path / "index") == files_of(tmp_path / "clean")
     # a report removed: its files go, the rest is renumbered as a clean build would
     fewer = edited[:10] + edited[11:]
     update_index(tmp_path / "index", fewer, tmp_path / "index")

@@ -56,6 +56,40 @@ def encode(ids: Sequence[int], tfs: Sequence[int]) -> str:
     return "d" + number(first) + row.decode("ascii")
 
 
+Part = tuple[int, int, str]  # first id, last id, the sparse form after the first id's gap
+
+
+def part(ids: Sequence[int], tfs: Sequence[int]) -> Part:
+    """Postings of one gram over some consecutive reports, to be joined by `join`."""
+    parts = [_TF[tfs[0] - 1]]
+    previous = ids[0]
+    small = _SMALL
+    for n in range(1, len(ids)):
+        i = ids[n]
+        gap = i - previous - 1
+        parts.append(small[gap] if gap < 4096 else number(gap))
+        parts.append(_TF[tfs[n] - 1])
+        previous = i
+    return ids[0], previous, "".join(parts)
+
+
+def join(parts: Sequence[Part]) -> str:
+    """`encode` of the postings of `parts` (in id order, not overlapping)."""
+    pieces = ["s", number(parts[0][0]), parts[0][2]]
+    for (_, last, _), (first, _, body) in zip(parts, parts[1:]):
+        pieces.append(number(first - last - 1))
+        pieces.append(body)
+    sparse = "".join(pieces)
+    first, last = parts[0][0], parts[-1][1]
+    if 1 + len(number(first)) + last - first + 1 >= len(sparse):
+        return sparse
+    held = decode(sparse)
+    row = bytearray(b"0" * (last - first + 1))
+    for i, tf in held.items():
+        row[i - first] = ord(ALPHABET[tf])
+    return "d" + number(first) + row.decode("ascii")
+
+
 def decode(text: str) -> dict[int, int]:
     """Report id → tf of an encoded postings string."""
     out: dict[int, int] = {}
