@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import BuildCache, Stamp, cache_dir, cache_size, stamp_of
+from generator.cache import BuildCache, Stamp, cache_size, stamp_of
 from generator.diagnostics import Diagnostics, Level, Problem, Where
 from generator.fingerprint import digest, theme_fingerprint
 from generator.formats import Catalogue, catalogue as load_catalogue
@@ -190,8 +190,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
             if search.enabled:
                 previous = out if (out / MARKER).is_file() and use_cache else None
                 result.search_reports = len(site.reports)
-                result.search = write_search(site, cat, staging.stage / FOLDER, previous=previous,
-                                             cache=cache_dir(out) / FOLDER, jobs=search.jobs or jobs)
+                result.search = write_search(site, cat, staging.stage / FOLDER, previous=previous, jobs=search.jobs or jobs)
         with timings.stage("write"):
             staging.write(MARKER, b"nianbao\n")
             cache.new.others = _identities(staging.stage, set(cache.new.pages))

@@ -104,7 +104,8 @@ def test_an_edit_is_found_and_the_index_is_the_one_a_clean_build_writes(default_
     assert build(default_content, clean, use_cache=False, jobs=1).ok
     assert search_files(out) == search_files(clean)
     lose_a_word(default_content)  # the last report holding a word: no trace of it is left
-    assert build(default_content, out, jobs=1).ok
+    edited = build(default_content, out, jobs=1)
+    assert edited.ok and edited.search is not None and edited.search.segmented == 1  # that report only
     assert found(out, LOST_WORD) == []
     assert LOST_WORD not in "".join(v.decode("utf-8") for v in search_files(out).values())
 
