@@ -12,14 +12,8 @@ Needs Chromium (/usr/bin/chromium) and Playwright. Not a test: its times depend 
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import re
-import socketserver
 import sys
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -27,6 +21,9 @@ from urllib.parse import quote, unquote, urlsplit
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+sys.path.insert(0, str(REPO / "tests"))
+
+from browser import serve  # noqa: E402  (the tests' local HTTP server)
 from generator.search.reader import payload  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,23 +41,6 @@ class Cost:
     requests: int
     bytes: int
     first_ms: float
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(folder))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-        finally:
-            httpd.shutdown()
 
 
 def queries(site: Path) -> list[tuple[str, str]]:

@@ -7,30 +7,21 @@ queries over HTTP and from disk on a larger corpus: tests/test_search_browser.py
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
 import pytest
 
-from conftest import CONTENT, run_cli
+from conftest import CONTENT
+from sites import built_and_unpacked
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = tmp_path_factory.mktemp("offline")
-    site = where / "site"
-    built = run_cli("build", "--content", str(CONTENT), "--out", str(site))
-    assert built.code == 0, built.err
-    out = where / "年报存档.zip"
-    result = run_cli("archive", "--site", str(site), "--out", str(out))
-    assert result.code == 0, result.err
-    with zipfile.ZipFile(out) as z:
-        z.extractall(where / "unpacked")
-    return where / "unpacked" / "年报存档"
+    return built_and_unpacked(CONTENT, tmp_path_factory.mktemp("offline"), "年报存档")[1]
 
 
 class Watched:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pytest
 
 from browser import serve
 from conftest import run_cli
+from sites import built_and_unpacked
 from generator.build import check
 from generator.formats import catalogue
 from generator.search.documents import SearchDoc, searched_text, site_docs
@@ -70,16 +70,7 @@ def truth(docs: list[SearchDoc], query: str, keep: Any = lambda d: True) -> set[
 @pytest.fixture(scope="module")
 def sites(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The built site, and the unpacked archive of it."""
-    where = tmp_path_factory.mktemp("sites")
-    site = where / "site"
-    built = run_cli("build", "--content", str(corpus), "--out", str(site))
-    assert built.code == 0, built.err
-    zipped = where / "nianbao.zip"
-    packed = run_cli("archive", "--site", str(site), "--out", str(zipped))
-    assert packed.code == 0, packed.err
-    with zipfile.ZipFile(zipped) as z:
-        z.extractall(where / "unpacked")
-    return site, where / "unpacked" / "nianbao"
+    return built_and_unpacked(corpus, tmp_path_factory.mktemp("sites"), "nianbao")
 
 
 class Searcher:
