@@ -25,7 +25,7 @@ def main() -> int:
             "removed": len(r.removed),
             "reports_processed": result.reports_processed,
             "reports_reused": result.reports_reused,
-            "overlay": sum(run.pages for run in result.search if run.overlay and not run.reused),
+            "search_files_written": result.search.written if result.search is not None else 0,
         },
         sys.stdout,
     )

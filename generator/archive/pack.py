@@ -1,4 +1,4 @@
-"""Assemble the archive's files from a built site and write them as a deterministic zip.
+"""Assemble the archive's files from a built site (as it is: its search works from disk) and write them as a deterministic zip.
 
 Same site, same bytes: entries are sorted, every entry has the same timestamp (SOURCE_DATE_EPOCH
 when set, else 1980-01-01 00:00, the earliest a zip can hold), the same permissions (0644), no
@@ -13,18 +13,13 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from generator.archive.extract import read_site
 from generator.archive.manifest import MANIFEST, write_manifest
-from generator.archive.offline_index import FOLDER, IndexStats, build_index
-from generator.archive.offline_page import offline_page, without_web_search
+from generator.search.reader import payload
+from generator.search.stage import FOLDER as SEARCH_FOLDER
 
 README = "README.txt"
-# The web search cannot run from disk; the offline one replaces it. Pagefind's own output is also
-# not deterministic (its filter files change name on every run), another reason to leave it out.
-LEFT_OUT = ("pagefind/", "search/")
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -35,48 +30,46 @@ class ArchiveError(Exception):
 @dataclass
 class Assembled:
     files: dict[str, bytes]
-    stats: IndexStats
+    reports: int | None  # reports in the site's search index; None when it was built without one
+    index_bytes: int  # size of the search index (search-data/)
 
 
 def assemble(site: Path) -> Assembled:
-    """Every file of the archive (path -> bytes), manifest included."""
+    """Every file of the archive (path -> bytes), manifest included: the built site as it is.
+
+    The site's search page and its index (search-data/, classic scripts) work from disk as they
+    do on the web, so nothing is rebuilt here: the archive only adds a README and the manifest.
+    """
     if not (site / "index.html").is_file():
         raise ArchiveError(f"{site} 不是生成好的站点（没有 index.html）；请先运行 nianbao build")
     files: dict[str, bytes] = {}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
-        if path.is_dir() or rel.startswith(LEFT_OUT) or any(p.startswith(".") for p in rel.split("/")):
+        if path.is_dir() or any(p.startswith(".") for p in rel.split("/")):
             continue
         if path.is_symlink():
             raise ArchiveError(f"站点中有符号链接，不能存档：{rel}")
-        data = path.read_bytes()
-        if rel.endswith(".html") and b"pagefind" in data:
-            data = without_web_search(data.decode("utf-8")).encode("utf-8")
-        files[rel] = data
-
-    records = read_site(site)
-    index_files, stats = build_index(records)
-    search_shell = site / "search" / "index.html"
-    shell_path = search_shell if search_shell.is_file() else site / "index.html"
-    added: dict[str, bytes] = {
-        **index_files,
-        "search/index.html": offline_page(shell_path.read_text(encoding="utf-8"), from_root=shell_path == site / "index.html").encode("utf-8"),
-        f"{FOLDER}/engine.js": _asset("engine.js"),
-        f"{FOLDER}/search.css": _asset("search.css"),
-        README: readme(_site_name(files["index.html"]), len(records)),
-    }
-    for name, data in added.items():
-        if name in files or name == MANIFEST:
+        files[rel] = path.read_bytes()
+    meta = site / SEARCH_FOLDER / "meta.js"
+    reports = _report_count(meta) if meta.is_file() else None
+    index_bytes = sum(len(data) for rel, data in files.items() if rel.startswith(SEARCH_FOLDER + "/"))
+    for name in (README, MANIFEST):
+        if name in files:
             raise ArchiveError(f"站点中已有文件 {name}，与存档自带的文件重名")
-        files[name] = data
-    if MANIFEST in files:
-        raise ArchiveError(f"站点中已有文件 {MANIFEST}，与存档清单重名")
+    files[README] = readme(_site_name(files["index.html"]), reports)
     files[MANIFEST] = write_manifest(files)
-    return Assembled(files, stats)
+    return Assembled(files, reports, index_bytes)
 
 
-def _asset(name: str) -> bytes:
-    return resources.files("generator.archive").joinpath("assets", name).read_bytes()
+def _report_count(meta: Path) -> int:
+    try:
+        found = payload(meta)
+        count = found["count"] if isinstance(found, dict) else None
+    except (ValueError, KeyError, OSError) as exc:
+        raise ArchiveError(f"站点的检索索引 {meta} 无法读取（{exc}）；请重新运行 nianbao build") from exc
+    if not isinstance(count, int):
+        raise ArchiveError(f"站点的检索索引 {meta} 无法读取；请重新运行 nianbao build")
+    return count
 
 
 def _site_name(home: bytes) -> str:
@@ -85,22 +78,25 @@ def _site_name(home: bytes) -> str:
     return html.unescape(m.group(1)).strip() if m else ""
 
 
-def readme(site_name: str, reports: int) -> bytes:
+def readme(site_name: str, reports: int | None) -> bytes:
     """The README for whoever receives the archive: UTF-8 with a byte-order mark and CRLF, for Windows Notepad."""
     name = f"“{site_name}”" if site_name else "本门户"
+    holding = f"，收录 {reports} 份政府信息公开工作年度报告" if reports is not None else ""
+    search = """3. 检索：打开 search/index.html（页面顶部的检索框也通向这一页）。检索在本机运行，
+   可按乡镇名称或词语（如“依申请公开”“行政复议”）查找，并按地区、乡镇、年度、报告格式筛选。
+""" if reports is not None else """3. 本站生成时未建立全文检索索引，请从首页按地区、按年度浏览全部年报。
+"""
     text = f"""{site_name or '政府信息公开工作年度报告'} 离线存档
 
 一、这是什么
-本压缩包是{name}网站的完整离线副本，收录 {reports} 份政府信息公开工作年度报告。
+本压缩包是{name}网站的完整离线副本{holding}。
 不需要联网，也不需要安装任何软件，用电脑上的浏览器即可阅读和检索。
 
 二、怎样打开
 1. 先把压缩包完整解压（Windows：右键单击压缩包，选“全部解压缩”）。
    不要在压缩软件的预览窗口里直接打开网页，那样链接和检索都无法使用。
 2. 打开解压出的文件夹，双击 index.html，即用浏览器打开首页。
-3. 检索：打开 search/index.html（页面顶部的检索框也通向这一页）。检索在本机运行，
-   可按乡镇名称或词语（如“依申请公开”“行政复议”）查找，并按年度、乡镇筛选。
-
+{search}
 三、怎样核对文件完整、未被改动
 MANIFEST.sha256 列出了存档中其他每个文件的 SHA-256 校验值。任选一种方法核对：
 - 装有 nianbao 的电脑：nianbao verify 压缩包或解压出的文件夹

@@ -34,11 +34,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao: 用法错误：{exc}", file=sys.stderr)
         return 2
     write_zip(assembled.files, out, folder_name(out), when)
-    s = assembled.stats
     size = out.stat().st_size
+    held = (f"收录 {assembled.reports} 份年报，检索索引 {assembled.index_bytes / 1024:.0f} KB" if assembled.reports is not None
+            else "站点未建检索索引")
     print(
-        f"已写出存档 {out}（{len(assembled.files)} 个文件，{size / 1024:.0f} KB；收录 {s.reports} 份年报，"
-        f"离线检索索引 {s.index_bytes / 1024:.0f} KB + 正文 {s.text_bytes / 1024:.0f} KB）。"
+        f"已写出存档 {out}（{len(assembled.files)} 个文件，{size / 1024:.0f} KB；{held}）。"
         f"解压后双击 index.html 即可浏览。",
         file=sys.stderr,
     )

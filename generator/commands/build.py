@@ -13,7 +13,6 @@ from pathlib import Path
 
 from generator.build import BuildResult, SearchOptions, build
 from generator.cli import keep_until_leaving
-from generator.search.indexer import DEFAULT_MEMORY_MB, SearchIndexError
 from generator.commands.report import exit_code, print_problems, summary
 from generator.stages.write import OutputError
 
@@ -27,8 +26,6 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：CPU 核数）")
     p.add_argument("--no-cache", action="store_true", help="不使用也不保存增量构建缓存（完整重建）")
     p.add_argument("--no-search", action="store_true", help="不生成全文检索索引")
-    p.add_argument("--search-shards", type=int, default=0, metavar="N", help="检索索引分片数（默认：按年报数自动确定）")
-    p.add_argument("--search-memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB", help=f"同时运行的索引进程的内存预算，单位 MB（默认 {DEFAULT_MEMORY_MB}）")
     p.add_argument("--strict", action="store_true", help="有警告也视为失败")
     p.add_argument("--verbose", "-v", action="store_true", help="同时列出提示信息")
 
@@ -44,10 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if _unsafe_output(content, out):
         print(f"nianbao: 用法错误：输出目录 {out} 不能是内容目录或其上级目录", file=sys.stderr)
         return 2
-    if args.jobs < 0 or args.search_shards < 0 or args.search_memory <= 0:
-        print("nianbao: 用法错误：--jobs、--search-shards 不能为负数，--search-memory 必须为正数", file=sys.stderr)
-        return 2
-    search = SearchOptions(not args.no_search, args.search_shards, args.jobs, args.search_memory)
+    search = SearchOptions(not args.no_search, args.jobs)
     try:
         result = build(content, out, search, jobs=args.jobs, use_cache=not args.no_cache)
     except OutputError as exc:
@@ -58,9 +52,6 @@ def run(args: argparse.Namespace) -> int:
             raise  # not about the output folder: an internal error
         print(f"nianbao: 用法错误：无法写入输出目录 {out}：{exc.strerror}（{exc.filename}）。原有站点保持不变。", file=sys.stderr)
         return 2
-    except SearchIndexError as exc:
-        print(f"nianbao: 全文检索索引生成失败：{exc}。原有站点保持不变。", file=sys.stderr)
-        return 3
     keep_until_leaving(result)
     diags = result.check.diags
     print_problems(diags, verbose=args.verbose)
@@ -75,12 +66,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {part.label}（{len(part.problems)} 个错误）：未发布{what}", file=sys.stderr)
     code = exit_code(diags, args.strict)
     print(f"已生成 {len(result.pages)} 个页面到 {out}/（{summary(diags)}）。用浏览器打开 {out}/index.html 即可查看。", file=sys.stderr)
-    if result.search:
-        shards = [r for r in result.search if not r.overlay]
-        reused = sum(1 for r in shards if r.reused)
-        pages = sum(r.pages for r in shards)
-        recent = "".join(f"；近期修改层 {r.pages} 篇" for r in result.search if r.overlay)
-        print(f"全文检索：{pages} 篇年报，{len(shards)} 个索引分片（其中 {reused} 个沿用上次的索引{recent}）。", file=sys.stderr)
+    if result.search is not None:
+        print(f"全文检索：索引 {result.search_reports} 篇年报（search-data/）。", file=sys.stderr)
     print(build_summary(result), file=sys.stderr)
     return code
 

@@ -1,9 +1,7 @@
-"""Full-text search for the web portal: report pages indexed by Pagefind (extended, for Chinese) in shards.
+"""Full-text search: one index of the reports, made in the build from the model, for the web portal and the offline archive.
 
-`shards` decides which report goes into which index (stable across builds); `indexer` runs one
-Pagefind process per shard, several at a time within a memory budget, inside the staging folder,
-keeps unchanged shards (hard links) and indexes a few changed pages into a small overlay;
-`manifest` records what each bundle holds. The search page (`themes/default/templates/search.html`
-+ `assets/search.js`) reads `pagefind/layers.json` and merges the bundles in the browser with
-Pagefind's `mergeIndex`, so one query covers the whole portal. See docs/search.md.
+`documents` makes each report's document from the model (title, town and regions, narrative as
+plain text), `stage` writes the index into the staging folder (`search-data/`), reusing the last
+site's files where they did not change; `writer` and its helpers are the index, read in the browser by
+`themes/default/static/search/engine.js` (the same over http:// and file://). See docs/search.md.
 """

@@ -5,15 +5,8 @@ from __future__ import annotations
 import re
 
 from generator.formats import Format
-from generator.model import Town
 
 _PAREN = re.compile(r"（([^，）]+)")
-
-
-def town_label(town: Town) -> str:
-    """A town with the division right above it (莱阳市羊郡镇): town names repeat across counties."""
-    parent = town.regions[-1].name if town.regions else ""
-    return f"{parent}{town.name}"
 
 
 def format_label(fmt: Format) -> str:

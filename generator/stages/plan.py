@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 from generator.diagnostics import Diagnostics, Where
 from generator.model import Report, Site
-from generator.search.shards import SearchLayout
 from generator.pages.tree import region_tree, town_groups
 from generator.series import by_year
 from generator.urls import COMPARE, DATA, SITEMAP_PAGE, YEARS, compare_url, region_url, report_data_url, report_url, town_url, year_url
@@ -28,7 +27,7 @@ from generator.urls import COMPARE, DATA, SITEMAP_PAGE, YEARS, compare_url, regi
 __all__ = ["Page", "plan", "report_url", "town_url", "RESERVED"]
 
 RESERVED = {
-    "assets", "years", "compare", "data", "search", "pagefind", "regions",
+    "assets", "years", "compare", "data", "search", "search-data", "regions",
     "404.html", "index.html", "sitemap.xml", "sitemap.html", "feed.xml", "robots.txt",
 }
 # A compare page shows every canonical indicator for its towns across all years: beyond this many
@@ -51,8 +50,8 @@ class Page:
         return "../" * self.url.count("/")
 
 
-def plan(site: Site, diags: Diagnostics, search: SearchLayout | None = None) -> list[Page]:
-    """`search` is the layout of the search index, or None when the build makes no index."""
+def plan(site: Site, diags: Diagnostics, search: bool = True) -> list[Page]:
+    """`search`: does the build make a search index (the search page says so when it does not)."""
     for town in site.towns:
         top = town.path.split("/", 1)[0]
         if top in RESERVED:
@@ -61,7 +60,7 @@ def plan(site: Site, diags: Diagnostics, search: SearchLayout | None = None) -> 
     for report in site.reports:  # sorted by town, then year
         by_town.setdefault(report.town.path, []).append(report)
     pages: list[Page] = [Page("index.html", "home.html", "home")]
-    pages.append(Page("search/index.html", "search.html", "search", {"search": search}))
+    pages.append(Page("search/index.html", "search.html", "search", {"search": search}, deps=()))
     pages += _places(site, by_town)
     pages += _reports(by_town)
     years = by_year(site.reports)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from hashlib import blake2b
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -23,11 +23,8 @@ from generator.numbers import Number, format_number
 from generator.pages import BUILDERS
 from generator.pages.files import report_pages
 from generator.pages.portal import Portal
-from generator.parallel import in_process, run_chunks, shared
+from generator.parallel import run_chunks, shared
 from generator.progress import Progress
-from generator.search import input as search_input
-from generator.search.labels import format_label, town_label
-from generator.search.shards import SearchLayout
 from generator.series import Reading
 from generator.stages.plan import Page
 from generator.splice import PieceIndex, write_spliced
@@ -112,8 +109,6 @@ def make_env(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environme
         region_url=urls.region_url,
         year_url=urls.year_url,
         urls=urls,
-        search_town=town_label,  # filter values of the search index (docs/search.md)
-        search_format=format_label,
         filled_table=TableFiller(),  # official tables from layouts rendered once per process (generator/table_fill.py)
         reading_cells=ReadingCells(),
     )
@@ -211,7 +206,6 @@ def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int, Piece
     data = shared()
     renderer: Renderer = data["renderer"]
     out: list[tuple[int, int, int, int, PieceIndex | None]] = []
-    index_root, layout = data["search_input"] or ("", None)
     for i in range(start, stop):
         page, target = data["todo"][i]
         pieces: PieceIndex | None = None
@@ -225,9 +219,6 @@ def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int, Piece
             except FileNotFoundError:  # a fresh staging folder: its folders are made here (Staging.claim)
                 os.makedirs(target.parent, exist_ok=True)
                 write_new(target, html)
-            shard = layout.shard_of(page.url) if layout is not None else ""
-            if shard:
-                search_input.write(index_root, shard, page.url, html)
         st = target.stat()
         out.append((i, st.st_size, st.st_mtime_ns, st.st_ino, pieces))
     return out
@@ -259,29 +250,18 @@ def render_pages(
     env_globals: dict[str, Any] | None = None,
     fingerprints: list[str],
     piece_fps: dict[str, str],
-    layout: SearchLayout | None = None,
-    on_indexed: Callable[[], None] | None = None,
 ) -> RenderResult:
     """Write every page into the staging folder, one at a time (no page's HTML outlives its write).
 
     `fingerprints` are the pages' (`page_fingerprints`), in the same order; `piece_fps` the
     reports' fingerprints, for the site-wide data files written piece by piece (`generator.splice`).
-    With a search `layout`, each indexed page's input for the indexer is written beside it
-    (`generator.search.input`). With `on_indexed`, the indexed pages are dealt with first; if the
-    ones to make are few (after an edit) they are made in this process, and `on_indexed` is called
-    once they are written, before the other pages are even taken over, so that the search index
-    is built while those are.
     """
     result = RenderResult()
-    indexed = layout.shard_of if (on_indexed is not None and layout is not None) else None
-    if layout is not None:
-        layout.shard_of("")  # its map, made before the workers are forked
     base = {"site": site, "catalogue": catalogue, "dirs": dirs, "compiled": cache.templates_dir(), "env_globals": env_globals or {},
-            "piece_fps": piece_fps,
-            "search_input": (str(staging.stage / search_input.INPUT_FOLDER), layout) if layout is not None and layout.shards else None}
+            "piece_fps": piece_fps}
     made = [0]
 
-    def make(todo: list[tuple[Page, Path, str]], total: int, renderer: Renderer | None) -> Renderer | None:
+    def make(todo: list[tuple[Page, Path, str]]) -> None:
         splices: dict[str, tuple[Path | None, PieceIndex | None]] = {}
         for page, _, _ in todo:
             if _spliced(page):
@@ -289,8 +269,6 @@ def render_pages(
                 usable = old is not None and index is not None and _same_file(staging.out / page.url, old)
                 splices[page.url] = (staging.out / page.url, index) if usable else (None, None)
         part = {**base, "todo": [(page, target) for page, target, _ in todo], "splices": splices}
-        if renderer is not None:
-            part["renderer"] = renderer  # made for the part before, in this process
         for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=part, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
             for i, size, mtime_ns, inode, pieces in chunk:
                 page, _, fp = todo[i]
@@ -299,27 +277,11 @@ def render_pages(
                     cache.new.splices[page.url] = pieces
                 result.written.append(page.url)
             made[0] += len(chunk)
-            progress.update("生成页面", made[0], total)
-        return shared().get("renderer")
+            progress.update("生成页面", made[0], len(todo))
 
-    pairs = list(zip(pages, fingerprints))
-    first = [pair for pair in pairs if indexed(pair[0].url)] if indexed is not None else []
-    todo = _changed(first, staging, cache, result)
+    todo = _changed(list(zip(pages, fingerprints)), staging, cache, result)
     gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
-    if indexed is not None and in_process(len(todo), jobs):
-        # Few indexed pages to make (after an edit): they are made here and now, and the index is
-        # built while the other pages are taken over or made.
-        renderer = make(todo, len(todo), None)
-        assert on_indexed is not None
-        on_indexed()
-        rest = _changed([pair for pair in pairs if not indexed(pair[0].url)], staging, cache, result)
-        make(_whole_site_first(rest), made[0] + len(rest), renderer)
-    else:
-        todo += _changed([pair for pair in pairs if not indexed(pair[0].url)] if indexed is not None else pairs, staging, cache, result)
-        if indexed is not None:  # back in the planned order: a report page, its CSV, its JSON, ... (see below)
-            position = {page.url: i for i, page in enumerate(pages)}
-            todo.sort(key=lambda item: position[item[0].url])
-        make(_whole_site_first(todo), len(todo), None)
+    make(_whole_site_first(todo))
     progress.done()
     shared().clear()
     planned = {p.url for p in pages}

@@ -1,19 +1,23 @@
-"""Character segmentation for the offline search: normalised characters, bigrams and single characters.
+"""Character rules of search: normalised characters, word characters, grams of one to four characters.
 
-`assets/engine.js` implements the same rules in the browser; the two must agree character for
-character, or a query would look for grams the index never wrote. Rules:
+`themes/default/static/search/engine.js` (and the older `generator/archive/assets/engine.js`)
+implement the same rules in the browser; they must agree character for character, or a query
+would look for grams the index never wrote. Rules:
 
 - a character is normalised alone: NFKC, then lower case, kept only when the result is one
   character of the same UTF-16 width (so offsets in the text do not move);
 - a "word character" is an ASCII letter or digit, a Latin letter U+00C0–U+024F (but not × ÷), or
   any character from U+2E80 up except CJK punctuation U+3000–U+303F, the CJK compatibility forms
   U+FE30–U+FE4F and the half/full-width forms U+FF00–U+FF65 (NFKC maps most of those to ASCII);
-- the grams of a text are every pair of adjacent word characters and every single word character.
+- a "run" is a maximal sequence of word characters; the index's grams of a text are the
+  substrings of one to four characters of its runs (`index_grams`); a query's terms are the runs
+  of the normalised query (`search_terms`): every term must occur as a substring of a run.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -86,3 +90,50 @@ def shard_of(gram: str, shards: int) -> int:
     b = ord(gram[1]) if len(gram) > 1 else 0
     return (a * 65599 + b * 31 + 7) % shards
 
+
+
+MAX_GRAM = 4
+RUN_BREAK = "\x00"  # what every non-word character becomes in `run_text`
+
+
+class _RunTable(dict[int, str]):
+    """`str.translate` table: a character's normalised form, or RUN_BREAK for a non-word character
+    (filled on first use of each character)."""
+
+    def __missing__(self, code: int) -> str:
+        c = norm_char(chr(code))
+        r = c if is_word(c) else RUN_BREAK
+        self[code] = r
+        return r
+
+
+_RUNS = _RunTable()
+
+
+def run_text(text: str) -> str:
+    """`text` normalised, each non-word character replaced by RUN_BREAK (same length in code points)."""
+    return text.translate(_RUNS)
+
+
+def index_grams(text: str) -> Counter[str]:
+    """How often each gram (a substring of one to four characters of a run) occurs in `text`."""
+    t = run_text(text)
+    counts: Counter[str] = Counter(t)
+    for n in range(2, MAX_GRAM + 1):
+        counts.update([t[i : i + n] for i in range(len(t) - n + 1)])
+    for gram in [g for g in counts if RUN_BREAK in g]:
+        del counts[gram]
+    return counts
+
+
+def search_terms(query: str) -> list[str]:
+    """The distinct runs of word characters of the normalised query, in order (all must occur)."""
+    return list(dict.fromkeys(g for g in run_text(query).split(RUN_BREAK) if g))
+
+
+def term_keys(term: str) -> list[str]:
+    """The grams whose postings a term needs: itself when it has at most four characters, else
+    every overlapping four-character gram of it (candidates; the text is checked afterwards)."""
+    if len(term) <= MAX_GRAM:
+        return [term]
+    return list(dict.fromkeys(term[i : i + MAX_GRAM] for i in range(len(term) - MAX_GRAM + 1)))

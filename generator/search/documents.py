@@ -1,0 +1,67 @@
+"""What the search index holds of a report: a `SearchDoc`, made from the model (never from HTML).
+
+The searched text of a report is its title, its town's name, the names of its regions (province
+down to county) and its narrative as plain text. The labels of the official tables are left out:
+every report of a format shares them, so they would only make every report match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from generator.formats import Catalogue
+from generator.model.site import Report, Site
+from generator.urls import report_url
+from generator.views import text_of_narrative
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    key: str  # the report's identity, e.g. "shandong/yantai/laiyang/yangjun/2022"
+    url: str  # page path relative to the site root, as the site links it
+    title: str
+    town: str
+    town_path: str
+    region: tuple[str, ...]  # names, province down to county
+    year: int
+    format: str  # format id
+    format_name: str
+    text: str  # narrative as plain text
+
+
+def field_text(doc: SearchDoc) -> str:
+    """The part of the searched text whose hits rank first: title and town name."""
+    return f"{doc.title}\n{doc.town}"
+
+
+def searched_text(doc: SearchDoc) -> str:
+    """Everything a query is matched against, one part per line (no gram crosses a line)."""
+    return "\n".join((doc.title, doc.town, *doc.region, doc.text))
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]+|^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*$", re.M)
+
+
+def plain_text(markdown: str) -> str:
+    """A narrative's Markdown as the words a reader sees: links and emphasis marks removed."""
+    return _MARKS.sub("", _LINK.sub(r"\1", markdown)).replace("|", " ")
+
+
+def report_doc(report: Report, format_name: str) -> SearchDoc:
+    """A report of the model as the index holds it (its page at `report_url`)."""
+    return SearchDoc(key=report.key, url=report_url(report), title=report.title, town=report.town.name,
+                     town_path=report.town.path, region=tuple(r.name for r in report.town.regions), year=report.year,
+                     format=report.format, format_name=format_name, text=plain_text(report.narrative))
+
+
+def site_docs(site: Site, catalogue: Catalogue) -> list[SearchDoc]:
+    """Every report of a site with its narrative in memory (a cached report's is read from its file)."""
+    docs = []
+    for report in site.reports:
+        if report.narrative_file and not report.narrative:
+            report = replace(report, narrative=text_of_narrative(report))
+        fmt = catalogue.formats.get(report.format)
+        docs.append(report_doc(report, fmt.name if fmt else report.format))
+    return docs

@@ -1,0 +1,37 @@
+"""The build's search stage: the model's reports -> `search-data/` in the staging folder.
+
+A clean build writes the whole index (`writer.write_index`). When the output folder holds a site
+of an earlier build, its `search-data/` is handed to `writer.update_index`, which re-indexes only
+the reports that changed and links the files that stay the same; either way the files are the
+same bytes (docs/search.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.fingerprint import digest
+from generator.formats import Catalogue
+from generator.model import Site
+from generator.search.documents import site_docs
+from generator.search.writer import IndexSummary, update_index, write_index
+
+FOLDER = "search-data"  # at the top of the site; holds no page
+
+
+def search_signature(site: Site, report_fps: dict[str, str]) -> str:
+    """What the index is made from: every report's fingerprint (its files, its town and regions), in order."""
+    return digest("search", *(f"{r.key}={report_fps.get(r.key, '-')}" for r in site.reports))
+
+
+def write_search(site: Site, catalogue: Catalogue, out: Path, *, previous: Path | None, jobs: int) -> IndexSummary:
+    """Write the index of `site` into `out` (a folder that does not exist yet).
+
+    `previous` is the current site (None for a clean build): its index is reused where the
+    reports did not change.
+    """
+    docs = site_docs(site, catalogue)
+    old = previous / FOLDER if previous is not None else None
+    if old is not None and old.is_dir():
+        return update_index(out, docs, old, jobs=jobs)
+    return write_index(docs, out, jobs=jobs)

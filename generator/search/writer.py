@@ -1,0 +1,362 @@
+"""Writing the search index (`search-data/`) from the model's reports; see docs/search.md.
+
+Reports are numbered 0..N-1 in the order (town path, year, key), so that every town and every
+region is one contiguous range of ids. Files, each a classic script calling
+`window.__nianbaoSearch("<name>", <payload>)` so that a page opened from file:// can load it:
+- `meta.js`: counts, per-report year and format, towns, regions, formats, buckets, big grams;
+- `b/<n>.js`: the postings of the grams hashed to bucket n ({gram: postings, "#"+gram: ...});
+- `g/<n>.js`: the postings of the n-th big gram (one too large to share a bucket);
+- `d/<k>/<id>.js`: what a result shows of one report (title, url, town, text for the snippet).
+The same documents give the same bytes; `update_index` writes only the files whose bytes changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.search.buckets import FIELD, big_file, bucket_file, bucket_of, doc_file
+from generator.search.documents import SearchDoc, field_text, searched_text
+from generator.search.normalise import index_grams
+from generator.search.postings import ALPHABET, TF_CAP, Part, decode, encode, join, part
+
+VERSION = 1
+CALLBACK = "window.__nianbaoSearch"
+BUCKET_TARGET = 48_000  # bytes of postings a bucket file is sized for
+BIG = 16_000  # a gram whose postings are longer has its own file
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    docs: int
+    grams: int
+    buckets: int
+    big: int
+    files: int
+    bytes: int
+    written: int  # files written (the rest were already there with the same bytes)
+    segmented: int = 0  # reports whose text was cut into grams (all of them, unless an update could patch)
+
+
+def ordered(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
+    return sorted(docs, key=lambda d: (d.town_path, d.year, d.key))
+
+
+def write_index(docs: Sequence[SearchDoc], out: Path, *, jobs: int = 1) -> IndexSummary:
+    """Write `out` (the site's `search-data/` folder) completely for `docs`."""
+    return replace(_write(index_files(docs, jobs=jobs), out, previous=None), segmented=len(docs))
+
+
+def update_index(out: Path, docs: Sequence[SearchDoc], previous: Path, cache: Path | None = None, *, jobs: int = 1) -> IndexSummary:
+    """The same bytes as `write_index(docs, out)`, writing only the files that differ from the
+    index in `previous` (the others are linked from it, or left alone when `previous` is `out`).
+
+    When the reports are the same ones as in `previous` (same keys, so the same ids), only the
+    edited reports are segmented: their old grams are read back from their old `d/` files, and
+    only the postings files holding a gram of theirs are decoded, patched and written again.
+    Otherwise (a report added or removed, or the number of buckets would change) the index is
+    made in full. `cache` is not needed: the previous index is its own cache."""
+    docs = ordered(docs)
+    patched = patched_files(docs, previous)
+    if patched is None:
+        return replace(_write(index_files(docs, jobs=jobs), out, previous=previous), segmented=len(docs))
+    files, segmented = patched
+    return replace(_write(files, out, previous=previous), segmented=segmented)
+
+
+def index_files(docs: Sequence[SearchDoc], *, jobs: int = 1) -> dict[str, bytes]:
+    """Every file of the index, by its path relative to `search-data/`."""
+    docs = ordered(docs)
+    body, fields = collect(docs, jobs)
+    files: dict[str, bytes] = {}
+    entries: dict[str, dict[str, str]] = {}
+    for gram in sorted(body):
+        entry = {gram: body[gram]}
+        if gram in fields:
+            entry[FIELD + gram] = fields[gram]
+        entries[gram] = entry
+    sizes = {g: entry_size(e) for g, e in entries.items()}
+    big = [g for g in entries if sizes[g] > BIG]
+    small_total = sum(s for g, s in sizes.items() if s <= BIG)
+    buckets = bucket_count(small_total)
+    shared: list[dict[str, str]] = [{} for _ in range(buckets)]
+    for gram, entry in entries.items():
+        if sizes[gram] <= BIG:
+            shared[bucket_of(gram, buckets)].update(entry)
+    for n, group in enumerate(shared):
+        files[bucket_file(n)] = script(bucket_file(n), group)
+    for n, gram in enumerate(big):
+        files[big_file(n)] = script(big_file(n), entries[gram])
+    for i, doc in enumerate(docs):
+        files[doc_file(i)] = script(doc_file(i), shown(i, doc))
+    files["meta.js"] = script("meta.js", meta(docs, buckets, big, len(entries), small_total))
+    return files
+
+
+def entry_size(entry: dict[str, str]) -> int:
+    """What a gram's entry adds to a file (about: keys counted as three bytes a character)."""
+    return sum(len(k) * 3 + len(v) + 6 for k, v in entry.items())
+
+
+def bucket_count(small_total: int) -> int:
+    return max(1, -(-small_total // BUCKET_TARGET))
+
+
+def patched_files(docs: list[SearchDoc], previous: Path) -> tuple[dict[str, bytes | None], int] | None:
+    """The files of the index of `docs` that differ from `previous` (None: unchanged), made from
+    the previous index and the edited reports alone; None when that cannot be done."""
+    from generator.search.reader import payload
+
+    try:
+        old_meta: dict = payload(previous / "meta.js")  # type: ignore[assignment]
+    except (OSError, ValueError):
+        return None
+    if old_meta.get("version") != VERSION or old_meta.get("count") != len(docs) or "smallBytes" not in old_meta:
+        return None
+    files: dict[str, bytes | None] = {}
+    changed: list[tuple[int, SearchDoc | None, SearchDoc]] = []
+    for i, doc in enumerate(docs):
+        name = doc_file(i)
+        data = script(name, shown(i, doc))
+        try:
+            old = (previous / name).read_bytes()
+        except OSError:
+            return None
+        if old == data:
+            files[name] = None
+            continue
+        before: dict = payload(previous / name)  # type: ignore[assignment]
+        if before.get("key") != doc.key:
+            return None  # other reports: ids move, every postings list changes
+        files[name] = data
+        was = SearchDoc(key=before["key"], url=before["url"], title=before["title"], town=before["town"], town_path=doc.town_path,
+                        region=tuple(before["region"]), year=before["year"], format=before["format"], format_name="", text=before["text"])
+        changed.append((i, was, doc))
+    # per gram: the changed reports' new tf (0: no longer there), body and title-and-town apart
+    delta: dict[str, dict[int, int]] = {}
+    for i, was, doc in changed:
+        for texts in ((searched_text, ""), (field_text, FIELD)):
+            make, prefix = texts
+            old_counts = index_grams(make(was)) if was else {}
+            new_counts = index_grams(make(doc))
+            for gram in old_counts.keys() | new_counts.keys():
+                tf = min(new_counts.get(gram, 0), TF_CAP)
+                if tf != min(old_counts.get(gram, 0), TF_CAP):
+                    delta.setdefault(prefix + gram, {})[i] = tf
+    affected = sorted({k[len(FIELD):] if k.startswith(FIELD) else k for k in delta})
+    old_big = {g: n for n, g in enumerate(old_meta["big"])}
+    old_buckets = old_meta["buckets"]
+    loaded: dict[str, dict[str, str]] = {}
+
+    def old_file(gram: str) -> str:
+        n = old_big.get(gram)
+        return big_file(n) if n is not None else bucket_file(bucket_of(gram, old_buckets))
+
+    def read(name: str) -> dict[str, str]:
+        if name not in loaded:
+            loaded[name] = payload(previous / name)  # type: ignore[assignment]
+        return loaded[name]
+
+    small_total = old_meta["smallBytes"]
+    grams = old_meta["grams"]
+    new_entries: dict[str, dict[str, str]] = {}
+    for gram in affected:
+        old_entry = {k: v for k, v in read(old_file(gram)).items() if k in (gram, FIELD + gram)}
+        if old_entry:
+            size = entry_size(old_entry)
+            if size <= BIG:
+                small_total -= size
+        entry: dict[str, str] = {}
+        for key in (gram, FIELD + gram):
+            postings = decode(old_entry[key]) if key in old_entry else {}
+            for i, tf in delta.get(key, {}).items():
+                if tf:
+                    postings[i] = tf
+                else:
+                    postings.pop(i, None)
+            if postings:
+                ids = sorted(postings)
+                entry[key] = encode(ids, [postings[i] for i in ids])
+        if gram not in entry:
+            entry = {}  # a title gram is always a body gram too
+        grams += (1 if entry else 0) - (1 if gram in old_entry else 0)
+        if entry and entry_size(entry) <= BIG:
+            small_total += entry_size(entry)
+        new_entries[gram] = entry
+    buckets = bucket_count(small_total)
+    if buckets != old_buckets:
+        return None
+    big = sorted((set(old_meta["big"]) - set(new_entries)) | {g for g, e in new_entries.items() if e and entry_size(e) > BIG})
+    # buckets holding an affected gram: their other entries as they were
+    touched: dict[int, dict[str, str]] = {}
+    for gram, entry in new_entries.items():
+        n = bucket_of(gram, buckets)
+        if n not in touched:
+            touched[n] = {k: v for k, v in read(bucket_file(n)).items() if (k[len(FIELD):] if k.startswith(FIELD) else k) not in new_entries}
+        if entry and entry_size(entry) <= BIG:
+            touched[n].update(entry)
+    for n in range(buckets):
+        files[bucket_file(n)] = script(bucket_file(n), touched[n]) if n in touched else None
+    for n, gram in enumerate(big):
+        if gram in new_entries:
+            files[big_file(n)] = script(big_file(n), new_entries[gram])
+        elif old_big[gram] == n:
+            files[big_file(n)] = None
+        else:
+            files[big_file(n)] = script(big_file(n), read(big_file(old_big[gram])))
+    files["meta.js"] = script("meta.js", meta(docs, buckets, big, grams, small_total))
+    return files, len(changed)
+
+
+def shown(i: int, doc: SearchDoc) -> dict[str, object]:
+    return {"id": i, "key": doc.key, "title": doc.title, "url": doc.url, "town": doc.town,
+            "region": list(doc.region), "year": doc.year, "format": doc.format, "text": doc.text}
+
+
+def script(name: str, payload: object) -> bytes:
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f'{CALLBACK}("{name}",{data});\n'.encode("utf-8")
+
+
+def meta(docs: Sequence[SearchDoc], buckets: int, big: list[str], grams: int, small_bytes: int) -> dict[str, object]:
+    years = sorted({d.year for d in docs})
+    base = years[0] if years else 0
+    if years and years[-1] - base >= len(ALPHABET):
+        raise ValueError(f"search index: years {base}–{years[-1]} span more than {len(ALPHABET)} years")
+    formats = sorted({(d.format, d.format_name) for d in docs})
+    if len(formats) > len(ALPHABET):
+        raise ValueError(f"search index: {len(formats)} formats, at most {len(ALPHABET)} can be told apart")
+    format_index = {f: n for n, (f, _) in enumerate(formats)}
+    towns: list[list[object]] = []
+    regions: list[list[object]] = []  # [name, parent index or -1, first id, last id + 1]
+    region_index: dict[tuple[str, ...], int] = {}
+    for i, doc in enumerate(docs):
+        parent = -1
+        for depth in range(1, len(doc.region) + 1):
+            path = doc.region[:depth]
+            n = region_index.get(path)
+            if n is None or regions[n][3] != i:  # a region reappearing later starts a new range
+                n = len(regions)
+                region_index[path] = n
+                regions.append([path[-1], parent, i, i + 1])
+            else:
+                regions[n][3] = i + 1
+            parent = n
+        if towns and towns[-1][1] == doc.town_path and towns[-1][3] == i:
+            towns[-1][3] = i + 1
+        else:
+            towns.append([doc.town, doc.town_path, i, i + 1, parent])
+    return {
+        "version": VERSION,
+        "count": len(docs),
+        "grams": grams,
+        "yearBase": base,
+        "years": years,
+        "docYears": "".join(ALPHABET[d.year - base] for d in docs),
+        "formats": [{"id": f, "name": name} for f, name in formats],
+        "docFormats": "".join(ALPHABET[format_index[d.format]] for d in docs),
+        "towns": towns,
+        "regions": regions,
+        "buckets": buckets,
+        "big": big,
+        "smallBytes": small_bytes,  # for an update: the bucket count a clean build would choose
+    }
+
+
+def collect(docs: Sequence[SearchDoc], jobs: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Encoded postings of every gram over the searched texts and over the title-and-town texts.
+
+    Consecutive runs of reports are segmented and encoded apart (in `jobs` processes), then the
+    parts of each gram are joined: the bytes do not depend on how the reports were cut."""
+    step = max(1, -(-len(docs) // (jobs * 4)) if jobs > 1 else len(docs))
+    chunks = [(docs[s : s + step], s) for s in range(0, len(docs), step)]
+    body: dict[str, list[Part]] = {}
+    fields: dict[str, list[Part]] = {}
+    if jobs <= 1 or len(chunks) <= 1:
+        results: Iterable[tuple[dict[str, Part], dict[str, Part]]] = map(_parts_of, chunks)
+        return _joined(results, body, fields)
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs) as pool:
+        return _joined(pool.map(_parts_of, chunks), body, fields)
+
+
+def _joined(results: Iterable[tuple[dict[str, Part], dict[str, Part]]], body: dict[str, list[Part]],
+            fields: dict[str, list[Part]]) -> tuple[dict[str, str], dict[str, str]]:
+    for part_body, part_fields in results:
+        for into, part in ((body, part_body), (fields, part_fields)):
+            for gram, p in part.items():
+                have = into.get(gram)
+                if have is None:
+                    into[gram] = [p]
+                else:
+                    have.append(p)
+    return {g: join(ps) for g, ps in body.items()}, {g: join(ps) for g, ps in fields.items()}
+
+
+def _parts_of(chunk: tuple[Sequence[SearchDoc], int]) -> tuple[dict[str, Part], dict[str, Part]]:
+    docs, first = chunk
+    body: dict[str, tuple[array, bytearray]] = {}
+    fields: dict[str, tuple[array, bytearray]] = {}
+    for i, doc in enumerate(docs, first):
+        _add(body, i, index_grams(searched_text(doc)).items())
+        _add(fields, i, index_grams(field_text(doc)).items())
+    return {g: part(*p) for g, p in body.items()}, {g: part(*p) for g, p in fields.items()}
+
+
+def _add(postings: dict[str, tuple[array, bytearray]], i: int, counts: Iterable[tuple[str, int]]) -> None:
+    get = postings.get
+    for gram, tf in counts:
+        p = get(gram)
+        if p is None:
+            p = postings[gram] = (array("i"), bytearray())
+        p[0].append(i)
+        p[1].append(tf if tf < TF_CAP else TF_CAP)
+
+
+def _write(files: Mapping[str, bytes | None], out: Path, previous: Path | None) -> IndexSummary:
+    """Write `files` into `out`; a file given as None is the same as in `previous`."""
+    same_folder = previous is not None and previous.resolve() == out.resolve()
+    if not same_folder and out.exists():
+        shutil.rmtree(out)
+    written = 0
+    total = 0
+    for name in sorted(files):
+        data = files[name]
+        target = out / name
+        if previous is not None:
+            old = previous / name
+            try:
+                unchanged = data is None or (old.stat().st_size == len(data) and old.read_bytes() == data)
+            except OSError:
+                unchanged = False
+            total += old.stat().st_size if data is None else len(data)
+            if unchanged:
+                if not same_folder:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(old, target)
+                continue
+        assert data is not None
+        if previous is None:
+            total += len(data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        written += 1
+    if same_folder:
+        wanted = {out / n for n in files}
+        for p in sorted(out.rglob("*"), reverse=True):
+            if p.is_file() and p not in wanted:
+                p.unlink()
+            elif p.is_dir() and not any(p.iterdir()):
+                p.rmdir()
+    meta_payload = files["meta.js"] or (out / "meta.js").read_bytes()
+    info = json.loads(meta_payload[meta_payload.index(b",") + 1 : meta_payload.rindex(b")")])
+    return IndexSummary(docs=info["count"], grams=info["grams"], buckets=info["buckets"], big=len(info["big"]),
+                        files=len(files), bytes=total, written=written)
