@@ -64,7 +64,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, 
     )
     (xss / "2021.md").write_text("## 一、总体情况\n\n<script>nbx_pwned()</script>\n", encoding="utf-8")
     out = root / "site"
-    result = run_cli("build", "--content", str(content), "--out", str(out), "--no-search")
+    result = run_cli("build", "--content", str(content), "--out", str(out))
     return out, result.err, result.code
 
 
@@ -110,7 +110,7 @@ def test_the_offline_archive_of_the_hostile_site_is_inert(hostile_build: tuple[P
         z.extractall(unpacked)
     assert assert_site_inert(unpacked) > assert_site_inert(out)
     scripts = [p for p in unpacked.rglob("*.js") if MARK.encode() in p.read_bytes()]
-    assert scripts  # the offline index does carry the hostile titles, as JSON data
+    assert scripts  # the search index does carry the hostile titles, as data the engine never executes
 
 
 def test_yaml_text_is_shown_as_written_wherever_it_appears(hostile_build: tuple[Path, str, int]) -> None:
