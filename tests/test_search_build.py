@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import stat
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from conftest import CONTENT, run_cli
 from generator.build import SearchOptions, build
 from generator.cache import cache_dir
 from generator.search import indexer
-from generator.stages import write
 from generator.search.indexer import LAYERS, MANIFEST, SearchIndexError, pagefind_binary
 from generator.search.manifest import fragments, load as load_manifest, stamp
 from generator.search.shards import jump_hash, layout, shard_count, town_key
@@ -350,17 +348,12 @@ def test_a_failed_index_leaves_the_last_good_site(default_content: Path, tmp_pat
     with pytest.raises(SearchIndexError, match="simulated failure"):
         build(default_content, out, SearchOptions(shards=1, jobs=1))
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
-    for cleaner in write._CLEANERS:
-        cleaner.wait()
 
     def left() -> list[Path]:
         return [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.nianbao-cache")]
 
-    # nothing left beside the output but the lock file (docs/reliability.md) and the build cache, once
-    # the indexers' input is deleted in the background (by a cleaner the indexer's own process started)
-    deadline = time.monotonic() + 30
-    while left() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # nothing left beside the output but the lock file (docs/reliability.md) and the build cache:
+    # the indexers' input is deleted before the build returns
     assert not left()
 
 
