@@ -200,7 +200,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
                 BuildCache.forget(out)  # until saved again, no cache describes the files being swapped
             staging.commit()
             if use_cache and not keep_cache:
-                cache.save(detached=True)  # the site is in place: the next build waits for the cache
+                cache.save()  # the site is in place: the cache is complete before the build returns
     result.written = True
     return result
 

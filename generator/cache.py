@@ -8,20 +8,17 @@ build is a clean one). Entries are keyed by content fingerprints (`generator.fin
 a stale entry is never looked up. Like the content folder, the cache is trusted only as far as
 the account that builds the site: it is written and read by that account alone.
 
-A large cache is written after the site is in place by a detached process (`save(detached=True)`):
-the site is complete when the build returns, and the cache only serves the next build, which
-waits for the writer (`writing.lock`) before reading. If the writer dies, the next build finds
-no cache (the build removed the old one before its swap) and is a clean build.
+The cache is written by the build itself, after the site is in place and before the command
+returns. If the build dies in between, the next build finds no cache (the build removed the old
+one before its swap) and is a clean build.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import pickle
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -33,10 +30,6 @@ from generator.model import Report
 MAGIC = b"nianbao-build-cache\n"
 CACHE_FORMAT = 3
 FILE_NAME = "cache.bin"
-WRITER_LOCK = "writing.lock"  # held by a detached writer until its cache file is in place
-# Caches of at least this many reports are written by a detached process (tests set it lower).
-DETACH_MIN_REPORTS = int(os.environ.get("NIANBAO_DETACH_CACHE_MIN", "1000"))
-WRITER_WAIT_SECONDS = 300  # a writer that takes longer is presumed stuck: its cache is not waited for
 
 
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode: a file as written, unless edited or replaced since
@@ -160,9 +153,6 @@ class BuildCache:
 
     def _read(self) -> None:
         path = cache_dir(self.out) / FILE_NAME
-        if not wait_for_writer(self.out):
-            self.status = "ignored: still being written by an earlier build"
-            return
         if not path.is_file():
             return
         try:
@@ -188,31 +178,11 @@ class BuildCache:
         return (self.status == "used" and self.new.pages == self.old.pages and self.new.reports.keys() == self.old.reports.keys()
                 and self.new.files == self.old.files)
 
-    def save(self, *, detached: bool = False) -> None:
-        """Write the cache; with `detached`, a large one is written by a process that outlives the build."""
+    def save(self) -> None:
+        """Write the cache (complete when this returns)."""
         folder = cache_dir(self.out)
         folder.mkdir(parents=True, exist_ok=True)
-        if not (detached and len(self.new.reports) >= DETACH_MIN_REPORTS and hasattr(os, "fork")):
-            self._write(folder)
-            return
-        lock = os.open(folder / WRITER_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # taken before forking: no reader can come in between
-            child = os.fork()
-            if child == 0:  # pragma: no cover - runs in the forked processes
-                code = 1
-                try:
-                    if os.fork() == 0:  # the writer, reparented when its parent leaves at once
-                        _let_go_of_streams()
-                        self._write(folder)
-                        code = 0
-                    else:
-                        code = 0
-                finally:
-                    os._exit(code)  # never return into the build (or a test runner) in a child
-        finally:
-            os.close(lock)  # the writer's copy of the descriptor keeps the lock until it exits
-        os.waitpid(child, 0)
+        self._write(folder)
 
     def _write(self, folder: Path) -> None:
         _remove_leftovers(folder)
@@ -238,7 +208,6 @@ class BuildCache:
     @staticmethod
     def forget(out: Path) -> None:
         """Drop the cache (a build that failed after moving the site must not leave it describing old files)."""
-        wait_for_writer(out)  # or a late writer would put back a cache of the site being replaced
         path = cache_dir(out) / FILE_NAME
         if path.exists():
             path.unlink()
@@ -246,38 +215,8 @@ class BuildCache:
 
 def _remove_leftovers(folder: Path) -> None:
     """Remove the partial files of a writer that was killed: only one writes at a time (a build
-    holds the output's lock, a detached writer `writing.lock`, and the next build waits for it)."""
+    holds the output's lock)."""
     mine = f"{FILE_NAME}.{os.getpid()}."
     for path in folder.glob(f"{FILE_NAME}.*"):
         if path.suffix in (".tmp", ".payload") and not path.name.startswith(mine):
             path.unlink(missing_ok=True)
-
-
-def _let_go_of_streams() -> None:
-    """In the detached writer: hold no copy of the build's standard streams, or whatever reads the
-    build's output through a pipe (a log, `| tee`, CI) would wait for the writer too."""
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.close(null)
-
-
-def wait_for_writer(out: Path, timeout: float | None = None) -> bool:
-    """Wait until no detached process is writing the cache of `out`; False if one still is after
-    `timeout` (default `WRITER_WAIT_SECONDS`)."""
-    try:
-        fd = os.open(cache_dir(out) / WRITER_LOCK, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return True  # no writer was ever started here
-    try:
-        deadline = time.monotonic() + (WRITER_WAIT_SECONDS if timeout is None else timeout)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    return False
-                time.sleep(0.02)
-    finally:
-        os.close(fd)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import fcntl
 import os
 import shutil
 import subprocess
@@ -14,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator import cache as cache_module
 from generator import build as build_module
 from generator import parallel
 from generator.stages import render, reports
@@ -171,35 +169,19 @@ def test_a_damaged_or_foreign_cache_is_ignored(synthetic: Path, tmp_path: Path, 
     assert build(synthetic, out, jobs=1).cache_status == "used"  # and a good cache is written again
 
 
-def test_a_large_cache_is_written_after_the_build_and_the_next_build_waits_for_it(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache_module, "DETACH_MIN_REPORTS", 1)  # every cache counts as large
+def test_the_cache_is_complete_when_the_build_returns_and_the_next_build_uses_it(synthetic: Path, tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(synthetic, content)
     out = tmp_path / "site"
     first = build(content, out, jobs=1)
-    assert first.ok
+    assert first.ok and (cache_dir(out) / FILE_NAME).is_file()
     edited = sorted(content.rglob("2021.md"))[0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
-    second = build(content, out, jobs=1)  # at once: the writer may still be at work
+    second = build(content, out, jobs=1)  # at once
     assert second.cache_status == "used" and second.reports_processed == 1
     assert second.reports_reused == len(first.check.site.reports) - 1  # type: ignore[union-attr]
-    assert cache_module.wait_for_writer(out) and (cache_dir(out) / FILE_NAME).is_file()
     assert build(content, out, jobs=1).rendered.written == []  # and it describes the second build's site
     assert _site(out) == _clean(content, tmp_path)
-
-
-def test_a_cache_whose_writer_does_not_finish_is_not_used(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "site"
-    build(synthetic, out, jobs=1)
-    monkeypatch.setattr(cache_module, "WRITER_WAIT_SECONDS", 0.2)
-    lock = os.open(cache_dir(out) / cache_module.WRITER_LOCK, os.O_RDWR | os.O_CREAT)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # as a writer still at work holds it
-        step = build(synthetic, out, jobs=1)
-    finally:
-        os.close(lock)
-    assert step.ok and step.cache_status.startswith("ignored") and step.reports_reused == 0
-    assert _site(out) == _clean(synthetic, tmp_path)
 
 
 def test_nothing_changed_writes_nothing_at_all(synthetic: Path, tmp_path: Path) -> None:
@@ -342,28 +324,18 @@ def test_a_file_changed_with_the_same_size_and_time_is_still_seen(synthetic: Pat
     assert _site(out) == _clean(content, tmp_path)
 
 
-def test_the_detached_cache_writer_does_not_hold_the_builds_output_open(synthetic: Path, tmp_path: Path) -> None:
-    """Whatever reads a build's output through a pipe sees its end when the build ends, not when the cache is saved."""
+def test_the_build_saves_its_cache_before_the_command_ends(synthetic: Path, tmp_path: Path) -> None:
+    """Whatever reads a build's output through a pipe sees its end when the build ends, and the cache is then complete."""
     out = tmp_path / "site"
     program = f"""
-import sys, time
 from pathlib import Path
-from generator import cache
 from generator.build import SearchOptions, build
 from generator.cli import leave
-cache.DETACH_MIN_REPORTS = 1
-slow_write = cache.BuildCache._write
-def slow(self, folder):
-    time.sleep(5)
-    slow_write(self, folder)
-cache.BuildCache._write = slow
 result = build(Path({str(synthetic)!r}), Path({str(out)!r}), SearchOptions(enabled=False), jobs=1)
 print("built", result.ok, flush=True)
 leave(0)
 """
     proc = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout == "built True\n", proc.stderr
-    # the pipes reached their end while the writer (asleep before writing) still holds its lock
-    assert not cache_module.wait_for_writer(out, timeout=0)
-    assert cache_module.wait_for_writer(out, timeout=60) and (cache_dir(out) / FILE_NAME).is_file()
+    assert sorted(p.name for p in cache_dir(out).iterdir()) == [FILE_NAME, "templates"]  # no partial file, no writer's lock
     assert build(synthetic, out, jobs=1).cache_status == "used"

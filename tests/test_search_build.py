@@ -136,6 +136,12 @@ def test_a_failed_index_leaves_the_last_good_site(default_content: Path, tmp_pat
         build(default_content, out, jobs=1)
     assert snapshot(out) == before
 
+    def left() -> list[Path]:
+        return [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.nianbao-cache")]
+
+    # nothing left beside the output but the lock file (docs/reliability.md) and the build cache
+    assert not left()
+
 
 def test_the_command_line_says_how_many_reports_are_indexed(default_content: Path, tmp_path: Path) -> None:
     run = run_cli("build", "--content", str(default_content), "--out", str(tmp_path / "site"))

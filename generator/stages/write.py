@@ -7,8 +7,10 @@ Where that is unavailable (another system, a file system that refuses it) the ol
 is moved aside and the new one moved in by two renames; a build that finds the output
 missing but the moved-aside copy present puts it back first. One build at a time may
 write to an output folder (a lock file beside it).
-The replaced site is deleted by a background process (deleting thousands of folders can take
-longer than the build itself); a later build removes whatever such a deletion left behind.
+Nothing outlives the command: the replaced site, which shares every unchanged file with the new
+one, becomes the next build's staging folder (`generator.stages.clone.adopt`) for a large site,
+and is deleted before the build returns for a small one. A later build removes whatever a killed
+build left behind.
 """
 
 from __future__ import annotations
@@ -20,9 +22,7 @@ import os
 import re
 import shutil
 import stat
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -50,7 +50,6 @@ def unsafe_name(rel: str) -> str:
         if len(segment.encode("utf-8")) > MAX_NAME_BYTES:
             return f"文件名超过 {MAX_NAME_BYTES} 字节"
     return ""
-_CLEANERS: list[subprocess.Popen[bytes]] = []
 _LOCKS: set[int] = set()  # lock descriptors held by this process
 
 
@@ -143,41 +142,21 @@ class Staging:
         if self.out.exists() and not (self.out / MARKER).exists() and any(self.out.iterdir()):
             raise OutputError(f"输出目录 {self.out} 不是 nianbao 生成的站点，且不为空；为免误删，已停止")
         stale_prefix = f".{self.out.name}.building-"
-        cloner_idle = self._cloner_idle()
-        removable = (stale_prefix, f".{self.out.name}.trash-") + ((clone.tmp_prefix(self.out),) if cloner_idle else ())
+        removable = (stale_prefix, f".{self.out.name}.trash-", clone.tmp_prefix(self.out))
         for stale in self.out.parent.iterdir():  # left by killed builds (the lock says none is running)
             if stale.name.startswith(removable) and stale.is_dir() and not stale.is_symlink():
-                if stale.name.startswith(stale_prefix):  # out of the way of this build's own staging name
-                    trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
-                    try:
-                        os.rename(stale, trash)
-                    except FileNotFoundError:
-                        continue  # deleted meanwhile by the last build's cleaner: nothing left to clear
-                    stale = trash
-                # maybe still being deleted by the last build's cleaner: another one does no harm
-                delete_in_background(stale)
+                remove_tree(stale)
         if self.out.is_dir():
             present = clone.take(self.out, self.stage)
             if present is not None:
                 self.present = present
                 self._folders = folders_above(present)  # there already
                 return self
-            if cloner_idle and clone.clone_dir(self.out).exists():  # incomplete or damaged: not used
-                trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
-                os.rename(clone.clone_dir(self.out), trash)
-                delete_in_background(trash)
+            if clone.clone_dir(self.out).exists():  # incomplete or damaged: not used
+                remove_tree(clone.clone_dir(self.out))
         self.stage.mkdir()
         self.fresh = True
         return self
-
-    def _cloner_idle(self) -> bool:
-        if not clone.lock_path(self.out).exists():
-            return True  # no clone was ever made here
-        fd = clone.hold_lock(self.out)
-        if fd is None:
-            return False
-        os.close(fd)
-        return True
 
     def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
         if self.stage.exists():
@@ -244,9 +223,7 @@ class Staging:
         if not any(rel.startswith(folder + "/") for rel in self.present):
             return
         self.hand_over(folder)
-        trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
-        os.rename(self.stage / folder, trash)
-        delete_in_background(trash)
+        remove_tree(self.stage / folder)
 
     def hand_over(self, folder: str) -> None:
         """Leave the clone's copy of `folder` where it is, in the charge of another program.
@@ -319,18 +296,15 @@ class Staging:
             shutil.rmtree(self.old)
         if self.out.exists():
             if exchange(self.stage, self.out):
-                trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
-                os.rename(self.stage, trash)  # the staging folder now holds the previous site
-                delete_in_background(trash)
-                self._prepare_next()
+                self._retire(self.stage)  # the staging folder now holds the previous site
                 return
             os.replace(self.out, self.old)
+            os.replace(self.stage, self.out)
+            self._retire(self.old)
+            return
         os.replace(self.stage, self.out)
-        if self.old.exists():
-            trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.time_ns()}"
-            os.replace(self.old, trash)
-            delete_in_background(trash)
-        self._prepare_next()
+        if len(self.written) >= clone.MIN_FILES:  # no previous site to take: the next build's staging folder made here
+            clone.make(self.out)
 
     def _remove_leftovers(self) -> None:
         """In a clone: remove what the new site does not have (files, then folders left empty)."""
@@ -344,12 +318,12 @@ class Staging:
             except OSError:
                 pass  # not empty: the new site has files there
 
-    def _prepare_next(self) -> None:
-        """For a large site, start cloning it for the next build (generator.stages.clone)."""
+    def _retire(self, previous: Path) -> None:
+        """The replaced site: the next build's staging folder for a large site, else deleted now."""
         if len(self.written) >= clone.MIN_FILES:
-            process = clone.start(self.out)
-            if process is not None:
-                _CLEANERS.append(process)
+            clone.adopt(previous, self.out)
+        else:
+            remove_tree(previous)
 
 
 def folders_above(names: Iterable[str]) -> set[str]:
@@ -377,21 +351,11 @@ def write_new(target: Path, data: bytes) -> None:
         sink.write(data)
 
 
-def delete_in_background(folder: Path) -> None:
-    """Remove `folder` in a detached process; where that cannot be started, here and now."""
-    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-    _CLEANERS[:] = [p for p in _CLEANERS if p.poll() is None]
-    try:
-        cleaner = subprocess.Popen(
-            [sys.executable, "-c", code, str(folder)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        _CLEANERS.append(cleaner)  # kept so that it is reaped, not reported as forgotten
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+def remove_tree(folder: Path) -> None:
+    """Remove `folder` before returning. Every folder removed so is under a name that the next
+    build clears if this one is killed while deleting (`Staging._prepare`, `Staging.commit`)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
 
 
 def recover(out: Path) -> None:
