@@ -51,10 +51,7 @@ LAYOUT_NOT_YET = {
 }
 
 # Imports that fail outright (each must start passing, then leave this list).
-IMPORT_FAILS = {
-    "beijing-xinhua-2019": "tables.py raises IndexError in _Reader._missing_cells when the 第二十条第（一）项 table whose header is cut to 本年新 / 本年新 is followed by the next caption",
-    "shaanxi-zhengyang-2021": "tables.py raises IndexError in _Reader._missing_cells on a copy cut inside the header of 第二十条第（五）项",
-}
+IMPORT_FAILS: dict[str, str] = {}
 
 FIXTURES = truth.fixtures()
 
