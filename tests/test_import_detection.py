@@ -45,6 +45,8 @@ def share(path: Path, format_id: str) -> float:
         ("web/dawulizhen-2020.txt", "三、收到和处理政府信息公开申请情况", "gov-2019", ["本年新制作数量", "上一年项目数量", "本年增/减", "第二十条第（九）项"]),
         # the 2021 tables, cut after section 二
         ("web/taipingzhen-2022.txt", "三、收到和处理政府信息公开申请情况", "gov-2021", ["本年制发件数", "本年处理决定数量", "本年收费金额（单位：万元）"]),
+        # the 2021 tables, cut after the first column header: the caption says national, the column says 2021
+        ("web/taipingzhen-2022.txt", "本年废止件数", "gov-2021", ["本年制发件数", "第二十条第（一）项"]),
         # the pre-2019 statistics table, cut after its first part
         ("jichang-2016.txt", "\t二、回应解读情况", "gov-2008", ["政府信息公开情况统计表", "制发规范性文件总数"]),
     ],
@@ -73,6 +75,13 @@ def test_only_the_shared_labels_choose_by_year(tmp_path: Path) -> None:
         assert "一、本年新收政府信息公开申请数量" in imported.recognition.markers
         assert f"按报告年度 {year} 年选择" in basis(imported)
         assert imported.report.statistics["applications.new.total"] == 0
+
+
+def test_one_own_marker_without_a_shared_one_does_not_decide(tmp_path: Path) -> None:
+    path = tmp_path / "zhen-2021.txt"
+    path.write_text("某镇2021年政府信息公开工作年度报告\n\n一、总体情况\n\n本年制发件数较上年有所减少。\n", encoding="utf-8")
+    recognition = recognise(read_text(path).pieces, catalogue())
+    assert recognition.format.id == "narrative" and recognition.markers == ()
 
 
 def test_a_narrative_that_names_a_table_item_stays_narrative(tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 
 The markers of each format are data (`generator/formats/importing/layout_markers.yaml`): a few
 of a format's own markers decide, so a copy cut after section 二 is still known by its
-本年制发件数 or 第二十条第（九）项. Where only the markers the 2019 and 2021 national formats
-share are seen, the report's year (from its title) chooses between them. The share of all a
+本年制发件数 or 第二十条第（九）项. One own marker with the shared ones (a copy cut after its first
+column header: 第二十条第（一）项 and 本年制发件数) decides too. Where only the markers the 2019 and
+2021 national formats share are seen, the report's year (from its title) chooses between them. The share of all a
 format's labels is the fallback.
 """
 
@@ -42,6 +43,7 @@ class _Markers:
     shared_since: dict[str, int]
     shared_min: int
     shared: tuple[str, ...]
+    with_own: int  # own markers that, with the shared ones seen, may make up a format's minimum
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,7 @@ def _markers() -> _Markers:
         {str(k): int(v) for k, v in (shared.get("since") or {}).items()},
         int(shared.get("min", 2)),
         tuple(str(m) for m in shared.get("markers") or ()),
+        int(shared.get("with_own", 0)),
     )
 
 
@@ -95,6 +98,11 @@ def recognise(pieces: list[Piece], catalogue: Catalogue) -> Recognition:
             return Recognition(formats[best], found, total, seen[best], "该格式特有的标签")
     shared = _present(spec.shared, text, "")
     family = [fid for fid in spec.shared_formats if fid in formats]
+    joined = _with_shared(seen, shared, family, spec)
+    if joined is not None:
+        found, total = shares[joined]
+        names = "与".join(family)
+        return Recognition(formats[joined], found, total, seen[joined] + shared, f"{joined} 特有的标签与{names}共有的标签")
     year = report_year(pieces)
     if family and len(shared) >= spec.shared_min and year is not None and not any(seen.get(fid) for fid in family):
         in_force = [fid for fid in family if year >= spec.shared_since.get(fid, 0)] or family
@@ -103,6 +111,22 @@ def recognise(pieces: list[Piece], catalogue: Catalogue) -> Recognition:
         names = "与".join(family)
         return Recognition(formats[chosen], found, total, shared, f"{names}共有的标签；两版各自的标签都不见于原文，按报告年度 {year} 年选择")
     return _by_share(pieces, formats, shares)
+
+
+def _with_shared(seen: dict[str, tuple[str, ...]], shared: tuple[str, ...], family: list[str], spec: _Markers) -> str | None:
+    """The one format of the family whose own markers (too few alone) and the shared ones seen make up its minimum.
+
+    A copy cut after the first column header keeps 第二十条第（一）项 and 本年制发件数: the caption
+    says it is one of the national formats, the column says which."""
+    if not spec.with_own or not shared:
+        return None
+    owners = [fid for fid in family if seen.get(fid)]
+    if len(owners) != 1:
+        return None  # no own marker, or both formats' own markers: the year or the share decides
+    fid = owners[0]
+    if len(seen[fid]) >= spec.with_own and len(seen[fid]) + len(shared) >= spec.own[fid][0]:
+        return fid
+    return None
 
 
 def _share(fmt: Format, text: str) -> tuple[int, int]:
