@@ -91,6 +91,7 @@ _WORDS_FILE = Path(__file__).with_name("stated_words.yaml")
 _CLAUSE_END = "，,。；;：:、！!？?"
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _CONNECTIVE = re.compile(r"(?:和|及|与|以及|并)$")
+_OPEN, _CLOSE = "（(", "）)"
 _CLAUSES = re.compile(r"[，,：:]")  # a negation is read clause by clause, and quoted as its sentence
 MAX_LABEL = 40
 _EVERY = re.compile(r"每(?:半年|[月周年季天日]度?)$")
@@ -195,7 +196,7 @@ def _clause_start(line: str, at: int) -> int:
     k = at
     while True:
         while k > 0 and line[k - 1] not in _CLAUSE_END:
-            k -= 1
+            k = _before_remark(line, k - 1) if line[k - 1] in _CLOSE else k - 1
         if k == 0 or line[k - 1] != "、":
             return k
         j = k - 1
@@ -204,6 +205,24 @@ def _clause_start(line: str, at: int) -> int:
         if _words().figure.search(line, j, k - 1) or any(ch.isdigit() for ch in line[j:k - 1]):
             return k
         k = j
+
+
+def _before_remark(line: str, close: int) -> int:
+    """Where a remark in brackets ending at `close` opens ("类信息（包括行政审批、执法等）1条"): its 、 end no clause.
+
+    A bracket without its opening in the same sentence is an ordinary character."""
+    depth = 0
+    for k in range(close, -1, -1):
+        ch = line[k]
+        if ch in _CLOSE:
+            depth += 1
+        elif ch in _OPEN:
+            depth -= 1
+            if depth == 0:
+                return k
+        elif _SENTENCE_END.match(ch):
+            break
+    return close
 
 
 def _label(line: str, start: int, m: re.Match[str], words: _Words, names: tuple[str, ...]) -> tuple[str, int]:
