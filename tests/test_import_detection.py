@@ -94,3 +94,15 @@ def test_a_narrative_that_names_a_table_item_stays_narrative(tmp_path: Path) -> 
 def test_the_full_seeds_keep_their_layouts() -> None:
     for seed, fmt in (("yangting-2021.txt", "gov-2019"), ("jichang-2016.txt", "gov-2008"), ("yangjun-2016.txt", "narrative")):
         assert recognise(read_text(SEEDS / seed).pieces, catalogue()).format.id == fmt, seed
+
+
+def test_a_layout_decided_by_the_share_of_labels_names_those_labels() -> None:
+    # real table cells with three labels and none of the markers: the share of labels decides, and says which
+    from generator.importer.pieces import Piece
+
+    texts = ["信息内容", "规章", "0", "行政许可", "3", "行政处罚", "1"]
+    pieces = [Piece(t, f"x.docx 表1 第{k}行", k, cell=True) for k, t in enumerate(texts, start=1)]
+    recognition = recognise(pieces, catalogue())
+    assert recognition.format.tables and recognition.reason.endswith("见于原文")
+    assert {"规章", "行政许可", "行政处罚"} <= set(recognition.markers)
+    assert recognition.basis(2) == f"“{recognition.markers[0]}”、“{recognition.markers[1]}” 等 {len(recognition.markers)} 个（{recognition.reason}）"

@@ -35,6 +35,14 @@ class Recognition:
     markers: tuple[str, ...] = ()  # the labels that decided, as the format file writes them
     reason: str = ""  # how they decided (Chinese, for the import's findings)
 
+    def basis(self, most: int = 0) -> str:
+        """The labels that decided and how: “本年制发件数”、“本年废止件数”（该格式特有的标签）; `most` of them when given."""
+        if not self.markers:
+            return self.reason or "没有可识别的统计表"
+        shown = self.markers[:most] if most else self.markers
+        more = f" 等 {len(self.markers)} 个" if len(shown) < len(self.markers) else ""
+        return "、".join(f"“{m}”" for m in shown) + more + (f"（{self.reason}）" if self.reason else "")
+
 
 @dataclass(frozen=True)
 class _Markers:
@@ -62,12 +70,16 @@ def _markers() -> _Markers:
 
 
 def format_labels(fmt: Format) -> set[str]:
-    labels: set[str] = set()
+    return {norm(label) for label in _labels_in_order(fmt)} - {""}
+
+
+def _labels_in_order(fmt: Format) -> list[str]:
+    """The row and column labels of the format's tables, as the format file writes them, each once, in table order."""
+    labels: dict[str, None] = {}
     for table in fmt.tables:
         for root in (*table.rows, *table.columns):
-            labels.update(norm(node.label) for node in root.walk() if node.label)
-    labels.discard("")
-    return labels
+            labels.update((node.label, None) for node in root.walk() if node.label)
+    return list(labels)
 
 
 def _present(markers: tuple[str, ...], text: str, format_id: str) -> tuple[str, ...]:
@@ -110,7 +122,7 @@ def recognise(pieces: list[Piece], catalogue: Catalogue) -> Recognition:
         found, total = shares[chosen]
         names = "与".join(family)
         return Recognition(formats[chosen], found, total, shared, f"{names}共有的标签；两版各自的标签都不见于原文，按报告年度 {year} 年选择")
-    return _by_share(pieces, formats, shares)
+    return _by_share(pieces, text, formats, shares)
 
 
 def _with_shared(seen: dict[str, tuple[str, ...]], shared: tuple[str, ...], family: list[str], spec: _Markers) -> str | None:
@@ -134,7 +146,7 @@ def _share(fmt: Format, text: str) -> tuple[int, int]:
     return sum(1 for label in labels if label in text), len(labels)
 
 
-def _by_share(pieces: list[Piece], formats: dict[str, Format], shares: dict[str, tuple[int, int]]) -> Recognition:
+def _by_share(pieces: list[Piece], text: str, formats: dict[str, Format], shares: dict[str, tuple[int, int]]) -> Recognition:
     best: str | None = None
     for fid in sorted(shares):
         found, total = shares[fid]
@@ -146,7 +158,8 @@ def _by_share(pieces: list[Piece], formats: dict[str, Format], shares: dict[str,
     if best is not None:
         found, total = shares[best]
         if found / total >= THRESHOLD or (has_cells and found >= MIN_LABELS_IN_CELLS):
-            return Recognition(formats[best], found, total, (), f"该格式 {total} 个标签中有 {found} 个见于原文")
+            seen = tuple(label for label in _labels_in_order(formats[best]) if norm(label) in text)
+            return Recognition(formats[best], found, total, seen, f"该格式 {total} 个标签中有 {found} 个见于原文")
     narrative = next((f for f in formats.values() if not f.tables), None)
     if narrative is None:  # pragma: no cover - the catalogue ships a narrative format
         raise LookupError("no narrative format in the catalogue")
