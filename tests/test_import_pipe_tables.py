@@ -150,3 +150,5 @@ def test_a_copy_cut_after_a_caption_reads_what_it_holds_and_lists_each_tables_mi
     missing = [f.message for f in imported.findings if f.message.startswith("找不到以下各行")]
     for caption, row in (("第二十条第（六）项", "行政处罚"), ("第二十条第（八）项", "行政事业性收费"), ("第二十条第（九）项", "政府集中采购")):
         assert any(f"表格“{caption}”" in m and row in m for m in missing), (caption, missing)
+    unmatched = [f.message for f in imported.findings if "未能对应" in f.message]
+    assert unmatched == [], "the caption and header of the cut table are its header, not stray cells"

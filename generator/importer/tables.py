@@ -138,7 +138,18 @@ class _Reader:
             pos, skip = self._after_label(item, after)
             if item.values:
                 pos = self._values(item, pos, skip)
+        self._take_header(start)
         return pos
+
+    def _take_header(self, start: int) -> None:
+        """The caption and header cells from the table's start, where no row of it was found after them (a cut copy)."""
+        i = start
+        while i < len(self.pieces) and i not in self.result.consumed:
+            key = norm(self.pieces[i].text)
+            if key and not self._is_header(key):
+                break
+            self.result.consumed.add(i)
+            i += 1
 
     def _start(self, cursor: int) -> int | None:
         """The first piece of the table: its caption, a header label or its first row label."""
