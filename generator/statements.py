@@ -24,6 +24,7 @@ _WS = re.compile(r"\s+")
 _NON_SPACE = re.compile(r"\S+")
 _NEWLINE = re.compile("\n")
 MAX_DIGITS = 18
+_AMONG = "其中"  # what follows it in a sentence are parts of the total stated before it
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,37 @@ def find_statements(text: str, indicators: dict[str, Indicator]) -> list[Stateme
                     column=start - line_starts[line - 1] + 1,
                     quote=m.group(0),
                 )
-    return [found[k] for k in sorted(found)]
+    return _without_parts(text, [found[k] for k in sorted(found)], line_starts)
+
+
+def _without_parts(text: str, statements: list[Statement], line_starts: list[int]) -> list[Statement]:
+    """An indicator stated more than once in one sentence with different values: its parts are left out.
+
+    A total is stated once; "在市政府门户网站主动公开信息60条，在镇门户网站主动公开信息5条" are its
+    parts by channel, neither of them the total. Where one statement stands before the sentence's
+    "其中" and the others after it ("主动公开政府信息65条，其中在门户网站主动公开信息60条"), the first is
+    the total and is kept."""
+    def offset(st: Statement) -> int:
+        return line_starts[st.line - 1] + st.column - 1
+
+    def sentence(st: Statement) -> tuple[str, int, int]:
+        start = line_starts[st.line - 1]
+        return st.indicator, st.line, len(_SENTENCE_END.findall(text, start, offset(st)))
+
+    groups: dict[tuple[str, int, int], list[Statement]] = {}
+    for st in statements:
+        groups.setdefault(sentence(st), []).append(st)
+    kept: list[Statement] = []
+    for st in statements:
+        group = groups[sentence(st)]
+        if len({g.value for g in group}) == 1:
+            kept.append(st)
+            continue
+        first, rest = group[0], group[1:]
+        among = text.find(_AMONG, offset(first), offset(rest[0]))
+        if st is first and among >= 0 and _SENTENCE_END.search(text, offset(first), among) is None:
+            kept.append(st)
+    return kept
 
 
 def _line_of(line_starts: list[int], offset: int) -> int:
@@ -91,6 +122,7 @@ _WORDS_FILE = Path(__file__).with_name("stated_words.yaml")
 _CLAUSE_END = "，,。；;：:、！!？?"
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _CONNECTIVE = re.compile(r"(?:和|及|与|以及|并)$")
+_OPEN, _CLOSE = "（(", "）)"
 _CLAUSES = re.compile(r"[，,：:]")  # a negation is read clause by clause, and quoted as its sentence
 MAX_LABEL = 40
 _EVERY = re.compile(r"每(?:半年|[月周年季天日]度?)$")
@@ -195,7 +227,7 @@ def _clause_start(line: str, at: int) -> int:
     k = at
     while True:
         while k > 0 and line[k - 1] not in _CLAUSE_END:
-            k -= 1
+            k = _before_remark(line, k - 1) if line[k - 1] in _CLOSE else k - 1
         if k == 0 or line[k - 1] != "、":
             return k
         j = k - 1
@@ -204,6 +236,24 @@ def _clause_start(line: str, at: int) -> int:
         if _words().figure.search(line, j, k - 1) or any(ch.isdigit() for ch in line[j:k - 1]):
             return k
         k = j
+
+
+def _before_remark(line: str, close: int) -> int:
+    """Where a remark in brackets ending at `close` opens ("类信息（包括行政审批、执法等）1条"): its 、 end no clause.
+
+    A bracket without its opening in the same sentence is an ordinary character."""
+    depth = 0
+    for k in range(close, -1, -1):
+        ch = line[k]
+        if ch in _CLOSE:
+            depth += 1
+        elif ch in _OPEN:
+            depth -= 1
+            if depth == 0:
+                return k
+        elif _SENTENCE_END.match(ch):
+            break
+    return close
 
 
 def _label(line: str, start: int, m: re.Match[str], words: _Words, names: tuple[str, ...]) -> tuple[str, int]:

@@ -45,6 +45,8 @@ def share(path: Path, format_id: str) -> float:
         ("web/dawulizhen-2020.txt", "三、收到和处理政府信息公开申请情况", "gov-2019", ["本年新制作数量", "上一年项目数量", "本年增/减", "第二十条第（九）项"]),
         # the 2021 tables, cut after section 二
         ("web/taipingzhen-2022.txt", "三、收到和处理政府信息公开申请情况", "gov-2021", ["本年制发件数", "本年处理决定数量", "本年收费金额（单位：万元）"]),
+        # the 2021 tables, cut after the first column header: the caption says national, the column says 2021
+        ("web/taipingzhen-2022.txt", "本年废止件数", "gov-2021", ["本年制发件数", "第二十条第（一）项"]),
         # the pre-2019 statistics table, cut after its first part
         ("jichang-2016.txt", "\t二、回应解读情况", "gov-2008", ["政府信息公开情况统计表", "制发规范性文件总数"]),
     ],
@@ -75,6 +77,13 @@ def test_only_the_shared_labels_choose_by_year(tmp_path: Path) -> None:
         assert imported.report.statistics["applications.new.total"] == 0
 
 
+def test_one_own_marker_without_a_shared_one_does_not_decide(tmp_path: Path) -> None:
+    path = tmp_path / "zhen-2021.txt"
+    path.write_text("某镇2021年政府信息公开工作年度报告\n\n一、总体情况\n\n本年制发件数较上年有所减少。\n", encoding="utf-8")
+    recognition = recognise(read_text(path).pieces, catalogue())
+    assert recognition.format.id == "narrative" and recognition.markers == ()
+
+
 def test_a_narrative_that_names_a_table_item_stays_narrative(tmp_path: Path) -> None:
     path = tmp_path / "zhen-2018.txt"
     path.write_text("某镇2018年政府信息公开工作年度报告\n\n一、概述\n\n2018年度我镇主动公开政府信息数22条，本年数量较上年增加，详见政府信息公开情况统计表。\n", encoding="utf-8")
@@ -85,3 +94,15 @@ def test_a_narrative_that_names_a_table_item_stays_narrative(tmp_path: Path) -> 
 def test_the_full_seeds_keep_their_layouts() -> None:
     for seed, fmt in (("yangting-2021.txt", "gov-2019"), ("jichang-2016.txt", "gov-2008"), ("yangjun-2016.txt", "narrative")):
         assert recognise(read_text(SEEDS / seed).pieces, catalogue()).format.id == fmt, seed
+
+
+def test_a_layout_decided_by_the_share_of_labels_names_those_labels() -> None:
+    # real table cells with three labels and none of the markers: the share of labels decides, and says which
+    from generator.importer.pieces import Piece
+
+    texts = ["信息内容", "规章", "0", "行政许可", "3", "行政处罚", "1"]
+    pieces = [Piece(t, f"x.docx 表1 第{k}行", k, cell=True) for k, t in enumerate(texts, start=1)]
+    recognition = recognise(pieces, catalogue())
+    assert recognition.format.tables and recognition.reason.endswith("见于原文")
+    assert {"规章", "行政许可", "行政处罚"} <= set(recognition.markers)
+    assert recognition.basis(2) == f"“{recognition.markers[0]}”、“{recognition.markers[1]}” 等 {len(recognition.markers)} 个（{recognition.reason}）"

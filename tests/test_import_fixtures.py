@@ -46,15 +46,10 @@ SHAPES = {
 }
 
 # Layouts the import does not decide yet: each must start passing (strict), then leave this list.
-LAYOUT_NOT_YET = {
-    "shaanxi-zhouwan-2021": "cut after 本年制发件数: a caption and one column do not decide it yet",
-}
+LAYOUT_NOT_YET: dict[str, str] = {}
 
 # Imports that fail outright (each must start passing, then leave this list).
-IMPORT_FAILS = {
-    "beijing-xinhua-2019": "tables.py raises IndexError in _Reader._missing_cells when the 第二十条第（一）项 table whose header is cut to 本年新 / 本年新 is followed by the next caption",
-    "shaanxi-zhengyang-2021": "tables.py raises IndexError in _Reader._missing_cells on a copy cut inside the header of 第二十条第（五）项",
-}
+IMPORT_FAILS: dict[str, str] = {}
 
 FIXTURES = truth.fixtures()
 

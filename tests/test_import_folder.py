@@ -13,6 +13,8 @@ from test_import_doc import REPORT as YANGTING_2021
 from test_import_html import write_page
 
 HEBAO_2020 = "河包镇2020年政府信息公开工作年度报告\n一、总体情况\n2020年主动公开政府信息35条。\n"
+# a copy cut after the first column header (as shaanxi-zhouwan-2021 is stored): one 2021 label with a shared caption decides
+CUT_2021 = "测试镇2021年政府信息公开工作年度报告\n一、总体情况\n全年主动公开政府信息8条。\n二、主动公开政府信息情况\n第二十条第(一)项\n信息内容\n本年制发件数\n本年\n"
 NO_TOWN = "2019年政府信息公开工作年度报告\n一、总体情况\n全年主动公开政府信息12条。\n"
 
 
@@ -50,11 +52,32 @@ def test_folder_import_places_reports_by_town_and_year(tmp_path: Path) -> None:
     summary = result.out[result.out.index("导入汇总：") :].splitlines()
     assert len(summary) == 3 + 4 and not any("scan.png" in line for line in summary)
     ceshi = next(line for line in summary if line.startswith("| 测试镇.htm "))
-    assert "测试镇（ce/shi/xian/ceshi）" in ceshi and "| 2022 |" in ceshi and "gov-2019（60/60 个表格标签见于原文）" in ceshi
+    assert "测试镇（ce/shi/xian/ceshi）" in ceshi and "| 2022 |" in ceshi
+    # format and why: the markers that decided, as the import's finding names them (three shown, the count of all)
+    assert "| gov-2019：“本年新制作数量”、“本年新公开数量”、“对外公开总数量” 等 9 个（该格式特有的标签） |" in ceshi
+    assert "见于原文" not in ceshi, "the layout is told by its markers, not by a share of labels"
+    yangting_row = next(line for line in summary if line.startswith("| yangting.txt "))
+    assert "| narrative：没有可识别的统计表 | — |" in yangting_row
+    hebao = next(line for line in summary if line.startswith("| hebao.txt "))
+    assert "未导入" in hebao
     assert ceshi.split("|")[5].strip() == "197/198", "every cell but the one printed blank"
     assert "| notown.txt |  | 2019 | 未导入：标题和落款中读不出镇名 | | | |" in summary
     site = check(content).site
     assert site is not None and len(site.reports) == 2
+
+
+def test_the_summary_names_the_markers_that_decided_a_cut_copy(tmp_path: Path) -> None:
+    content = content_with_towns(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "cut.txt").write_text(CUT_2021, encoding="utf-8")
+    (inbox / "hebao.txt").write_text(HEBAO_2020, encoding="utf-8")
+    result = run_cli("import", str(inbox), "--content", str(content))
+    assert result.code == 1, "check says the cells the cut copy lacks are still missing"
+    summary = result.out[result.out.index("导入汇总：") :].splitlines()
+    cut = next(line for line in summary if line.startswith("| cut.txt "))
+    assert "| 2021 | gov-2021：“本年制发件数”、“第二十条第（一）项”（gov-2021 特有的标签与gov-2019与gov-2021共有的标签） | 0/200 |" in cut
+    assert (content / "ce/shi/xian/ceshi/2021.yaml").is_file()
 
 
 def test_two_reports_of_one_town_and_year_are_a_conflict(tmp_path: Path) -> None:

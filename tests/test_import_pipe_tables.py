@@ -131,3 +131,24 @@ def test_style_a_two_bars_in_a_row_are_an_empty_cell(tmp_path: Path) -> None:
     assert cells_of(path) == cells
     stats = convert(path, catalogue()).report.statistics
     assert (stats["art20_5.permits"], stats["art20_6.penalties"], stats["art20_6.enforcement"]) == (7, None, 2)
+
+
+def test_a_copy_cut_after_a_caption_reads_what_it_holds_and_lists_each_tables_missing_rows(tmp_path: Path) -> None:
+    # the shape of a real copy (beijing-xinhua-2019): `a |` lines, cut after the captions and headers of (六)–(九),
+    # so the rows of several tables are missing at the same place
+    cells = ["第二十条第(一)项", "信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量", "规章", "0", "0", "0"]
+    cells += ["规范性文件", "1", "1", "1", "第二十条第(五)项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
+    cells += ["行政许可", "0", "0", "0", "第二十条第(六)项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
+    text = "某某镇2019年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n\n" + "".join(f"{c} |\n" for c in cells)
+    path = tmp_path / "zhen-2019.txt"
+    path.write_text(text, encoding="utf-8")
+    imported = convert(path, catalogue())
+    assert imported.recognition.format.id == "gov-2019"
+    stats = imported.report.statistics
+    assert (stats["art20_1.normative.made"], stats["art20_1.normative.total"], stats["art20_5.permits.decisions"]) == (1, 1, 0)
+    assert not any(k.startswith(("art20_6.", "art20_8.", "art20_9.", "applications.")) for k in stats), "nothing placed past the cut"
+    missing = [f.message for f in imported.findings if f.message.startswith("找不到以下各行")]
+    for caption, row in (("第二十条第（六）项", "行政处罚"), ("第二十条第（八）项", "行政事业性收费"), ("第二十条第（九）项", "政府集中采购")):
+        assert any(f"表格“{caption}”" in m and row in m for m in missing), (caption, missing)
+    unmatched = [f.message for f in imported.findings if "未能对应" in f.message]
+    assert unmatched == [], "the caption and header of the cut table are its header, not stray cells"

@@ -110,6 +110,24 @@ def test_breakdown_by_category_each_its_own_entry() -> None:
     ]
 
 
+def test_a_remark_in_brackets_does_not_cut_the_label_and_a_distinguishing_one_stays() -> None:
+    # guangdong-changgang-2018: the 、 inside the remark ends no clause, and the remark is no part of the label
+    text = "其中:2.工作文件类(包括规范性文件、政策解读等)信息10条;4.行政职权类信息（包括行政审批、执法等）1条;行政办事事项(居民)105条"
+    found = find_stated(text, CATALOGUE.indicators)
+    assert [(st.value, st.label) for st in found] == [(10, "工作文件类信息"), (1, "行政职权类信息"), (105, "行政办事事项(居民)")]
+    assert found[1].quote == "4.行政职权类信息（包括行政审批、执法等）1条"
+
+
+def test_counts_by_channel_are_not_the_total() -> None:
+    # stated/tangpu-2009.txt: two channels' counts in one sentence; neither is 主动公开政府信息数
+    parts = "全年我镇在市政府门户网站主动公开信息60条，在镇门户网站主动公开信息5条。"
+    found = find_stated(parts, CATALOGUE.indicators)
+    assert [(st.value, st.indicator) for st in found] == [(60, ""), (5, "")]
+    # the total before 其中 keeps its indicator; the parts after it do not take it
+    found = find_stated("全年主动公开政府信息65条，其中在市门户网站主动公开信息60条。" + parts[4:], CATALOGUE.indicators)
+    assert [(st.value, st.indicator) for st in found] == [(65, "proactive.total"), (60, ""), (60, ""), (5, "")]
+
+
 def test_frequencies_time_limits_and_ordinals_are_not_counts() -> None:
     text = "按照《条例》第31条规定，在15个工作日内答复，每月1次，（不同渠道和方式公开相同信息计1条）。回复率达到100%。"
     assert find_stated(text, CATALOGUE.indicators) == []

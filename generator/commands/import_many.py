@@ -4,7 +4,7 @@ A report is placed only where its town is certain: the town named in its title (
 is the `name` of exactly one town.yaml of the content folder, the regions the title names
 deciding between towns of the same name. A report that cannot be placed, or two reports of
 the same town and year, are said and skipped; nothing is guessed. A table at the end sums up
-every file: town, year, format and why, cells read, figures, items to look at.
+every file: town, year, format and why (the labels that decided it), cells read, figures, items to look at.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from generator.formats import catalogue
 from generator.importer.convert import TEXT_SUFFIXES, Imported, UnreadableSource, convert
 from generator.importer.findings import LOOK
 
+SUMMARY_MARKERS = 3  # labels named in the summary's "format and why" column (the import's findings name them all)
 READABLE = {".docx", ".doc", ".wps", ".pdf", ".html", ".htm", *(s for s in TEXT_SUFFIXES if s)}
 
 
@@ -144,10 +145,10 @@ def print_summary(rows: list[Row]) -> None:
             continue
         fmt = item.report.format
         if fmt.tables:
-            how = f"{fmt.id}（{item.recognition.found}/{item.recognition.total} 个表格标签见于原文）"
+            how = f"{fmt.id}：{item.recognition.basis(SUMMARY_MARKERS)}"
             cells = f"{sum(1 for v in item.report.statistics.values() if v is not None)}/{len(fmt.cells)}"
         else:
-            how = f"{fmt.id}（没有可识别的统计表）"
+            how = f"{fmt.id}：{item.recognition.basis()}"
             cells = "—"
         looks = sum(1 for f in item.findings if f.level == LOOK)
         print(f"| {row.path.name} | {item.places.town}（{row.town}） | {item.year} | {how} | {cells} | {len(item.report.figures)} | {looks} |")

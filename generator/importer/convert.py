@@ -18,6 +18,7 @@ from generator.importer.tables import TablesRead, read_tables
 from generator.numbers import Number, format_number
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
+FINDING_MARKERS = 16  # labels named in the finding that says which format was recognised
 _YEAR = re.compile(r"(20\d{2})\s*年")
 
 
@@ -74,8 +75,7 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
     recognition = recognise(source.pieces, catalogue)
     fmt = recognition.format
     if fmt.tables:
-        basis = "、".join(f"“{m}”" for m in recognition.markers) + (f"（{recognition.reason}）" if recognition.markers else recognition.reason)
-        findings.append(Finding(path.name, f"识别为 {fmt.id}（{fmt.name}）格式，依据：{basis}", INFO))
+        findings.append(Finding(path.name, f"识别为 {fmt.id}（{fmt.name}）格式，依据：{recognition.basis(FINDING_MARKERS)}", INFO))
     else:
         findings.append(Finding(path.name, f"原文没有可识别的统计表，按 {fmt.id}（{fmt.name}）导入，关键数字取自正文", INFO))
     tables = read_tables(source.pieces, fmt) if fmt.tables else TablesRead()

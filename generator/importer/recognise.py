@@ -2,8 +2,9 @@
 
 The markers of each format are data (`generator/formats/importing/layout_markers.yaml`): a few
 of a format's own markers decide, so a copy cut after section 二 is still known by its
-本年制发件数 or 第二十条第（九）项. Where only the markers the 2019 and 2021 national formats
-share are seen, the report's year (from its title) chooses between them. The share of all a
+本年制发件数 or 第二十条第（九）项. One own marker with the shared ones (a copy cut after its first
+column header: 第二十条第（一）项 and 本年制发件数) decides too. Where only the markers the 2019 and
+2021 national formats share are seen, the report's year (from its title) chooses between them. The share of all a
 format's labels is the fallback.
 """
 
@@ -34,6 +35,14 @@ class Recognition:
     markers: tuple[str, ...] = ()  # the labels that decided, as the format file writes them
     reason: str = ""  # how they decided (Chinese, for the import's findings)
 
+    def basis(self, most: int = 0) -> str:
+        """The labels that decided and how: “本年制发件数”、“本年废止件数”（该格式特有的标签）; `most` of them when given."""
+        if not self.markers:
+            return self.reason or "没有可识别的统计表"
+        shown = self.markers[:most] if most else self.markers
+        more = f" 等 {len(self.markers)} 个" if len(shown) < len(self.markers) else ""
+        return "、".join(f"“{m}”" for m in shown) + more + (f"（{self.reason}）" if self.reason else "")
+
 
 @dataclass(frozen=True)
 class _Markers:
@@ -42,6 +51,7 @@ class _Markers:
     shared_since: dict[str, int]
     shared_min: int
     shared: tuple[str, ...]
+    with_own: int  # own markers that, with the shared ones seen, may make up a format's minimum
 
 
 @lru_cache(maxsize=1)
@@ -55,16 +65,21 @@ def _markers() -> _Markers:
         {str(k): int(v) for k, v in (shared.get("since") or {}).items()},
         int(shared.get("min", 2)),
         tuple(str(m) for m in shared.get("markers") or ()),
+        int(shared.get("with_own", 0)),
     )
 
 
 def format_labels(fmt: Format) -> set[str]:
-    labels: set[str] = set()
+    return {norm(label) for label in _labels_in_order(fmt)} - {""}
+
+
+def _labels_in_order(fmt: Format) -> list[str]:
+    """The row and column labels of the format's tables, as the format file writes them, each once, in table order."""
+    labels: dict[str, None] = {}
     for table in fmt.tables:
         for root in (*table.rows, *table.columns):
-            labels.update(norm(node.label) for node in root.walk() if node.label)
-    labels.discard("")
-    return labels
+            labels.update((node.label, None) for node in root.walk() if node.label)
+    return list(labels)
 
 
 def _present(markers: tuple[str, ...], text: str, format_id: str) -> tuple[str, ...]:
@@ -95,6 +110,11 @@ def recognise(pieces: list[Piece], catalogue: Catalogue) -> Recognition:
             return Recognition(formats[best], found, total, seen[best], "该格式特有的标签")
     shared = _present(spec.shared, text, "")
     family = [fid for fid in spec.shared_formats if fid in formats]
+    joined = _with_shared(seen, shared, family, spec)
+    if joined is not None:
+        found, total = shares[joined]
+        names = "与".join(family)
+        return Recognition(formats[joined], found, total, seen[joined] + shared, f"{joined} 特有的标签与{names}共有的标签")
     year = report_year(pieces)
     if family and len(shared) >= spec.shared_min and year is not None and not any(seen.get(fid) for fid in family):
         in_force = [fid for fid in family if year >= spec.shared_since.get(fid, 0)] or family
@@ -102,7 +122,23 @@ def recognise(pieces: list[Piece], catalogue: Catalogue) -> Recognition:
         found, total = shares[chosen]
         names = "与".join(family)
         return Recognition(formats[chosen], found, total, shared, f"{names}共有的标签；两版各自的标签都不见于原文，按报告年度 {year} 年选择")
-    return _by_share(pieces, formats, shares)
+    return _by_share(pieces, text, formats, shares)
+
+
+def _with_shared(seen: dict[str, tuple[str, ...]], shared: tuple[str, ...], family: list[str], spec: _Markers) -> str | None:
+    """The one format of the family whose own markers (too few alone) and the shared ones seen make up its minimum.
+
+    A copy cut after the first column header keeps 第二十条第（一）项 and 本年制发件数: the caption
+    says it is one of the national formats, the column says which."""
+    if not spec.with_own or not shared:
+        return None
+    owners = [fid for fid in family if seen.get(fid)]
+    if len(owners) != 1:
+        return None  # no own marker, or both formats' own markers: the year or the share decides
+    fid = owners[0]
+    if len(seen[fid]) >= spec.with_own and len(seen[fid]) + len(shared) >= spec.own[fid][0]:
+        return fid
+    return None
 
 
 def _share(fmt: Format, text: str) -> tuple[int, int]:
@@ -110,7 +146,7 @@ def _share(fmt: Format, text: str) -> tuple[int, int]:
     return sum(1 for label in labels if label in text), len(labels)
 
 
-def _by_share(pieces: list[Piece], formats: dict[str, Format], shares: dict[str, tuple[int, int]]) -> Recognition:
+def _by_share(pieces: list[Piece], text: str, formats: dict[str, Format], shares: dict[str, tuple[int, int]]) -> Recognition:
     best: str | None = None
     for fid in sorted(shares):
         found, total = shares[fid]
@@ -122,7 +158,8 @@ def _by_share(pieces: list[Piece], formats: dict[str, Format], shares: dict[str,
     if best is not None:
         found, total = shares[best]
         if found / total >= THRESHOLD or (has_cells and found >= MIN_LABELS_IN_CELLS):
-            return Recognition(formats[best], found, total, (), f"该格式 {total} 个标签中有 {found} 个见于原文")
+            seen = tuple(label for label in _labels_in_order(formats[best]) if norm(label) in text)
+            return Recognition(formats[best], found, total, seen, f"该格式 {total} 个标签中有 {found} 个见于原文")
     narrative = next((f for f in formats.values() if not f.tables), None)
     if narrative is None:  # pragma: no cover - the catalogue ships a narrative format
         raise LookupError("no narrative format in the catalogue")

@@ -84,6 +84,7 @@ class _Reader:
         self.header = self._header_labels()
         self.ncols = len(table.value_columns)
         self._missing_rows: list[tuple[list[str], int]] = []
+        self._missing_at: int | None = None  # index of this table's last "rows not found" finding
         self._gap: int | None = None
 
     def _header_labels(self) -> set[str]:
@@ -137,7 +138,18 @@ class _Reader:
             pos, skip = self._after_label(item, after)
             if item.values:
                 pos = self._values(item, pos, skip)
+        self._take_header(start)
         return pos
+
+    def _take_header(self, start: int) -> None:
+        """The caption and header cells from the table's start, where no row of it was found after them (a cut copy)."""
+        i = start
+        while i < len(self.pieces) and i not in self.result.consumed:
+            key = norm(self.pieces[i].text)
+            if key and not self._is_header(key):
+                break
+            self.result.consumed.add(i)
+            i += 1
 
     def _start(self, cursor: int) -> int | None:
         """The first piece of the table: its caption, a header label or its first row label."""
@@ -382,19 +394,20 @@ class _Reader:
         return sorted(cells, key=lambda c: order.get(c.column, 0))
 
     def _missing_cells(self, item: _Item, pos: int, why: str) -> None:
-        """A whole row not found; consecutive missing rows at the same place make one finding."""
+        """A whole row not found; consecutive missing rows of this table at the same place make one finding."""
         where = self.pieces[min(pos, len(self.pieces) - 1)].where if self.pieces else ""
         cells = self._cells_of(item.node)
-        last = self.result.findings[-1] if self.result.findings else None
-        if last is not None and last.where == where and last.message.startswith("找不到以下各行"):
+        findings = self.result.findings
+        if self._missing_rows and self._missing_at == len(findings) - 1 and findings[-1].where == where:
             rows, count = self._missing_rows[-1]
             rows.append(item.node.label)
             count += len(cells)
             self._missing_rows[-1] = (rows, count)
-            self.result.findings[-1] = Finding(where, self._rows_message(rows, count))
+            findings[-1] = Finding(where, self._rows_message(rows, count))
             return
         self._missing_rows.append(([item.node.label], len(cells)))
-        self.result.findings.append(Finding(where, self._rows_message([item.node.label], len(cells))))
+        findings.append(Finding(where, self._rows_message([item.node.label], len(cells))))
+        self._missing_at = len(findings) - 1
 
     def _rows_message(self, rows: list[str], count: int) -> str:
         shown = "、".join(f"“{r}”" for r in rows[:4]) + (f" 等 {len(rows)} 行" if len(rows) > 4 else "")
