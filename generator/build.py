@@ -30,7 +30,7 @@ from generator.stages.render import RenderResult, all_unchanged, page_fingerprin
 from generator.stages.reports import build_reports
 from generator.stages.validate import assemble, validate, validate_places
 from generator.stages.write import MARKER, Staging
-from generator.urls import badge_url
+from generator.render.urls import badge_url
 
 
 @dataclass

@@ -9,7 +9,7 @@ file by the kernel (`os.copy_file_range`) instead of being made again, so one ed
 costs one piece, not the whole file. And where every changed report's piece turns out the same
 bytes as before (a narrative edited without a figure), the file is the previous one: it is
 hard-linked into the new site, not copied. The result is the same bytes either way (tests
-compare with `generator.data_export`'s whole-file functions).
+compare with `generator.render.data_export`'s whole-file functions).
 """
 
 from __future__ import annotations

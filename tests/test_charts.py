@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from hypothesis import given, strategies as st
 
-from generator.charts import Bar, bar_chart, nice_step
+from generator.render.charts import Bar, bar_chart, nice_step
 
 SVG = "{http://www.w3.org/2000/svg}"
 

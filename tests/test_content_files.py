@@ -6,7 +6,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content_files import scalar
+from generator.importer.content_files import scalar
 
 
 @settings(max_examples=400, deadline=None)
@@ -24,7 +24,7 @@ def test_plain_where_safe_quoted_where_yaml_would_misread() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_report_header_comment_from_any_title_keeps_the_file_valid(title: str) -> None:
-    from generator.content_files import ReportFile
+    from generator.importer.content_files import ReportFile
     from generator.formats import catalogue
 
     report = ReportFile(format=catalogue().formats["narrative"], year=2020, title=title, header=(f"{title}：数据文件",))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import CONTENT, REPO, run_cli
 from generator.formats import catalogue
-from generator.stages.validate import SITE_FIELDS
+from generator.formats.site_files import SITE_FIELDS
 from reports import narrative_md
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

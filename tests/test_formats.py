@@ -6,9 +6,9 @@ import pytest
 
 from generator.diagnostics import Diagnostics
 from generator.formats import catalogue
-from generator.numbers import Number
+from generator.source.numbers import Number
 from generator.stages.validate_report import check_identities
-from generator.yaml_source import YamlDoc
+from generator.source.yaml_source import YamlDoc
 
 CAT = catalogue()
 TABLE_FORMATS = [f for f in CAT.formats.values() if f.tables]

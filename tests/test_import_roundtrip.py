@@ -108,8 +108,8 @@ def test_text_drawn_from_the_format_imports_into_the_same_cells(tmp_path: Path, 
 
 
 def add_drawn_table(document, table: Table, values: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
-    """The table as the portal draws it (generator.tables), as a Word table with the same merged cells."""
-    from generator.tables import draw
+    """The table as the portal draws it (generator.render.tables), as a Word table with the same merged cells."""
+    from generator.render.tables import draw
 
     drawn = draw(table, values)  # type: ignore[arg-type]
     rows = [*drawn.head, *drawn.body]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.markdown import render_narrative
+from generator.narrative.markdown import render_narrative
 from hostile import UNSAFE_LINKS, assert_inert_html
 
 

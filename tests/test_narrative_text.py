@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from generator.formats import Indicator
-from generator.outline import headings
-from generator.statements import find_statements
+from generator.narrative.outline import headings
+from generator.narrative.statements import find_statements
 
 PROACTIVE = Indicator(
     id="proactive.total", label="主动公开政府信息数", unit="条", type="count", description="", patterns=(r"主动公开(?:政府)?信息(?P<n>\d+)条",)

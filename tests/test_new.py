@@ -8,7 +8,7 @@ import yaml
 
 from conftest import run_cli
 from generator.formats import catalogue
-from generator.outline import headings
+from generator.narrative.outline import headings
 
 
 @pytest.mark.parametrize("format_id", sorted(catalogue().formats))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.numbers import read_number
+from generator.source.numbers import read_number
 
 
 @pytest.mark.parametrize(

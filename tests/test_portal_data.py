@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from generator.build import SearchOptions, build
-from generator.data_export import neutralise
+from generator.render.data_export import neutralise
 
 YANGTING = "shandong/weihai/huancui/yangting"
 

@@ -132,7 +132,7 @@ def test_town_page_lists_years_with_table_and_chart(built_default: Path) -> None
 def test_year_over_year_change_only_between_consecutive_known_years() -> None:
     from generator.model import Report, Town
     from generator.model.site import IndicatorValue
-    from generator.series import ABSENT, series
+    from generator.render.series import ABSENT, series
 
     town = Town("a/b", "某镇")
 

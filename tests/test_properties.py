@@ -18,15 +18,15 @@ from hypothesis import strategies as st
 
 from generator.diagnostics import Diagnostics, Level
 from generator.formats import catalogue
-from generator.markdown import render_narrative
-from generator.numbers import read_number
+from generator.narrative.markdown import render_narrative
+from generator.source.numbers import read_number
 from generator.stages.exclude import exclude
 from generator.stages.lint import lint
 from generator.stages.load import ReportSource, Sources
 from generator.stages.plan import plan
 from generator.stages.render import Renderer, make_env, theme_dirs
 from generator.stages.validate import validate
-from generator.yaml_source import load_yaml
+from generator.source.yaml_source import load_yaml
 from hostile import assert_inert_bytes, assert_inert_html
 from reports import report_yaml
 

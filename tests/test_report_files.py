@@ -7,8 +7,8 @@ from typing import Iterable
 
 import pytest
 
-from generator import data_export
-from generator.data_export import REPORT_DATA_COLUMNS, _cell_rows, _cells_piece, _csv, _csv_rows, _indicator_rows, report_csv
+from generator.render import data_export
+from generator.render.data_export import REPORT_DATA_COLUMNS, _cell_rows, _cells_piece, _csv, _csv_rows, _indicator_rows, report_csv
 from generator.formats import catalogue
 from generator.model.site import IndicatorValue, Report, Town
 

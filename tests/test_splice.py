@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import data_export
+from generator.render import data_export
 from generator.build import SearchOptions, build, check
 from generator.cache import BuildCache
 from generator.formats import catalogue
 from generator.splice import write_spliced
 from generator.synth import synthesise
-from generator.urls import report_url
+from generator.render.urls import report_url
 
 REPO = Path(__file__).resolve().parents[1]
 NO_SEARCH = SearchOptions(enabled=False)

@@ -15,10 +15,10 @@ import yaml
 
 from conftest import CONTENT, FIXTURES, REPO, run_cli
 from generator.build import check
-from generator.data_export import report_csv, report_record
+from generator.render.data_export import report_csv, report_record
 from generator.diagnostics import Diagnostics
 from generator.formats.parse import load_catalogue
-from generator.statements import find_stated, squeeze
+from generator.narrative.statements import find_stated, squeeze
 
 EXPECTED = yaml.safe_load((FIXTURES / "stated" / "expected.yaml").read_text(encoding="utf-8"))
 CATALOGUE = load_catalogue(REPO / "generator" / "formats", Diagnostics())

@@ -11,10 +11,10 @@ from bs4 import BeautifulSoup
 
 from generator.formats import catalogue
 from generator.formats.spec import Table
-from generator.numbers import Number
+from generator.source.numbers import Number
 from generator.stages.render import make_env, theme_dirs
-from generator.table_fill import TableFiller
-from generator.tables import ReportTable, draw
+from generator.render.table_fill import TableFiller
+from generator.render.tables import ReportTable, draw
 
 TABLED = [(f.id, t) for f in catalogue().formats.values() for t in f.tables]
 
@@ -198,7 +198,7 @@ def test_a_use_of_a_number_is_noticed_even_if_the_macro_swallows_the_error() -> 
 
 
 def test_a_table_whose_reports_rarely_share_a_layout_stops_making_layouts() -> None:
-    from generator.table_fill import MAX_NEW_SHARE, TRIAL
+    from generator.render.table_fill import MAX_NEW_SHARE, TRIAL
 
     env = make_env(theme_dirs(None))
     filler: TableFiller = env.globals["filled_table"]

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import CONTENT
 from generator.diagnostics import Diagnostics
-from generator.yaml_source import load_yaml
+from generator.source.yaml_source import load_yaml
 
 
 def load(text: str | bytes) -> tuple[object, Diagnostics]:
@@ -162,7 +162,7 @@ STYLES = ["indented maps", "sequences under keys, not indented", "compact sequen
 @pytest.mark.parametrize("style", STYLES)
 def test_the_quick_depth_bound_never_lets_a_deep_document_pass(style: str) -> None:
     """`_shallow` skips the event walk only for documents that cannot be too deep."""
-    from generator.yaml_source import MAX_DEPTH, _shallow
+    from generator.source.yaml_source import MAX_DEPTH, _shallow
 
     seen_shallow = False
     for levels in range(2, 2 * MAX_DEPTH + 10):
@@ -182,7 +182,7 @@ def test_report_files_are_shallow_enough_to_skip_the_walk(tmp_path: Path) -> Non
     one written with many flow mappings (`{…}`) is walked."""
     from generator.formats import catalogue
     from generator.synth import synthesise
-    from generator.yaml_source import _shallow
+    from generator.source.yaml_source import _shallow
 
     synthesise(tmp_path / "c", 2, [2014, 2018, 2020, 2022], catalogue(), seed=1)
     files = sorted((tmp_path / "c").rglob("*.yaml"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.build import check
 from generator.commands.report import summary
-from generator.content_files import TargetExists, bad_segments, read_name, region_yaml, town_folders, town_yaml, write_files
+from generator.importer.content_files import TargetExists, bad_segments, read_name, region_yaml, town_folders, town_yaml, write_files
 from generator.diagnostics import Diagnostics, Level
 from generator.formats import catalogue
 from generator.importer.convert import Imported, UnreadableSource, convert

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.commands import import_ as single
-from generator.content_files import TargetExists, read_name, write_files
+from generator.importer.content_files import TargetExists, read_name, write_files
 from generator.formats import catalogue
 from generator.importer.convert import TEXT_SUFFIXES, Imported, UnreadableSource, convert
 from generator.importer.findings import LOOK

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.build import check
 from generator.commands.report import print_problems, summary
-from generator.content_files import (
+from generator.importer.content_files import (
     ReportFile,
     TargetExists,
     bad_segments,

@@ -114,7 +114,7 @@ def report_schema(fmt: Format, catalogue: Catalogue) -> dict[str, Any]:
 
 def site_schemas() -> dict[str, dict[str, Any]]:
     """Schemas of site.yaml, region.yaml and town.yaml (from the validator's field lists)."""
-    from generator.stages.validate import REGION_FIELDS, SITE_FIELDS, TOWN_FIELDS
+    from generator.formats.site_files import REGION_FIELDS, SITE_FIELDS, TOWN_FIELDS
 
     def simple(title: str, fields: dict[str, str], required: list[str], special: dict[str, Any]) -> dict[str, Any]:
         props = {k: special.get(k, {"type": "string", "description": v}) for k, v in fields.items()}

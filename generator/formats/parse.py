@@ -25,7 +25,7 @@ from generator.formats.spec import (
     Table,
 )
 from generator.formats.types import CELL_TYPES
-from generator.yaml_source import YamlDoc, field_path, load_yaml
+from generator.source.yaml_source import YamlDoc, field_path, load_yaml
 
 FORMAT_VERSION = 1
 ID = re.compile(r"[a-z][a-z0-9_]*\Z")

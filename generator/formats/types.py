@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.numbers import Reading, read_number
+from generator.source.numbers import Reading, read_number
 
 
 @dataclass(frozen=True)

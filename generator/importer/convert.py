@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.content_files import ReportFile
+from generator.importer.content_files import ReportFile
 from generator.formats import Catalogue, Format
 from generator.importer.figures import key_figures, stated_figures
 from generator.importer.findings import INFO, Finding
@@ -15,7 +15,7 @@ from generator.importer.pieces import Source, read_text
 from generator.importer.places import Places, read_places
 from generator.importer.recognise import Recognition, recognise
 from generator.importer.tables import TablesRead, read_tables
-from generator.numbers import Number, format_number
+from generator.source.numbers import Number, format_number
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
 FINDING_MARKERS = 16  # labels named in the finding that says which format was recognised

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from generator.formats import Catalogue, Format
 from generator.importer.findings import INFO, Finding
-from generator.numbers import Number
-from generator.statements import Stated, find_stated, find_statements
+from generator.source.numbers import Number
+from generator.narrative.statements import Stated, find_stated, find_statements
 
 
 def key_figures(markdown: str, md_name: str, fmt: Format, catalogue: Catalogue) -> tuple[dict[str, Number], list[Finding]]:

@@ -19,7 +19,7 @@ from generator.formats.types import CELL_TYPES
 from generator.importer.findings import INFO, Finding, excerpt
 from generator.importer.labels import DASHES, is_blank, is_number, label_forms, norm
 from generator.importer.pieces import Piece
-from generator.numbers import Number, format_number
+from generator.source.numbers import Number, format_number
 
 LOOKAHEAD = 48  # pieces searched for the next row label before the row is declared missing
 MAX_FRAGMENTS = 6  # pieces a broken label may be spread over

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from generator.diagnostics import Problem
-from generator.numbers import Number
+from generator.source.numbers import Number
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,11 @@ class Report:
     # A report taken from the build cache has no narrative in memory: the file to read it from
     # when its page is rendered (`text_of_narrative`); "" when `narrative` holds it.
     narrative_file: str = ""
+
+    @property
+    def public_notes(self) -> tuple[Problem, ...]:
+        """The notes a citizen may see (the publisher chooses in site.yaml whether to show them)."""
+        return tuple(n for n in self.notes if n.public)
 
     @cached_property
     def key(self) -> str:

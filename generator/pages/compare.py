@@ -13,8 +13,8 @@ from generator.formats import Format, Indicator
 from generator.model import Report, Town
 from generator.pages.portal import Portal
 from generator.pages.tree import TownGroup
-from generator.urls import compare_url
-from generator.series import Reading, reading
+from generator.render.urls import compare_url
+from generator.render.series import Reading, reading
 
 
 @dataclass(frozen=True)

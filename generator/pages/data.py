@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.data_export import RESOURCES
+from generator.render.data_export import RESOURCES
 from generator.pages.portal import Portal
 
 

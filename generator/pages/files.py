@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator import data_export, feeds
 from generator.model import Site
 from generator.pages.home import latest
 from generator.pages.portal import Portal
-from generator.urls import report_url
+from generator.render import data_export, feeds
+from generator.render.urls import report_url
 
 
 def report_pages(site: Site) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Any
 from generator.formats import Catalogue
 from generator.model import Report, Site
 from generator.pages.portal import Portal
-from generator.series import Total, by_year, key_indicators, totals
+from generator.render.series import Total, by_year, key_indicators, totals
 
 LATEST = 10
 # Up to this many towns, the lists of places (home page, region pages) show every town with its

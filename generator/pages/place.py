@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.charts import Bar, bar_chart
+from generator.render.charts import Bar, bar_chart
 from generator.formats import Indicator
 from generator.model import Report
 from generator.pages import home
 from generator.pages.home import year_totals
 from generator.pages.portal import Portal
 from generator.pages.tree import ancestors, find
-from generator.series import ABSENT, BLANK, STATUS_LABELS, Point, key_indicators, series
+from generator.render.series import ABSENT, BLANK, STATUS_LABELS, Point, key_indicators, series
 
 
 def region_context(portal: Portal, page: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from functools import cached_property
 from generator.formats import Catalogue
 from generator.model import Report, Site, Town
 from generator.pages.tree import RegionNode, region_tree
-from generator.series import by_year
+from generator.render.series import by_year
 
 
 class Portal:

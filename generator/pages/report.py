@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator.pages.portal import Portal
-from generator.series import STATUS_NOTES, reading
-from generator.stages.lint import public_notes
-from generator.views import report_view
+from generator.render.series import STATUS_NOTES, reading
+from generator.render.views import report_view
 
 
 def context(portal: Portal, page: Any) -> dict[str, Any]:
@@ -22,7 +21,7 @@ def context(portal: Portal, page: Any) -> dict[str, Any]:
     return {
         "format": fmt,
         "view": report_view(report, fmt),
-        "notes": public_notes(report) if site.config.show_consistency_notes else (),
+        "notes": report.public_notes if site.config.show_consistency_notes else (),
         "figures": figures,
         "stated": [(s, catalogue.indicators[s.indicator].label if s.indicator in catalogue.indicators else "") for s in report.stated],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.pages.portal import Portal
-from generator.series import key_indicators, reading, totals
+from generator.render.series import key_indicators, reading, totals
 
 
 def context(portal: Portal, page: Any) -> dict[str, Any]:

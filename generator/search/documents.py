@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 from generator.formats import Catalogue
 from generator.model.site import Report, Site
-from generator.urls import report_url
-from generator.views import text_of_narrative
+from generator.render.urls import report_url
+from generator.render.views import text_of_narrative
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,9 @@ import datetime as dt
 from generator.diagnostics import Diagnostics, Problem, Where
 from generator.formats import Catalogue
 from generator.model import Report, Site
-from generator.numbers import format_number
-from generator.statements import Statement, find_statements
-from generator.yaml_source import YamlDoc
+from generator.source.numbers import format_number
+from generator.narrative.statements import Statement, find_statements
+from generator.source.yaml_source import YamlDoc
 
 MAX_SIGNATURE_GAP_DAYS = 60
 
@@ -119,7 +119,3 @@ def _dates(report: Report, doc: YamlDoc | None, notes: Diagnostics) -> None:
             related=[_where(doc, ("published",), report.data_path)],
         )
 
-
-def public_notes(report: Report) -> tuple[Problem, ...]:
-    """The notes a citizen may see (the publisher chooses in site.yaml whether to show them)."""
-    return tuple(n for n in report.notes if n.public)

@@ -9,21 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator.controls import first_invisible, strip_invisible
+from generator.source.controls import first_invisible, narrative_text, strip_invisible
 from generator.diagnostics import Diagnostics, Where
-from generator.slugs import MAX_SLUG, is_slug
-from generator.yaml_source import MAX_BYTES as MAX_YAML_BYTES, YamlDoc, decode_text, load_yaml
+from generator.source.slugs import MAX_SLUG, is_slug
+from generator.source.yaml_source import MAX_BYTES as MAX_YAML_BYTES, YamlDoc, decode_text, load_yaml
 
 REPORT_FILE = re.compile(r"(?P<year>[0-9]{4})\.(?P<ext>yaml|md)\Z")  # ASCII digits: \d takes ２０２１ too
 MAX_NARRATIVE_BYTES = 2 * 1024 * 1024
 
 
 FileId = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
-
-
-def narrative_text(raw: bytes) -> str:
-    """A narrative file's text as a build uses it (as `parse_report` makes it, its warnings aside)."""
-    return strip_invisible(raw.decode("utf-8-sig"))
 
 
 @dataclass

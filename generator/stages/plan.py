@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 from generator.diagnostics import Diagnostics, Where
 from generator.model import Report, Site
 from generator.pages.tree import region_tree, town_groups
-from generator.series import by_year
-from generator.urls import COMPARE, DATA, SITEMAP_PAGE, YEARS, compare_url, region_url, report_data_url, report_url, town_url, year_url
+from generator.render.series import by_year
+from generator.render.urls import COMPARE, DATA, SITEMAP_PAGE, YEARS, compare_url, region_url, report_data_url, report_url, town_url, year_url
 
 __all__ = ["Page", "plan", "report_url", "town_url", "RESERVED"]
 

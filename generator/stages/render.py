@@ -13,23 +13,23 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from generator import urls
+from generator.render import urls
 from generator.cache import BuildCache, PageRecord, stamp_of
-from generator.data_export import SPLICED_FILES, spliced_file
+from generator.render.data_export import SPLICED_FILES, spliced_file
 from generator.fingerprint import digest, model_fingerprint, theme_fingerprint
 from generator.formats import Catalogue
 from generator.model import Site
-from generator.numbers import Number, format_number
+from generator.source.numbers import Number, format_number
 from generator.pages import BUILDERS
 from generator.pages.files import report_pages
 from generator.pages.portal import Portal
 from generator.parallel import run_chunks, shared
 from generator.progress import Progress
-from generator.series import Reading
+from generator.render.series import Reading
 from generator.stages.plan import Page
 from generator.splice import PieceIndex, write_spliced
 from generator.stages.write import Staging, write_new
-from generator.table_fill import TableFiller
+from generator.render.table_fill import TableFiller
 
 
 def _themes_dir() -> Path:

@@ -20,7 +20,8 @@ from generator.model import Report, Town
 from generator.parallel import run_chunks, shared
 from generator.progress import Progress
 from generator.stages.lint import lint_report
-from generator.stages.load import FileId, ReportSource, narrative_text, parse_report
+from generator.source.controls import narrative_text
+from generator.stages.load import FileId, ReportSource, parse_report
 from generator.stages.validate_report import validate_report
 
 Outcome = tuple[Report | None, tuple[Problem, ...]]

@@ -6,17 +6,17 @@ import re
 from typing import Any
 
 from generator.diagnostics import Diagnostics
-from generator.fields import MAX_NAME, Fields, describe
+from generator.source.fields import MAX_NAME, Fields, describe
 from generator.formats import Catalogue, Format
 from generator.formats.spec import IdentityCheck
 from generator.formats.types import CELL_TYPES
 from generator.model import IndicatorValue, Report, Signature, Source, Town
 from generator.model.site import StatedFigure
-from generator.numbers import Number, format_number
-from generator.outline import check_outline
-from generator.statements import squeeze
+from generator.source.numbers import Number, format_number
+from generator.narrative.outline import check_outline
+from generator.narrative.statements import squeeze
 from generator.stages.load import ReportSource
-from generator.yaml_source import YamlDoc, field_path
+from generator.source.yaml_source import YamlDoc, field_path
 
 REPORT_FIELDS = {
     "format": "报告格式：gov-2008、gov-2019、gov-2021 或 narrative",

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from generator.formats import Catalogue, Format
-from generator.numbers import Number
-from generator.statements import find_statements
+from generator.source.numbers import Number
+from generator.narrative.statements import find_statements
 from generator.synth.narrative import compose, figure_sentence
 from generator.synth.phrases import Unfollowable, phrase_for
 from generator.synth.statistics import solve

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from generator.formats import Format
 from generator.formats.spec import IdentityCheck
-from generator.numbers import Number
+from generator.source.numbers import Number
 
 MAX_PASSES = 60
 

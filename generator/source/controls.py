@@ -27,3 +27,8 @@ def strip_invisible(text: str) -> str:
     if _ANY.search(text) is None:  # the usual case: one scan, not two substitutions (narratives are read per page)
         return text
     return BIDI.sub("", CONTROL.sub(" ", text))
+
+
+def narrative_text(raw: bytes) -> str:
+    """A narrative file's text as a build uses it (as `stages.load.parse_report` makes it, its warnings aside)."""
+    return strip_invisible(raw.decode("utf-8-sig"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from generator.formats.spec import HeaderNode, Table
-from generator.numbers import Number, format_number
+from generator.source.numbers import Number, format_number
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ class ReportTable:
     """One table of one report: drawn only when a template reads its rows.
 
     Templates read it like a `DrawnTable` (`t.caption`, `t.head`, `t.body`…); the report
-    page's fast path (`generator.table_fill`) fills a layout rendered once instead, and
+    page's fast path (`generator.render.table_fill`) fills a layout rendered once instead, and
     never needs the drawing.
     """
 

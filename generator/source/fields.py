@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from generator.controls import first_invisible
+from generator.source.controls import first_invisible
 from generator.diagnostics import Diagnostics
-from generator.yaml_source import Path_, YamlDoc, field_path
+from generator.source.yaml_source import Path_, YamlDoc, field_path
 
 MAX_TEXT = 2000  # characters in one text field; titles and names are held to less (MAX_NAME)
 MAX_NAME = 200

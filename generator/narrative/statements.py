@@ -18,7 +18,7 @@ import yaml
 
 from generator.formats import Indicator
 from generator.model.site import StatedFigure as Stated
-from generator.numbers import Number
+from generator.source.numbers import Number
 
 _WS = re.compile(r"\s+")
 _NON_SPACE = re.compile(r"\S+")

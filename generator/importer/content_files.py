@@ -17,10 +17,10 @@ import yaml
 
 from generator.diagnostics import Diagnostics
 from generator.formats import Format
-from generator.numbers import Number, format_number
-from generator.slugs import is_slug
-from generator.statements import Stated
-from generator.yaml_source import load_yaml
+from generator.source.numbers import Number, format_number
+from generator.source.slugs import is_slug
+from generator.narrative.statements import Stated
+from generator.source.yaml_source import load_yaml
 
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*")
 

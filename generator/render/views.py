@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.formats import Format
-from generator.markdown import render_narrative
+from generator.narrative.markdown import render_narrative
 from generator.model import Report
-from generator.outline import section_of
-from generator.stages.load import narrative_text
-from generator.tables import ReportTable
+from generator.narrative.outline import section_of
+from generator.source.controls import narrative_text
+from generator.render.tables import ReportTable
 
 APPENDIX_HEADING = "附表"
 

@@ -18,8 +18,8 @@ from typing import Iterable
 
 from generator.formats import Catalogue, Format
 from generator.model import Report, Site
-from generator.numbers import Number, format_number
-from generator.series import STATUS_LABELS, reading
+from generator.source.numbers import Number, format_number
+from generator.render.series import STATUS_LABELS, reading
 from generator.splice import SplicedFile
 
 BOM = "\ufeff"

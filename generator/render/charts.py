@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from generator.numbers import Number, format_number
+from generator.source.numbers import Number, format_number
 
 WIDTH = 480
 HEIGHT = 280

@@ -35,8 +35,8 @@ from typing import Any, Callable, Mapping
 from markupsafe import Markup, escape
 
 from generator.formats.spec import Table
-from generator.numbers import Number, format_number
-from generator.tables import NEGATIVE, NUMBER, ReportTable, draw, value_kind
+from generator.source.numbers import Number, format_number
+from generator.render.tables import NEGATIVE, NUMBER, ReportTable, draw, value_kind
 
 MAX_MACROS = 8  # a template importing the macro `with context` makes a new one per page: those are not cached
 MAX_LAYOUTS = 4096

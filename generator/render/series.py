@@ -12,7 +12,7 @@ from typing import Iterable
 
 from generator.formats import Catalogue, Indicator
 from generator.model import Report
-from generator.numbers import Number
+from generator.source.numbers import Number
 
 # The indicators shown on the home, town and year pages (every indicator is on the compare page).
 KEY_INDICATORS = ("proactive.total", "applications.received", "review.total", "litigation.total")
