@@ -16,8 +16,7 @@ After a first build there is no replaced site, and a copy of the site is made wi
 (`make`). Both happen inside the build, before it returns.
 
 Nothing is ever written into a file the folder shares with the site: files are unlinked and
-created anew (never opened for writing), and the search index folder is moved out whole before
-Pagefind writes its own. A folder that is incomplete or damaged is not used (the build starts
+created anew (never opened for writing). A folder that is incomplete or damaged is not used (the build starts
 from an empty folder). The swap stays what it was: one atomic exchange of complete folders.
 """
 
