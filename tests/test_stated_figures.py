@@ -155,7 +155,7 @@ def test_import_writes_stated_that_check_accepts_and_the_schema_validates(tmp_pa
     assert data["format"] == "gov-2008"  # a table report: the stated figures are its narrative's
     md = (content / TOWN / "2016.md").read_text(encoding="utf-8").split("\n")
     stated = data["stated"]
-    assert {"value": 88, "unit": "条", "label": "利用政务公开栏公开信息", "quote": "同时利用政务公开栏公开信息88条", "line": stated[6]["line"]} == stated[6]
+    assert {"value": 88, "unit": "条", "label": "政务公开栏公开信息", "quote": "同时利用政务公开栏公开信息88条", "line": stated[6]["line"]} == stated[6]
     assert {"value": 75, "unit": "条", "label": "主动公开信息", "quote": "我镇主动公开信息75条", "line": stated[4]["line"], "indicator": "proactive.total"} == stated[4]
     for entry in stated:
         assert entry["quote"] in squeeze(md[entry["line"] - 1])
@@ -236,7 +236,7 @@ def test_page_table_and_downloads_carry_the_stated_figures(tmp_path: Path) -> No
     assert len(stated_rows) == len(report.stated)
     assert ["proactive.total", "正文数字", "主动公开信息", "条", "75"] == stated_rows[4][:5] and "我镇主动公开信息75条" in stated_rows[4][5]
     record = report_record(report, catalogue, "page.html")
-    assert record["stated"][6] == {"value": 88, "unit": "条", "label": "利用政务公开栏公开信息", "quote": "同时利用政务公开栏公开信息88条", "line": report.stated[6].line, "indicator": None}
+    assert record["stated"][6] == {"value": 88, "unit": "条", "label": "政务公开栏公开信息", "quote": "同时利用政务公开栏公开信息88条", "line": report.stated[6].line, "indicator": None}
     out = tmp_path / "site"
     result = run_cli("build", "--content", str(content), "--out", str(out))
     assert result.code == 0, result.out + result.err
@@ -245,4 +245,4 @@ def test_page_table_and_downloads_carry_the_stated_figures(tmp_path: Path) -> No
     table = html[html.index('id="stated-h"'):]
     table = table[: table.index("</table>")]
     assert "<caption>" in table and '<th scope="col">所述事项</th>' in table
-    assert '<th scope="row">利用政务公开栏公开信息</th><td class="num">88条</td><td>同时利用政务公开栏公开信息88条</td>' in table
+    assert '<th scope="row">政务公开栏公开信息</th><td class="num">88条</td><td>同时利用政务公开栏公开信息88条</td>' in table
