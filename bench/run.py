@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 from bench.hugo_corpus import write_hugo_corpus  # noqa: E402
 from bench.measure import Measured, run  # noqa: E402
 
-from generator.stages import clone  # noqa: E402
+from generator.incremental import clone  # noqa: E402
 
 STAGES = ("load", "validate", "plan", "render", "write", "index")
 EDITS = 3  # one-report edits measured in a row; the median is reported
@@ -76,7 +76,7 @@ def row(name: str, m: Measured, pages: int, reference: float | None, stages: dic
 
 
 def wait_for_clone(out: Path, timeout: float = 300) -> None:
-    """After a build, the next staging folder is cloned in the background (generator/stages/clone.py);
+    """After a build, the next staging folder is cloned in the background (generator/incremental/clone.py);
     a clerk's next edit comes seconds later, so the benchmark lets it finish first."""
     if len(list(out.rglob("*"))) < clone.MIN_FILES:
         return

@@ -1,4 +1,4 @@
-"""The next build's staging folder, made before the build returns (generator.stages.clone): same site, shared files untouched."""
+"""The next build's staging folder, made before the build returns (generator.incremental.clone): same site, shared files untouched."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from generator.build import SearchOptions, build
 from generator.formats import catalogue
-from generator.stages import clone
+from generator.incremental import clone
 from generator.synth import synthesise
 
 NO_SEARCH = SearchOptions(enabled=False)

@@ -17,7 +17,7 @@ from generator import build as build_module
 from generator import parallel
 from generator.stages import render, reports
 from generator.build import SearchOptions, build as full_build
-from generator.cache import CACHE_FORMAT, FILE_NAME, cache_dir
+from generator.incremental.cache import CACHE_FORMAT, FILE_NAME, cache_dir
 from generator.formats import catalogue
 from generator.synth import synthesise
 

@@ -8,7 +8,7 @@ is moved aside and the new one moved in by two renames; a build that finds the o
 missing but the moved-aside copy present puts it back first. One build at a time may
 write to an output folder (a lock file beside it).
 Nothing outlives the command: the replaced site, which shares every unchanged file with the new
-one, becomes the next build's staging folder (`generator.stages.clone.adopt`) for a large site,
+one, becomes the next build's staging folder (`generator.incremental.clone.adopt`) for a large site,
 and is deleted before the build returns for a small one. A later build removes whatever a killed
 build left behind.
 """
@@ -24,9 +24,10 @@ import shutil
 import stat
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
-from generator.stages import clone
+from generator.incremental import clone
+from generator.incremental.cache import Stamp, stamp_of
 
 MARKER = ".nianbao-site"
 MAX_NAME_BYTES = 255  # one path segment, as most file systems allow
@@ -115,7 +116,7 @@ class Staging:
         self._root = str(self.stage)
         self._folders: set[str] = set()  # folders made in the staging folder (site-relative)
         self._lock: int | None = None
-        # files already in the staging folder when it is a clone of the site (generator.stages.clone): name -> inode
+        # files already in the staging folder when it is a clone of the site (generator.incremental.clone): name -> inode
         self.present: dict[str, int] = {}
         self.fresh = False  # the staging folder was made empty by this build (not a clone)
 
@@ -240,29 +241,33 @@ class Staging:
     def write(self, rel: str, data: bytes) -> None:
         write_new(self.claim(rel), data)
 
-    def keep(self, rel: str, stamp: tuple[int, int, int]) -> bool:
-        """Keep the clone's link to the current site's `rel` if it is the file the last build wrote.
+    def take_over(self, files: Mapping[str, Stamp]) -> tuple[dict[str, Stamp], list[str]]:
+        """Put the current site's `files` (name -> stamp as checked in the current site) into the new
+        one without rewriting them; return the stamps of those copied (new files, where a hard link
+        cannot be made) and the names that could not be taken over at all (to be made).
 
-        `stamp` is (size, mtime_ns, inode) as recorded then; the link shares the file's inode, so
-        one `lstat` of it tells whether the current site's file is still that one.
+        A clone's link to the very same file (the same inode: `generator.incremental.clone`) is
+        kept as it is; any other file is linked from the current site.
         """
-        present = self.present
-        if present.get(rel) != stamp[2] or rel in self.written:
-            return False
-        try:
-            st = os.lstat(f"{self._root}/{rel}")
-        except OSError:
-            return False
-        if st.st_ino != stamp[2] or st.st_size != stamp[0] or st.st_mtime_ns != stamp[1] or not stat.S_ISREG(st.st_mode):
-            return False
-        del present[rel]
-        self.written.add(rel)
-        return True
+        copied: dict[str, Stamp] = {}
+        failed: list[str] = []
+        present, written = self.present, self.written
+        for rel, stamp in files.items():
+            if present.get(rel) == stamp[2] and rel not in written:
+                del present[rel]
+                written.add(rel)
+                continue
+            how = self.reuse(rel)
+            if how == "copied":
+                copied[rel] = stamp_of(self.path(rel)) or stamp
+            elif how is None:
+                failed.append(rel)
+        return copied, failed
 
     def reuse(self, rel: str) -> str | None:
         """Put the current site's `rel` into the new one without rewriting it: "linked", "copied" or None.
 
-        (In a clone, a link that is still the current file is kept by `keep`; any other is replaced.)
+        (In a clone, a link that is still the current file is kept by `take_over`; any other is replaced.)
         """
         source = self.out / rel
         target = self.claim(rel)

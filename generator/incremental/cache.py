@@ -4,7 +4,7 @@
 version, the content and output folders it belongs to, size and SHA-256 of the payload) and the
 payload (a pickle). Nothing in it is used unless every header field matches this build and the
 checksum holds: a corrupted, truncated, foreign or other-version cache is ignored (and the
-build is a clean one). Entries are keyed by content fingerprints (`generator.fingerprint`), so
+build is a clean one). Entries are keyed by content fingerprints (`generator.incremental.fingerprint`), so
 a stale entry is never looked up. Like the content folder, the cache is trusted only as far as
 the account that builds the site: it is written and read by that account alone.
 
@@ -75,7 +75,7 @@ class CacheData:
     # build that recorded them began (a file changed just before it is not vouched for)
     files: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
     started_ns: int = 0
-    # site-wide data files written piece by piece: url -> where each report's piece lies (generator.splice)
+    # site-wide data files written piece by piece: url -> where each report's piece lies (generator.incremental.splice)
     splices: dict[str, dict[str, tuple[str, int, int]]] = field(default_factory=dict)
 
 
