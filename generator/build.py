@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.diagnostics import Diagnostics, Level, Problem, Where
 from generator.incremental.cache import BuildCache, PageRecord, cache_size
 from generator.incremental.fingerprint import digest, theme_fingerprint
-from generator.incremental.reuse import Work, decide, identities, page_fingerprints
+from generator.incremental.reuse import Work, decide, folder_stamps, identities, page_fingerprints, site_folders
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.parallel import Beside, default_jobs
@@ -29,7 +29,7 @@ from generator.stages.plan import Page, plan
 from generator.stages.render import Made, RenderResult, render_pages, spliced, theme_dirs
 from generator.stages.reports import build_reports
 from generator.stages.validate import assemble, validate, validate_places
-from generator.stages.write import MARKER, Staging
+from generator.stages.write import MARKER, Staging, StagingOptions
 from generator.render.urls import badge_url
 
 
@@ -95,6 +95,7 @@ def build(
     use_cache: bool = True,
     progress: Progress | None = None,
     partial: bool = True,
+    staging: StagingOptions = StagingOptions(),
 ) -> BuildResult:
     """Check, leave out every part with errors, then write the rest of the site atomically.
 
@@ -110,14 +111,15 @@ def build(
     gc_enabled = gc.isenabled()
     gc.disable()  # building the model makes many objects and no cycles: no collections until it is done
     try:
-        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial)
+        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial, staging)
     finally:
         gc.unfreeze()
         if gc_enabled:
             gc.enable()
 
 
-def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache: bool, progress: Progress, partial: bool) -> BuildResult:
+def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache: bool, progress: Progress, partial: bool,
+           staging_options: StagingOptions) -> BuildResult:
     timings = Timings()
     diags = Diagnostics()
     cat = load_catalogue()
@@ -175,7 +177,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         result.rendered = RenderResult(unchanged=[p.url for p in pages])
         result.written = True
         return result
-    with Staging(out) as staging:
+    with Staging(out, staging_options, previous_files=work.previous_files(cache.old)) as staging:
         with timings.stage("render"):  # pages taken over from the current site, then the others rendered and written
             made = _make_pages(work, pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
                                env_globals=env_globals, piece_fps=reports.fingerprints)
@@ -196,12 +198,10 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
             staging.write(MARKER, b"nianbao\n")
             cache.new.others = identities(staging.stage, set(cache.new.pages))
             cache.new.others_made_from = others_made_from
-            keep_cache = cache.unchanged()  # then it describes the new site as well as the old
-            if not keep_cache:
-                BuildCache.forget(out)  # until saved again, no cache describes the files being swapped
+            cache.mark_incomplete()  # until saved again, no cache describes the files being swapped
             staging.commit()
-            if use_cache and not keep_cache:
-                cache.save()  # the site is in place: the cache is complete before the build returns
+            cache.new.folders = folder_stamps(staging.out, site_folders([*cache.new.pages, *cache.new.others]))
+            cache.save()  # the site is in place: the cache is complete (only what changed written) before the build returns
     result.written = True
     return result
 

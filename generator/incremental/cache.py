@@ -1,35 +1,42 @@
-"""The build cache: validated reports and written pages of the last build, beside the output folder.
+"""The build cache: validated reports and written files of the last build, in the output's hidden folder.
 
-`.<out>.nianbao-cache/cache.bin` holds a magic line, a JSON header (cache format, generator
-version, the content and output folders it belongs to, size and SHA-256 of the payload) and the
-payload (a pickle). Nothing in it is used unless every header field matches this build and the
-checksum holds: a corrupted, truncated, foreign or other-version cache is ignored (and the
-build is a clean one). Entries are keyed by content fingerprints (`generator.incremental.fingerprint`), so
-a stale entry is never looked up. Like the content folder, the cache is trusted only as far as
-the account that builds the site: it is written and read by that account alone.
+`.<out>.nianbao/cache.sqlite` (`state`) is an SQLite database (the standard library's): a `meta`
+table (cache format, generator version, the content and output folders it belongs to, whether
+it is complete), the reports in buckets of their fingerprints (a pickle per bucket, with its
+checksum), and one row per report file, page, other site file, site folder and spliced data
+file. A build reads it whole (the model needs every report) but writes only the rows that
+changed, in one transaction: an edit rewrites a bucket or two and a few page rows.
 
-The cache is written by the build itself, after the site is in place and before the command
-returns. If the build dies in between, the next build finds no cache (the build removed the old
-one before its swap) and is a clean build.
+Nothing in it is used unless every `meta` field matches this build and every bucket's checksum
+holds: a damaged, foreign or other-version cache is ignored (and the build is a clean one).
+Entries are keyed by content fingerprints (`fingerprint`), so a stale entry is never looked up.
+Like the content folder, the cache is trusted only as far as the account that builds the site:
+it is written and read by that account alone.
+
+The cache is marked incomplete before the site is swapped and complete, with this build's rows,
+after (before the command returns). If the build dies in between, the next build finds it
+incomplete and is a clean build.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from generator import __version__
 from generator.diagnostics import Problem
+from generator.incremental.splice import PieceIndex
+from generator.incremental.state import state_dir
 from generator.model import Report
 
-MAGIC = b"nianbao-build-cache\n"
-CACHE_FORMAT = 3
-FILE_NAME = "cache.bin"
+CACHE_FORMAT = 4
+FILE_NAME = "cache.sqlite"
+BUCKET_CHARS = 2  # reports are stored in buckets by the first hex digits of their fingerprint: 256 buckets
 
 
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode: a file as written, unless edited or replaced since
@@ -45,10 +52,7 @@ def stamp_of(path: Path | str) -> Stamp | None:
 
 
 class PageRecord(NamedTuple):
-    """A page written by the last build: its fingerprint and the file's identity on disk.
-
-    A named tuple unpickled without running Python code, as `model.IndicatorValue` (one per page).
-    """
+    """A page written by the last build: its fingerprint and the file's identity on disk."""
 
     fingerprint: str
     size: int
@@ -59,55 +63,42 @@ class PageRecord(NamedTuple):
     def stamp(self) -> Stamp:
         return (self.size, self.mtime_ns, self.inode)
 
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        return (tuple.__new__, (type(self), tuple(self)))
+
+Outcome = tuple[Report | None, tuple[Problem, ...]]
+FileRecord = tuple[tuple[int, int, int, int], str]  # ((size, mtime_ns, inode, ctime_ns), content hash)
 
 
 @dataclass
 class CacheData:
     # fingerprint -> (report without its narrative, which is re-read from its file; problems)
-    reports: dict[str, tuple[Report | None, tuple[Problem, ...]]] = field(default_factory=dict)
+    reports: dict[str, Outcome] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
     # the site's files that are not pages (assets, search index, marker): (size, mtime_ns, inode)
     others: dict[str, Stamp] = field(default_factory=dict)
     others_made_from: str = ""  # fingerprint of what those files were made from
+    # the site's folders ("" the site itself): (mtime_ns, inode); a file added or removed changes its folder's time
+    folders: dict[str, tuple[int, int]] = field(default_factory=dict)
     # report files: content path -> ((size, mtime_ns, inode, ctime_ns), content hash), and when the
     # build that recorded them began (a file changed just before it is not vouched for)
-    files: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
+    files: dict[str, FileRecord] = field(default_factory=dict)
     started_ns: int = 0
-    # site-wide data files written piece by piece: url -> where each report's piece lies (generator.incremental.splice)
-    splices: dict[str, dict[str, tuple[str, int, int]]] = field(default_factory=dict)
+    # site-wide data files written piece by piece: url -> where each report's piece lies
+    splices: dict[str, PieceIndex] = field(default_factory=dict)
 
 
-class _HashingWriter:
-    """A binary file for `pickle.dump` that also counts and hashes what is written to it."""
-
-    def __init__(self, file: BinaryIO) -> None:
-        self.file = file
-        self.size = 0
-        self.sha256 = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.sha256.update(data)
-        self.size += memoryview(data).nbytes
-        return self.file.write(data)
-
-
-def _copy_all(source: int, target: int, size: int) -> None:
-    """Append `size` bytes of `source` (from its start) to `target`, by the kernel where it can."""
-    offset = 0
-    while offset < size:
-        try:
-            n = os.copy_file_range(source, target, size - offset, offset)
-        except OSError:  # another file system, or an old kernel: through memory
-            n = os.write(target, os.pread(source, min(size - offset, 1 << 20), offset))
-        if n <= 0:
-            raise OSError("short copy of the cache payload")
-        offset += n
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE reports (bucket TEXT PRIMARY KEY, data BLOB NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, ctime_ns INTEGER, hash TEXT);
+CREATE TABLE pages (url TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER, mtime_ns INTEGER, inode INTEGER);
+CREATE TABLE others (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER);
+CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER, inode INTEGER);
+CREATE TABLE splices (url TEXT PRIMARY KEY, data BLOB NOT NULL, sha256 TEXT NOT NULL);
+"""
 
 
 def cache_dir(out: Path) -> Path:
-    return out.parent / f".{out.name}.nianbao-cache"
+    return state_dir(out)
 
 
 def cache_size(out: Path) -> int:
@@ -116,6 +107,21 @@ def cache_size(out: Path) -> int:
         return os.stat(cache_dir(out) / FILE_NAME).st_size
     except OSError:
         return 0
+
+
+def _bucket(fingerprint: str) -> str:
+    return fingerprint[:BUCKET_CHARS]
+
+
+def _blob(value: object) -> tuple[bytes, str]:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _unblob(data: bytes, sha256: str) -> Any:
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError("damaged (a checksum does not hold)")
+    return pickle.loads(data)
 
 
 class BuildCache:
@@ -137,86 +143,127 @@ class BuildCache:
             cache._read()
         return cache
 
+    @property
+    def path(self) -> Path:
+        return cache_dir(self.out) / FILE_NAME
+
     def templates_dir(self) -> Path | None:
         """Where Jinja keeps compiled templates between builds (checked against their source), if caching."""
         return cache_dir(self.out) / "templates" if self.enabled else None
 
-    def _header(self, size: int, sha256: str) -> dict[str, object]:
+    def _meta(self) -> dict[str, str]:
         return {
-            "format": CACHE_FORMAT,
+            "format": str(CACHE_FORMAT),
             "generator": __version__,
             "content": str(self.content.resolve()),
             "out": str(self.out.resolve()),
-            "size": size,
-            "sha256": sha256,
         }
 
     def _read(self) -> None:
-        path = cache_dir(self.out) / FILE_NAME
-        if not path.is_file():
+        if not self.path.is_file():
             return
         try:
-            raw = path.read_bytes()
-            if not raw.startswith(MAGIC):
-                raise ValueError("not a nianbao cache")
-            header_end = raw.index(b"\n", len(MAGIC))
-            header = json.loads(raw[len(MAGIC):header_end])
-            with memoryview(raw)[header_end + 1:] as payload:  # not a copy: at 100,000 reports it is 300 MB
-                if header != self._header(len(payload), hashlib.sha256(payload).hexdigest()):
-                    raise ValueError("made by another version, for other folders, or damaged")
-                data = pickle.loads(payload)
-            if not isinstance(data, CacheData):
-                raise ValueError("unexpected contents")
+            data = self._load()
         except Exception as exc:  # noqa: BLE001 - whatever is wrong with it, a cache is only ever ignored
             self.status = f"ignored: {exc}"
             return
         self.old = data
         self.status = "used"
 
-    def unchanged(self) -> bool:
-        """Does the cache on disk already describe this build (same reports, same page files)?"""
-        return (self.status == "used" and self.new.pages == self.old.pages and self.new.reports.keys() == self.old.reports.keys()
-                and self.new.files == self.old.files)
+    def _load(self) -> CacheData:
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            expected = self._meta()
+            if any(meta.get(k) != v for k, v in expected.items()):
+                raise ValueError("made by another version, for other folders, or not a nianbao cache")
+            if meta.get("complete") != "1":
+                raise ValueError("incomplete (a build stopped before it was saved)")
+            data = CacheData(others_made_from=meta.get("others_made_from", ""), started_ns=int(meta.get("started_ns", "0")))
+            for _, blob, sha256 in db.execute("SELECT bucket, data, sha256 FROM reports"):
+                data.reports.update(_unblob(blob, sha256))
+            data.files = {p: ((s, m, i, c), h) for p, s, m, i, c, h in db.execute("SELECT * FROM files")}
+            data.pages = {u: PageRecord(f, s, m, i) for u, f, s, m, i in db.execute("SELECT * FROM pages")}
+            data.others = {p: (s, m, i) for p, s, m, i in db.execute("SELECT * FROM others")}
+            data.folders = {p: (m, i) for p, m, i in db.execute("SELECT * FROM folders")}
+            data.splices = {u: _unblob(blob, sha256) for u, blob, sha256 in db.execute("SELECT * FROM splices")}
+            return data
+        finally:
+            db.close()
 
-    def save(self) -> None:
-        """Write the cache (complete when this returns)."""
+    def _connect(self) -> sqlite3.Connection:
+        """The cache for writing: the one read if it was used, else a new one (any other is replaced)."""
         folder = cache_dir(self.out)
         folder.mkdir(parents=True, exist_ok=True)
-        self._write(folder)
+        if self.status != "used":
+            for suffix in ("", "-journal"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self.old = CacheData()
+        db = sqlite3.connect(self.path, isolation_level=None)
+        if self.status != "used":
+            db.executescript(_SCHEMA)
+            self.status = "new"
+        return db
 
-    def _write(self, folder: Path) -> None:
-        _remove_leftovers(folder)
-        tmp = folder / f"{FILE_NAME}.{os.getpid()}.tmp"
-        pickled = folder / f"{FILE_NAME}.{os.getpid()}.payload"
+    def mark_incomplete(self) -> None:
+        """Before the swap: until `save`, the cache describes no site (a build dying in between leaves it
+        unused). A build that keeps no cache removes the one there: it would describe the replaced site."""
+        if not self.enabled:
+            self.path.unlink(missing_ok=True)
+            return
+        db = self._connect()
         try:
-            # The pickle goes to disk frame by frame, hashed on the way: never a payload in memory
-            # (hundreds of MB at 100,000 reports), then behind the header that describes it.
-            with pickled.open("w+b") as payload:
-                sink = _HashingWriter(payload)
-                pickle.dump(self.new, sink, protocol=pickle.HIGHEST_PROTOCOL)
-                payload.flush()
-                header = json.dumps(self._header(sink.size, sink.sha256.hexdigest()), sort_keys=False).encode("utf-8")
-                with tmp.open("wb") as out:
-                    out.write(MAGIC + header + b"\n")
-                    out.flush()
-                    _copy_all(payload.fileno(), out.fileno(), sink.size)
-            os.replace(tmp, folder / FILE_NAME)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('complete', '0')")
         finally:
-            pickled.unlink(missing_ok=True)
-            tmp.unlink(missing_ok=True)
+            db.close()
 
-    @staticmethod
-    def forget(out: Path) -> None:
-        """Drop the cache (a build that failed after moving the site must not leave it describing old files)."""
-        path = cache_dir(out) / FILE_NAME
-        if path.exists():
-            path.unlink()
+    def save(self) -> None:
+        """Write what changed since the last build, and mark the cache complete, in one transaction."""
+        if not self.enabled:
+            return
+        db = self._connect()
+        try:
+            db.execute("BEGIN")
+            meta = {**self._meta(), "others_made_from": self.new.others_made_from, "started_ns": str(self.new.started_ns), "complete": "1"}
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+            self._save_reports(db)
+            old, new = self.old, self.new
+            _sync(db, "files", old.files, new.files, lambda p, r: (p, *r[0], r[1]))
+            _sync(db, "pages", old.pages, new.pages, lambda u, r: (u, *r))
+            _sync(db, "others", old.others, new.others, lambda p, s: (p, *s))
+            _sync(db, "folders", old.folders, new.folders, lambda p, s: (p, *s))
+            _sync(db, "splices", old.splices, new.splices, lambda u, index: (u, *_blob(index)))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    def _save_reports(self, db: sqlite3.Connection) -> None:
+        """Rewrite the buckets whose reports changed; drop the buckets left empty."""
+        changed = {_bucket(fp) for fp in self.new.reports.keys() ^ self.old.reports.keys()}
+        if self.status == "new":
+            changed = {_bucket(fp) for fp in self.new.reports}
+        buckets: dict[str, dict[str, Outcome]] = {b: {} for b in changed}
+        for fp, outcome in self.new.reports.items():
+            bucket = buckets.get(_bucket(fp))
+            if bucket is not None:
+                bucket[fp] = outcome
+        for name, members in sorted(buckets.items()):
+            if members:
+                db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", (name, *_blob(members)))
+            else:
+                db.execute("DELETE FROM reports WHERE bucket = ?", (name,))
 
 
-def _remove_leftovers(folder: Path) -> None:
-    """Remove the partial files of a writer that was killed: only one writes at a time (a build
-    holds the output's lock)."""
-    mine = f"{FILE_NAME}.{os.getpid()}."
-    for path in folder.glob(f"{FILE_NAME}.*"):
-        if path.suffix in (".tmp", ".payload") and not path.name.startswith(mine):
-            path.unlink(missing_ok=True)
+def _sync(db: sqlite3.Connection, table: str, old: Mapping[str, Any], new: Mapping[str, Any], row: Any) -> None:
+    """Make `table` (keyed by its first column) hold `new`, given that it holds `old`: only the differences are written."""
+    key = "url" if table in ("pages", "splices") else "path"
+    gone: Iterable[str] = [k for k in old if k not in new]
+    db.executemany(f"DELETE FROM {table} WHERE {key} = ?", ((k,) for k in gone))
+    changed = [row(k, v) for k, v in new.items() if old.get(k) != v]
+    if changed:
+        marks = ", ".join("?" * len(changed[0]))
+        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)

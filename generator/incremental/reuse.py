@@ -4,18 +4,21 @@ A page is kept when its fingerprint (everything it shows, `page_fingerprints`) i
 build recorded and the current site's file is still the one that build wrote (same size,
 modification time and inode). Everything else is made. Pages of the last build that this one does
 not plan are removed. When nothing is to be made or removed and the site's other files are as
-written (`Work.nothing_to_do`), the build writes nothing at all.
+written (`Work.nothing_to_do`), the build writes nothing at all. That is learnt from the records
+and one `stat` per page, file and folder of the site, without listing it (`folder_stamps`).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from pathlib import Path
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from generator.incremental.cache import CacheData, PageRecord, Stamp, stamp_of
+from generator.incremental.clone import folders_above
 from generator.incremental.fingerprint import digest, model_fingerprint, theme_fingerprint
 from generator.incremental.splice import PieceIndex
 from generator.model import Site
@@ -45,7 +48,18 @@ class Work:
     removed: list[str] = field(default_factory=list)  # pages of the current site that this build does not plan
     # spliced files to make whose current file is still the one recorded: where its pieces lie
     previous: dict[str, PieceIndex] = field(default_factory=dict)
-    others_intact: bool = False  # the site's other files (assets, index, marker) are as the last build wrote them
+    # no file was added to, removed from or renamed in any folder of the site since the last build
+    # recorded them: the records then say what the site holds
+    folders_intact: bool = False
+    others_intact: bool = False  # ... and its other files (assets, index, marker) are as the last build wrote them
+
+    def previous_files(self, old: CacheData) -> dict[str, int] | None:
+        """What the current site holds (name -> inode), by the last build's records, if they can be trusted."""
+        if not self.folders_intact:
+            return None
+        files = {url: record.inode for url, record in old.pages.items()}
+        files.update((rel, stamp[2]) for rel, stamp in old.others.items())
+        return files
 
     @property
     def nothing_to_do(self) -> bool:
@@ -103,8 +117,34 @@ def decide(pages: Sequence[Planned], fingerprints: Sequence[str], old: CacheData
             work.previous[url] = old_splices[url]
     planned = {page.url for page in pages}
     work.removed = sorted(url for url in old_pages if url not in planned)
-    work.others_intact = old.others_made_from == others_made_from and intact(out, old.others, set(old_pages))
+    work.folders_intact = bool(old.folders) and folder_stamps(out, old.folders) == old.folders
+    work.others_intact = work.folders_intact and bool(old.others) and old.others_made_from == others_made_from \
+        and all(stamp_of(f"{base}/{rel}") == stamp for rel, stamp in old.others.items())
     return work
+
+
+def folder_stamps(out: Path, folders: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, inode) of each of the site's `folders` ("" the site itself) that is a real folder.
+
+    A folder's modification time changes whenever a name in it is added, removed or renamed, so
+    these stamps unchanged, with every recorded file's, mean that the site holds exactly the
+    recorded files: no listing of the site's 11,000 folders (1.5 s at 10,000 reports).
+    """
+    base = os.fspath(out)
+    found: dict[str, tuple[int, int]] = {}
+    for rel in folders:
+        try:
+            st = os.lstat(f"{base}/{rel}") if rel else os.stat(base)  # (the site may be a link to its folder)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            found[rel] = (st.st_mtime_ns, st.st_ino)
+    return found
+
+
+def site_folders(files: Iterable[str]) -> set[str]:
+    """The folders of a site holding these files, the site itself ("") included."""
+    return folders_above(files) | {""}
 
 
 def files_under(root: Path) -> set[str]:
@@ -148,11 +188,3 @@ def identities(root: Path, pages: set[str]) -> dict[str, Stamp]:
         if stamp is not None:
             found[rel] = stamp
     return found
-
-
-def intact(out: Path, files: dict[str, Stamp], pages: set[str]) -> bool:
-    """Are the site's other files still the ones the last build wrote, and is nothing else there?"""
-    if not files or files_under(out) != pages | files.keys():
-        return False
-    base = os.fspath(out)
-    return all(stamp_of(f"{base}/{rel}") == stamp for rel, stamp in files.items())
