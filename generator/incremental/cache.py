@@ -2,12 +2,11 @@
 
 `.<out>.nianbao/cache.sqlite` (`state`) is an SQLite database (the standard library's): a `meta`
 table (cache format, generator version, the content and output folders it belongs to, whether
-it is complete), the reports in buckets of their fingerprints (a pickle per bucket, with its
-checksum), and one row per report file, page, other site file, site folder and spliced data
+it is complete), the reports by town (a pickle of each town's reports, with its checksum), and one row per report file, page, other site file, site folder and spliced data
 file. A build reads it whole (the model needs every report) but writes only the rows that
-changed, in one transaction: an edit rewrites a bucket or two and a few page rows.
+changed, in one transaction: an edit rewrites its town's row and a few page rows.
 
-Nothing in it is used unless every `meta` field matches this build and every bucket's checksum
+Nothing in it is used unless every `meta` field matches this build and every town row's checksum
 holds: a damaged, foreign or other-version cache is ignored (and the build is a clean one).
 Entries are keyed by content fingerprints (`fingerprint`), so a stale entry is never looked up.
 Like the content folder, the cache is trusted only as far as the account that builds the site:
@@ -36,7 +35,6 @@ from generator.model import Report
 
 CACHE_FORMAT = 4
 FILE_NAME = "cache.sqlite"
-BUCKET_CHARS = 2  # reports are stored in buckets by the first hex digits of their fingerprint: 256 buckets
 
 
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode: a file as written, unless edited or replaced since
@@ -88,7 +86,7 @@ class CacheData:
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE reports (bucket TEXT PRIMARY KEY, data BLOB NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE reports (town TEXT PRIMARY KEY, data BLOB NOT NULL, sha256 TEXT NOT NULL);
 CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, ctime_ns INTEGER, hash TEXT);
 CREATE TABLE pages (url TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER, mtime_ns INTEGER, inode INTEGER);
 CREATE TABLE others (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER);
@@ -109,8 +107,11 @@ def cache_size(out: Path) -> int:
         return 0
 
 
-def _bucket(fingerprint: str) -> str:
-    return fingerprint[:BUCKET_CHARS]
+def _town_row(outcome: Outcome) -> str:
+    """The row a report is stored in: its town's (which its reports share, in one pickle), or "" for a
+    report that could not be validated."""
+    report = outcome[0]
+    return report.town.path if report is not None else ""
 
 
 def _blob(value: object) -> tuple[bytes, str]:
@@ -180,7 +181,7 @@ class BuildCache:
             if meta.get("complete") != "1":
                 raise ValueError("incomplete (a build stopped before it was saved)")
             data = CacheData(others_made_from=meta.get("others_made_from", ""), started_ns=int(meta.get("started_ns", "0")))
-            for _, blob, sha256 in db.execute("SELECT bucket, data, sha256 FROM reports"):
+            for _, blob, sha256 in db.execute("SELECT town, data, sha256 FROM reports"):
                 data.reports.update(_unblob(blob, sha256))
             data.files = {p: ((s, m, i, c), h) for p, s, m, i, c, h in db.execute("SELECT * FROM files")}
             data.pages = {u: PageRecord(f, s, m, i) for u, f, s, m, i in db.execute("SELECT * FROM pages")}
@@ -242,20 +243,23 @@ class BuildCache:
             db.close()
 
     def _save_reports(self, db: sqlite3.Connection) -> None:
-        """Rewrite the buckets whose reports changed; drop the buckets left empty."""
-        changed = {_bucket(fp) for fp in self.new.reports.keys() ^ self.old.reports.keys()}
+        """Rewrite the rows of the towns whose reports changed; drop those left empty."""
+        old, new = self.old.reports, self.new.reports
         if self.status == "new":
-            changed = {_bucket(fp) for fp in self.new.reports}
+            changed = {_town_row(outcome) for outcome in new.values()}
+        else:
+            changed = {_town_row(new[fp]) for fp in new.keys() - old.keys()} | {_town_row(old[fp]) for fp in old.keys() - new.keys()}
         buckets: dict[str, dict[str, Outcome]] = {b: {} for b in changed}
-        for fp, outcome in self.new.reports.items():
-            bucket = buckets.get(_bucket(fp))
-            if bucket is not None:
-                bucket[fp] = outcome
+        if changed:
+            for fp, outcome in new.items():
+                bucket = buckets.get(_town_row(outcome))
+                if bucket is not None:
+                    bucket[fp] = outcome
         for name, members in sorted(buckets.items()):
             if members:
                 db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", (name, *_blob(members)))
             else:
-                db.execute("DELETE FROM reports WHERE bucket = ?", (name,))
+                db.execute("DELETE FROM reports WHERE town = ?", (name,))
 
 
 def _sync(db: sqlite3.Connection, table: str, old: Mapping[str, Any], new: Mapping[str, Any], row: Any) -> None:
