@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics, Level, Problem, Where
-from generator.incremental.cache import BuildCache, PageRecord, cache_size
+from generator.incremental.cache import BuildCache, Memory, PageRecord, cache_size
 from generator.incremental.fingerprint import digest, theme_fingerprint
 from generator.incremental.reuse import Work, decide, folder_stamps, identities, page_fingerprints, site_folders
 from generator.formats import Catalogue, catalogue as load_catalogue
@@ -96,6 +96,7 @@ def build(
     progress: Progress | None = None,
     partial: bool = True,
     staging: StagingOptions = StagingOptions(),
+    memory: Memory | None = None,
 ) -> BuildResult:
     """Check, leave out every part with errors, then write the rest of the site atomically.
 
@@ -107,11 +108,14 @@ def build(
 
     The search index (`search-data/`, made from the model) is written inside the staging folder:
     if indexing fails, the last good site stays.
+
+    `memory` (`generator.incremental.cache.Memory`): a long-lived caller's, passed to every build,
+    so that the last build's cache is taken from memory instead of being read again.
     """
     gc_enabled = gc.isenabled()
     gc.disable()  # building the model makes many objects and no cycles: no collections until it is done
     try:
-        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial, staging)
+        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial, staging, memory)
     finally:
         gc.unfreeze()
         if gc_enabled:
@@ -119,15 +123,15 @@ def build(
 
 
 def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache: bool, progress: Progress, partial: bool,
-           staging_options: StagingOptions) -> BuildResult:
+           staging_options: StagingOptions, memory: Memory | None) -> BuildResult:
     timings = Timings()
     diags = Diagnostics()
     cat = load_catalogue()
     with timings.stage("load"):
         started_ns = time.time_ns()
         # report files are read (if need be) by build_reports; a large cache is read while they are listed
-        listing = Beside(_listing, content) if use_cache and cache_size(out) >= LIST_BESIDE_CACHE_BYTES else None
-        cache = BuildCache.open(out, content, enabled=use_cache)
+        listing = Beside(_listing, content) if use_cache and (memory is None or memory.data is None) and cache_size(out) >= LIST_BESIDE_CACHE_BYTES else None
+        cache = BuildCache.open(out, content, enabled=use_cache, memory=memory)
         cache.new.started_ns = started_ns
         try:
             listed = listing.result() if listing is not None else None

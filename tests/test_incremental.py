@@ -18,7 +18,7 @@ from generator import build as build_module
 from generator import parallel
 from generator.stages import render, reports
 from generator.build import SearchOptions, build as full_build
-from generator.incremental.cache import FILE_NAME, cache_dir
+from generator.incremental.cache import FILE_NAME, Memory, cache_dir
 from generator.formats import catalogue
 from generator.synth import synthesise
 
@@ -368,3 +368,35 @@ leave(0)
     assert proc.returncode == 0 and proc.stdout == "built True\n", proc.stderr
     assert sorted(p.name for p in cache_dir(out).iterdir()) == [FILE_NAME, "lock", "templates"]  # no journal, no partial file
     assert build(synthetic, out, jobs=1).cache_status == "used"
+
+
+def test_a_cache_kept_in_memory_is_used_while_the_file_is_the_one_it_saw(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    memory = Memory()
+    assert build(content, out, jobs=1, memory=memory).ok and memory.data is not None
+    opened: list[str] = []
+    real_connect = sqlite3.connect
+
+    def counting_connect(database: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append("ro" if "mode=ro" in str(database) else "rw")
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", counting_connect)
+    edited = sorted(content.rglob("2021.md"))[0]
+    for sentence in ("补充一句。", "再补充一句。"):
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+        step = build(content, out, jobs=1, memory=memory)
+        assert step.cache_status == "used" and step.reports_processed == 1
+    assert "ro" not in opened  # the database was written, never read
+    monkeypatch.undo()
+    assert _site(out) == _clean(content, tmp_path)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n第三句。\n", encoding="utf-8")
+    build(content, out, jobs=1)  # another build (another process, say), with no memory: the file changes
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n第四句。\n", encoding="utf-8")
+    monkeypatch.setattr(sqlite3, "connect", counting_connect)
+    step = build(content, out, jobs=1, memory=memory)
+    assert "ro" in opened and step.cache_status == "used" and step.reports_processed == 1  # read again from the file
+    monkeypatch.undo()
+    assert _site(out) == _clean(content, tmp_path)

@@ -125,6 +125,33 @@ def _unblob(data: bytes, sha256: str) -> Any:
     return pickle.loads(data)
 
 
+@dataclass
+class Memory:
+    """The last build's cache, kept in memory by a long-lived caller (the `serve` preview, say) that
+    passes the same object to every `build(..., memory=...)`.
+
+    The next build then takes its records and reports from here instead of reading the database,
+    as long as the database on disk is still the file this object saw written (same size,
+    modification time and inode, for the same content and output folders): a build by another
+    process in between, or any change to the file, makes the build read it as usual. What is kept
+    is the cache's data (the reports, which the model is made of, and the records of every file),
+    not a copy: the build never changes what it read.
+    """
+
+    data: CacheData | None = None
+    folders: tuple[str, str] = ("", "")  # (content, out) resolved, as the data's meta rows say
+    stamp: tuple[int, int, int] | None = None  # of the database file when `data` was written or read
+
+    def recall(self, content: Path, out: Path, path: Path) -> CacheData | None:
+        """The data, if it still describes `path` (the cache of `out` built from `content`)."""
+        if self.data is None or self.stamp is None or self.folders != (str(content.resolve()), str(out.resolve())):
+            return None
+        return self.data if stamp_of(path) == self.stamp else None
+
+    def keep(self, content: Path, out: Path, path: Path, data: CacheData) -> None:
+        self.data, self.folders, self.stamp = data, (str(content.resolve()), str(out.resolve())), stamp_of(path)
+
+
 class BuildCache:
     """The previous build's results (`old`, read-only) and this build's (`new`, saved at the end)."""
 
@@ -135,13 +162,19 @@ class BuildCache:
         self.new = CacheData()
         self.status = "none"  # none | used | ignored: <reason>
         self.enabled = False
+        self.memory: Memory | None = None
 
     @classmethod
-    def open(cls, out: Path, content: Path, *, enabled: bool = True) -> "BuildCache":
+    def open(cls, out: Path, content: Path, *, enabled: bool = True, memory: Memory | None = None) -> "BuildCache":
         cache = cls(out, content)
         cache.enabled = enabled
+        cache.memory = memory
         if enabled:
-            cache._read()
+            recalled = memory.recall(content, out, cache.path) if memory is not None else None
+            if recalled is not None:
+                cache.old, cache.status = recalled, "used"
+            else:
+                cache._read()
         return cache
 
     @property
@@ -170,6 +203,8 @@ class BuildCache:
             return
         self.old = data
         self.status = "used"
+        if self.memory is not None:
+            self.memory.keep(self.content, self.out, self.path, data)
 
     def _load(self) -> CacheData:
         db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
@@ -235,6 +270,8 @@ class BuildCache:
             _sync(db, "folders", old.folders, new.folders, lambda p, s: (p, *s))
             _sync(db, "splices", old.splices, new.splices, lambda u, index: (u, *_blob(index)))
             db.execute("COMMIT")
+            if self.memory is not None:
+                self.memory.keep(self.content, self.out, self.path, self.new)
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
