@@ -1,4 +1,7 @@
-"""One nianbao build, as the benchmark runs it: the build's own stage times and counts as JSON on stdout."""
+"""One nianbao build, as the benchmark runs it: the build's own stage times and counts as JSON on stdout.
+
+    python bench/build_once.py CONTENT OUT JOBS [--no-search]
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,13 @@ import json
 import sys
 from pathlib import Path
 
-from generator.build import build
+from generator.build import SearchOptions, build
 from generator.cli import keep_until_leaving, leave
 
 
 def main() -> int:
     content, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-    result = build(content, out, jobs=jobs)
+    result = build(content, out, SearchOptions(enabled="--no-search" not in sys.argv[4:]), jobs=jobs)
     keep_until_leaving(result)  # as the `nianbao` command does
     r = result.rendered
     json.dump(

@@ -4,7 +4,9 @@
 
 For each size: `nianbao synth` writes the corpus (N/10 towns × 2014–2023), the same reports are
 written as a Hugo site (front matter + Markdown), then, each measured as a separate process tree:
-nianbao cold (no output, no cache), warm (nothing changed), after one edited narrative (three edits in a row, the median reported);
+nianbao cold (no output, no cache), warm (nothing changed), after one edited narrative (five edits
+back to back, each build started as the last returned, the median and all five reported; with
+`--edits-without-search` five more without the search index, to show the rest of the build);
 Hugo (its binary from the `hugo` package, not the Python wrapper); Pagefind (extended) over
 Hugo's output; and Pagefind over nianbao's output. The cold build and the reference are run
 alternately, twice each by default (`--rounds`), and the best of each is compared. Printed per run: wall time, pages per second,
@@ -33,10 +35,8 @@ sys.path.insert(0, str(REPO))
 from bench.hugo_corpus import write_hugo_corpus  # noqa: E402
 from bench.measure import Measured, run  # noqa: E402
 
-from generator.stages import clone  # noqa: E402
-
 STAGES = ("load", "validate", "plan", "render", "write", "index")
-EDITS = 3  # one-report edits measured in a row; the median is reported
+EDITS = 5  # one-report edits measured back to back; the median is reported, and all of them
 YEARS = list(range(2014, 2024))
 
 
@@ -52,9 +52,10 @@ def count_pages(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*.html") if "pagefind" not in p.relative_to(folder).parts)
 
 
-def nianbao(content: Path, out: Path, jobs: int) -> tuple[Measured, dict]:  # type: ignore[type-arg]
+def nianbao(content: Path, out: Path, jobs: int, search: bool = True) -> tuple[Measured, dict]:  # type: ignore[type-arg]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    m = run([sys.executable, str(REPO / "bench" / "build_once.py"), str(content), str(out), str(jobs)], env=env)
+    m = run([sys.executable, str(REPO / "bench" / "build_once.py"), str(content), str(out), str(jobs), *(() if search else ("--no-search",))],
+            env=env)
     if m.code != 0:
         sys.exit(f"nianbao build failed:\n{m.stderr[-3000:]}")
     result = json.loads(m.stdout)
@@ -73,36 +74,6 @@ def row(name: str, m: Measured, pages: int, reference: float | None, stages: dic
     cells.append(f"{m.wall / reference:.2f}×" if reference else "–")
     cells.append(note)
     return "| " + " | ".join(cells) + " |"
-
-
-def wait_for_clone(out: Path, timeout: float = 300) -> None:
-    """After a build, the next staging folder is cloned in the background (generator/stages/clone.py);
-    a clerk's next edit comes seconds later, so the benchmark lets it finish first."""
-    if len(list(out.rglob("*"))) < clone.MIN_FILES:
-        return
-    deadline = time.monotonic() + timeout
-    while not (clone.clone_dir(out) / clone.MANIFEST).is_file() and time.monotonic() < deadline:
-        time.sleep(0.2)
-
-
-def wait_for_cleaners(out: Path, timeout: float = 300) -> None:
-    """Wait for the detached processes deleting a replaced site beside `out` (generator.stages.write)."""
-    marker = f"{out.parent}/.{out.name}."
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        busy = False
-        for entry in os.scandir("/proc"):
-            if entry.name.isdigit():
-                try:
-                    cmdline = Path(f"/proc/{entry.name}/cmdline").read_bytes()
-                except OSError:
-                    continue
-                if b"shutil.rmtree" in cmdline and marker.encode() in cmdline:
-                    busy = True
-                    break
-        if not busy:
-            return
-        time.sleep(0.2)
 
 
 def set_aside(path: Path, work: Path) -> None:
@@ -126,7 +97,7 @@ def remove_set_aside(work: Path) -> None:
 
 
 def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monolithic: bool, reference_run: bool = True,
-          rounds: int = 1, search: bool = True) -> None:
+          rounds: int = 1, search: bool = True, edits_without_search: bool = False) -> None:
     towns = max(1, n_reports // len(YEARS))
     root = work / f"N{n_reports}"
     content, hugo_site, out = root / "content", root / "hugo", root / "site"
@@ -160,7 +131,6 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
             hugo_walls.append(hugo_m)
             pagefind_walls.append(run([sys.executable, "-m", "pagefind", "--site", str(public)]))
         if round_:
-            wait_for_clone(out)
             set_aside(out, work)
             for leftover in out.parent.glob(f".{out.name}*"):
                 set_aside(leftover, work)
@@ -177,31 +147,23 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
                      f"{cold['written']} written{cache_note(cold)}{rounds_note}"))
     if serial:
         set_aside(out, work)
-        for leftover in out.parent.glob(f".{out.name}.nianbao-cache"):
+        for leftover in out.parent.glob(f".{out.name}.nianbao"):
             set_aside(leftover, work)
         one_m, one = nianbao(content, out, 1)
         lines.append(row("nianbao cold, 1 process", one_m, one["pages"], reference, one["stages"]))
-    wait_for_clone(out)
     warm_m, warm = nianbao(content, out, jobs)
     lines.append(row("nianbao warm, no change", warm_m, warm["pages"], reference, warm["stages"],
                      f"{warm['written']} written, {warm['unchanged']} unchanged{cache_note(warm)}"))
-    # One narrative edited, EDITS times in a row (another sentence each time), each build after the
-    # last one's background work (clone, deletions) is done; the median is reported, all are listed.
+    # One narrative edited, EDITS times back to back (another sentence each time), each build started
+    # as soon as the last one returned: nothing runs after a build, so there is nothing to wait for.
     edited = sorted(md)[len(md) // 2]
-    edits: list[tuple[Measured, dict]] = []  # type: ignore[type-arg]
-    for k in range(EDITS):
-        wait_for_clone(out)
-        wait_for_cleaners(out)
-        edited.write_text(edited.read_text(encoding="utf-8") + f"\n补充说明{k + 1}：本段为基准测试所加。\n", encoding="utf-8")
-        edits.append(nianbao(content, out, jobs))
-    edit_m, edit = sorted(edits, key=lambda e: e[0].wall)[len(edits) // 2]
-    lines.append(row("nianbao after one edit", edit_m, edit["pages"], reference, edit["stages"],
-                     f"{edit['written']} written, {edit['reports_processed']} report re-validated, "
-                     f"{edit['search_files_written']} search file(s) rewritten{cache_note(edit)}; "
-                     f"median of {len(edits)}: {', '.join(f'{m.wall:.2f}' for m, _ in edits)} s"))
+    lines.append(edit_row("nianbao after one edit", edit_loop(content, out, jobs, edited, True), reference))
+    if edits_without_search:
+        nianbao(content, out, jobs, search=False)  # the index removed once, not measured
+        lines.append(edit_row("nianbao after one edit, no search index", edit_loop(content, out, jobs, edited, False), reference))
     if monolithic:
         ours_pagefind = run([sys.executable, "-m", "pagefind", "--site", str(out)])
-        lines.append(row("Pagefind over nianbao's pages", ours_pagefind, edit["pages"], reference, None, "one index, for comparison"))
+        lines.append(row("Pagefind over nianbao's pages", ours_pagefind, warm["pages"], reference, None, "one index, for comparison"))
     if reference_run and reference is not None:
         def walls(ms: list[Measured]) -> str:
             return f"best of {rounds}: {', '.join(f'{m.wall:.1f}' for m in ms)} s" if rounds > 1 else ""
@@ -216,6 +178,24 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     if search:
         print()
         print(search_figures(out, root / "archive"))
+
+
+def edit_loop(content: Path, out: Path, jobs: int, edited: Path, search: bool) -> list[tuple[Measured, dict]]:  # type: ignore[type-arg]
+    """EDITS builds, each after one more sentence in `edited`, each started as the last returned."""
+    edits = []
+    for k in range(EDITS):
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\n补充说明{k + 1}：本段为基准测试所加。\n", encoding="utf-8")
+        edits.append(nianbao(content, out, jobs, search))
+    return edits
+
+
+def edit_row(name: str, edits: list[tuple[Measured, dict]], reference: float | None) -> str:  # type: ignore[type-arg]
+    """The median edit's row, with every edit's wall time."""
+    edit_m, edit = sorted(edits, key=lambda e: e[0].wall)[len(edits) // 2]
+    return row(name, edit_m, edit["pages"], reference, edit["stages"],
+               f"{edit['written']} written, {edit['reports_processed']} report re-validated, "
+               f"{edit['search_files_written']} search file(s) rewritten{cache_note(edit)}; "
+               f"median of {len(edits)} back to back: {', '.join(f'{m.wall:.2f}' for m, _ in edits)} s")
 
 
 def search_figures(site: Path, work: Path) -> str:
@@ -245,6 +225,7 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=None,
                    help="cold builds and reference runs, alternated; the best of each is compared (default 2, 1 with --no-reference)")
     p.add_argument("--no-search", action="store_true", help="skip the search figures (they need Chromium and Playwright)")
+    p.add_argument("--edits-without-search", action="store_true", help="also five edits without the search index (the rest of the build)")
     p.add_argument("--no-reference", action="store_true",
                    help="skip Hugo + Pagefind (at 100,000 reports one Pagefind index would need ≈ 30 GB)")
     args = p.parse_args()
@@ -253,7 +234,8 @@ def main() -> None:
     try:
         for n in args.reports:
             bench(n, args.work, args.jobs, args.seed, args.serial, args.monolithic, not args.no_reference,
-                  max(1, args.rounds if args.rounds is not None else 1 if args.no_reference else 2), not args.no_search)
+                  max(1, args.rounds if args.rounds is not None else 1 if args.no_reference else 2), not args.no_search,
+                  args.edits_without_search)
     finally:
         remove_set_aside(args.work)
 

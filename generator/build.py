@@ -1,21 +1,21 @@
 """The pipeline in order: load → validate → lint → plan → render → write. Each step is a named call.
 
 `build` is incremental and parallel: reports whose files did not change come from the build cache
-(`generator.cache`), pages whose inputs did not change are taken over from the previous site, and
+(`generator.incremental.cache`), pages whose inputs did not change are taken over from the previous site, and
 the rest is done over `jobs` processes. Output is the same, byte for byte, however it was reached.
 """
 
 from __future__ import annotations
 
 import gc
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import BuildCache, Stamp, cache_size, stamp_of
 from generator.diagnostics import Diagnostics, Level, Problem, Where
-from generator.fingerprint import digest, theme_fingerprint
+from generator.incremental.cache import BuildCache, Memory, PageRecord, cache_size
+from generator.incremental.fingerprint import digest, theme_fingerprint
+from generator.incremental.reuse import Work, decide, folder_stamps, identities, page_fingerprints, site_folders
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.parallel import Beside, default_jobs
@@ -25,11 +25,11 @@ from generator.search.writer import IndexSummary
 from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
 from generator.stages.load import Sources, content_prefix, load
-from generator.stages.plan import plan
-from generator.stages.render import RenderResult, all_unchanged, page_fingerprints, render_pages, theme_dirs
+from generator.stages.plan import Page, plan
+from generator.stages.render import Made, RenderResult, render_pages, spliced, theme_dirs
 from generator.stages.reports import build_reports
 from generator.stages.validate import assemble, validate, validate_places
-from generator.stages.write import MARKER, Staging
+from generator.stages.write import MARKER, Staging, StagingOptions
 from generator.render.urls import badge_url
 
 
@@ -95,6 +95,8 @@ def build(
     use_cache: bool = True,
     progress: Progress | None = None,
     partial: bool = True,
+    staging: StagingOptions = StagingOptions(),
+    memory: Memory | None = None,
 ) -> BuildResult:
     """Check, leave out every part with errors, then write the rest of the site atomically.
 
@@ -106,26 +108,30 @@ def build(
 
     The search index (`search-data/`, made from the model) is written inside the staging folder:
     if indexing fails, the last good site stays.
+
+    `memory` (`generator.incremental.cache.Memory`): a long-lived caller's, passed to every build,
+    so that the last build's cache is taken from memory instead of being read again.
     """
     gc_enabled = gc.isenabled()
     gc.disable()  # building the model makes many objects and no cycles: no collections until it is done
     try:
-        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial)
+        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial, staging, memory)
     finally:
         gc.unfreeze()
         if gc_enabled:
             gc.enable()
 
 
-def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache: bool, progress: Progress, partial: bool) -> BuildResult:
+def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache: bool, progress: Progress, partial: bool,
+           staging_options: StagingOptions, memory: Memory | None) -> BuildResult:
     timings = Timings()
     diags = Diagnostics()
     cat = load_catalogue()
     with timings.stage("load"):
         started_ns = time.time_ns()
         # report files are read (if need be) by build_reports; a large cache is read while they are listed
-        listing = Beside(_listing, content) if use_cache and cache_size(out) >= LIST_BESIDE_CACHE_BYTES else None
-        cache = BuildCache.open(out, content, enabled=use_cache)
+        listing = Beside(_listing, content) if use_cache and (memory is None or memory.data is None) and cache_size(out) >= LIST_BESIDE_CACHE_BYTES else None
+        cache = BuildCache.open(out, content, enabled=use_cache, memory=memory)
         cache.new.started_ns = started_ns
         try:
             listed = listing.result() if listing is not None else None
@@ -163,22 +169,23 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     env_globals = {"badge_src": badge_url(site.config.badge) if badge else ""}
     # what every page may show besides its deps: the badge, and whether there is a search index
     shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None, "search" if search.enabled else None)
-    with timings.stage("plan"):  # what each page is made from, and whether anything is to be made at all
+    with timings.stage("plan"):  # what each page is made from, and what is to be made, kept and removed
         fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
         result.leftovers += [pages, fingerprints]
         # what the files other than pages (assets, badge, search index) are made from
         others_made_from = digest(shared_by_all, theme_fingerprint(dirs), search_signature(site, reports.fingerprints) if search.enabled else "no search")
-        nothing_to_do = cache.old.others_made_from == others_made_from and all_unchanged(pages, fingerprints, cache, out) \
-            and _intact(out, cache.old.others, set(cache.old.pages))
-    if nothing_to_do:
+        work = decide(pages, fingerprints, cache.old if cache.status == "used" else None, out, others_made_from,
+                      frozenset(p.url for p in pages if spliced(p)))
+    if work.nothing_to_do:
         # nothing to write: the current site is, file for file, what this build would make
         result.rendered = RenderResult(unchanged=[p.url for p in pages])
         result.written = True
         return result
-    with Staging(out) as staging:
-        with timings.stage("render"):  # pages are rendered and written one at a time
-            result.rendered = render_pages(pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
-                                           env_globals=env_globals, fingerprints=fingerprints, piece_fps=reports.fingerprints)
+    with Staging(out, staging_options, previous_files=work.previous_files(cache.old)) as staging:
+        with timings.stage("render"):  # pages taken over from the current site, then the others rendered and written
+            made = _make_pages(work, pages, site, cat, dirs, staging, cache, jobs=jobs, progress=progress,
+                               env_globals=env_globals, piece_fps=reports.fingerprints)
+            result.rendered = RenderResult(written=[m.url for m in made], unchanged=list(work.kept), removed=work.removed)
         with timings.stage("write"):
             if badge is not None:
                 staging.write(badge_url(site.config.badge), badge.read_bytes())
@@ -193,16 +200,38 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
                 result.search = write_search(site, cat, staging.stage / FOLDER, previous=previous, jobs=search.jobs or jobs)
         with timings.stage("write"):
             staging.write(MARKER, b"nianbao\n")
-            cache.new.others = _identities(staging.stage, set(cache.new.pages))
+            cache.new.others = identities(staging.stage, set(cache.new.pages))
             cache.new.others_made_from = others_made_from
-            keep_cache = cache.unchanged()  # then it describes the new site as well as the old
-            if not keep_cache:
-                BuildCache.forget(out)  # until saved again, no cache describes the files being swapped
+            cache.mark_incomplete()  # until saved again, no cache describes the files being swapped
             staging.commit()
-            if use_cache and not keep_cache:
-                cache.save()  # the site is in place: the cache is complete before the build returns
+            cache.new.folders = folder_stamps(staging.out, site_folders([*cache.new.pages, *cache.new.others]))
+            cache.save()  # the site is in place: the cache is complete (only what changed written) before the build returns
     result.written = True
     return result
+
+
+def _make_pages(work: Work, pages: list[Page], site: Site, cat: Catalogue, dirs: list[Path], staging: Staging, cache: BuildCache,
+                *, jobs: int, progress: Progress, env_globals: dict[str, str], piece_fps: dict[str, str]) -> list[Made]:
+    """Take the kept pages over into the staging folder, render the others there; record both in the new cache."""
+    copied, failed = staging.take_over({url: record.stamp for url, record in work.kept.items()})
+    to_make = work.make
+    if failed:  # could be neither linked nor copied: made instead
+        by_url = {page.url: page for page in pages}
+        to_make = to_make + [(by_url[url], work.kept.pop(url).fingerprint) for url in failed]
+    old_splices, new = cache.old.splices, cache.new
+    for url, record in work.kept.items():
+        stamp = copied.get(url)
+        new.pages[url] = record if stamp is None else PageRecord(record.fingerprint, *stamp)
+        if url in old_splices:
+            new.splices[url] = old_splices[url]
+    todo = [(page, staging.claim(page.url, make_folder=False), fp) for page, fp in to_make]
+    made = render_pages(todo, site, cat, dirs, jobs=jobs, progress=progress, compiled=cache.templates_dir(), env_globals=env_globals,
+                        piece_fps=piece_fps, current=staging.out, previous=work.previous)
+    for m in made:
+        new.pages[m.url] = PageRecord(m.fingerprint, *m.stamp)
+        if m.pieces is not None:
+            new.splices[m.url] = m.pieces
+    return made
 
 
 # From this size of cache on (about 500 reports), the content is listed in a forked process while
@@ -215,57 +244,6 @@ def _listing(content: Path) -> tuple[Sources, list[Problem]]:
     diags = Diagnostics()
     sources = load(content, diags, parse_reports=False)
     return sources, diags.problems
-
-
-def _files(root: Path) -> set[str]:
-    """Every file under `root` (anything but a real folder: a link counts as a file), as
-    site-relative names. (Plain strings and scandir: a no-op build lists the whole site.)"""
-    found: set[str] = set()
-    stack = [(os.fspath(root), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append((entry.path, f"{prefix}{entry.name}/"))
-                    else:
-                        found.add(prefix + entry.name)
-        except OSError:
-            continue  # as os.walk does: what cannot be listed is not there
-    return found
-
-
-def _identities(root: Path, pages: set[str]) -> dict[str, Stamp]:
-    """Size, modification time and inode of every file under `root` that is not a page.
-
-    The build writes such files (assets, badge, search index, marker) at the top or in top-level
-    folders that hold no page, so only those are walked.
-    """
-    with_pages = {rel.split("/", 1)[0] for rel in pages if "/" in rel}
-    names: set[str] = set()
-    with os.scandir(root) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name not in with_pages:
-                    names.update(f"{entry.name}/{rel}" for rel in _files(Path(entry.path)))
-            else:
-                names.add(entry.name)
-    found: dict[str, Stamp] = {}
-    base = os.fspath(root)
-    for rel in sorted(names - pages):
-        stamp = stamp_of(f"{base}/{rel}")
-        if stamp is not None:
-            found[rel] = stamp
-    return found
-
-
-def _intact(out: Path, files: dict[str, Stamp], pages: set[str]) -> bool:
-    """Are the site's other files still the ones the last build wrote, and is nothing else there?"""
-    if not files or _files(out) != pages | files.keys():
-        return False
-    base = os.fspath(out)
-    return all(stamp_of(f"{base}/{rel}") == stamp for rel, stamp in files.items())
 
 
 def _badge(content: Path, badge: str, diags: Diagnostics) -> Path | None:

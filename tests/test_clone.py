@@ -1,4 +1,4 @@
-"""The next build's staging folder, made before the build returns (generator.stages.clone): same site, shared files untouched."""
+"""The next build's staging folder, made before the build returns (generator.incremental.clone): same site, shared files untouched."""
 
 from __future__ import annotations
 
@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import SearchOptions, build
+from generator.build import SearchOptions, build as full_build
 from generator.formats import catalogue
-from generator.stages import clone
+from generator.incremental import clone
+from generator.stages.write import StagingOptions
 from generator.synth import synthesise
 
 NO_SEARCH = SearchOptions(enabled=False)
+SMALL_SITES_CLONED = StagingOptions(clone_min_files=1)
+
+
+def build(content: Path, out: Path, search: SearchOptions, **kw):  # type: ignore[no-untyped-def]
+    return full_build(content, out, search, staging=SMALL_SITES_CLONED, **kw)
 
 
 def _site(root: Path) -> dict[str, bytes]:
@@ -26,11 +32,6 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("clone") / "content"
     synthesise(root, 6, [2018, 2019, 2020, 2021], catalogue(), seed=3)
     return root
-
-
-@pytest.fixture(autouse=True)
-def small_sites_are_cloned(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clone, "MIN_FILES", 1)
 
 
 def _wait_for_clone(out: Path) -> None:
@@ -123,7 +124,8 @@ def test_the_replaced_site_becomes_the_next_staging_folder(synthetic: Path, tmp_
     assert listed[page] == (folder / page).stat().st_ino != (out / page).stat().st_ino
     assert listed[unchanged] == (out / unchanged).stat().st_ino == (folder / unchanged).stat().st_ino  # shared
     assert sorted(listed) == sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != clone.MANIFEST)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.lock", ".site.next", ".site.nianbao-cache"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.nianbao"]  # one hidden folder
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["cache.sqlite", "lock", "next", "templates"]
     assert build(content, out, NO_SEARCH, jobs=1, use_cache=False).ok  # a full build from it: still a clean build's site
     clean = tmp_path / "clean"
     assert build(content, clean, NO_SEARCH, jobs=1, use_cache=False).ok

@@ -116,7 +116,8 @@ def test_3_internal_error_says_so_and_where_to_report(tmp_path: Path, monkeypatc
     assert "RuntimeError: a bug in a template filter" in err  # the traceback, for the report
     assert "内部错误（这不是内容的问题）" in err and "报告给" in err
     assert snapshot(out) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.") and not p.name.endswith((".lock", ".nianbao-cache"))] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.nianbao"]  # the one hidden folder
+    assert not any(p.name.startswith("building-") for p in (tmp_path / ".site.nianbao").iterdir())  # the staging folder went
 
 
 def test_the_internal_error_message_points_at_a_real_section() -> None:

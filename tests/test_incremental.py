@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from generator import build as build_module
 from generator import parallel
 from generator.stages import render, reports
 from generator.build import SearchOptions, build as full_build
-from generator.cache import CACHE_FORMAT, FILE_NAME, cache_dir
+from generator.incremental.cache import FILE_NAME, Memory, cache_dir
 from generator.formats import catalogue
 from generator.synth import synthesise
 
@@ -146,7 +147,7 @@ def test_a_page_edited_in_the_output_is_rendered_again(synthetic: Path, tmp_path
     assert _site(out) == _clean(synthetic, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "version", "garbage"])
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "version", "incomplete", "garbage"])
 def test_a_damaged_or_foreign_cache_is_ignored(synthetic: Path, tmp_path: Path, damage: str) -> None:
     out = tmp_path / "site"
     build(synthetic, out, jobs=1)
@@ -154,19 +155,49 @@ def test_a_damaged_or_foreign_cache_is_ignored(synthetic: Path, tmp_path: Path, 
     raw = path.read_bytes()
     if damage == "truncate":
         path.write_bytes(raw[: len(raw) // 2])
-    elif damage == "flip":
-        path.write_bytes(raw[:-100] + bytes([raw[-100] ^ 0xFF]) + raw[-99:])
-    elif damage == "foreign":
-        path.write_bytes(raw.replace(str(synthetic.resolve()).encode(), str((tmp_path / "other").resolve()).encode(), 1))
-    elif damage == "version":
-        path.write_bytes(raw.replace(f'"format": {CACHE_FORMAT}'.encode(), b'"format": 0', 1))
-    else:
+    elif damage == "garbage":
         path.write_bytes(b"\x80\x05garbage")
+    else:
+        with sqlite3.connect(path) as db:
+            if damage == "flip":  # one byte of one town's reports changed: its checksum no longer holds
+                town, data = db.execute("SELECT town, data FROM reports ORDER BY town LIMIT 1").fetchone()
+                db.execute("UPDATE reports SET data = ? WHERE town = ?", (data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:], town))
+            elif damage == "foreign":
+                db.execute("UPDATE meta SET value = ? WHERE key = 'content'", (str((tmp_path / "other").resolve()),))
+            elif damage == "version":
+                db.execute("UPDATE meta SET value = '0' WHERE key = 'format'")
+            else:  # a build killed between its swap and its save
+                db.execute("UPDATE meta SET value = '0' WHERE key = 'complete'")
+        db.close()
     step = build(synthetic, out, jobs=1)
-    assert step.ok and step.cache_status.startswith("ignored")
+    assert step.ok and step.cache_status.startswith("ignored"), step.cache_status
     assert step.rendered.unchanged == [] and step.reports_reused == 0
     assert _site(out) == _clean(synthetic, tmp_path)
     assert build(synthetic, out, jobs=1).cache_status == "used"  # and a good cache is written again
+
+
+def test_an_edit_writes_only_the_rows_that_changed(synthetic: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    build(content, out, jobs=1)
+    path = cache_dir(out) / FILE_NAME
+
+    def rows() -> dict[str, set[tuple[object, ...]]]:
+        with sqlite3.connect(path) as db:
+            found = {t: set(db.execute(f"SELECT * FROM {t}")) for t in ("reports", "pages", "files", "splices")}
+        db.close()
+        return found
+
+    before = rows()
+    edited = sorted(content.rglob("2021.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    step = build(content, out, jobs=1)
+    after = rows()
+    # the edited report's town row; its page and the pages showing it
+    assert len(after["reports"] - before["reports"]) == 1 and len(after["reports"]) == len(before["reports"])
+    assert len(after["pages"] - before["pages"]) == len(step.rendered.written) < len(step.pages) // 2
+    assert len(after["files"] - before["files"]) == 1  # the edited narrative
 
 
 def test_the_cache_is_complete_when_the_build_returns_and_the_next_build_uses_it(synthetic: Path, tmp_path: Path) -> None:
@@ -193,7 +224,7 @@ def test_nothing_changed_writes_nothing_at_all(synthetic: Path, tmp_path: Path) 
     assert step.ok and step.written and step.rendered.written == [] and len(step.rendered.unchanged) == len(step.pages)
     assert out.stat().st_ino == folder  # no staging folder was swapped in
     assert {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*")} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", ".site.nianbao-cache", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.nianbao", "site"]
 
 
 @pytest.mark.parametrize("touch", ["asset", "extra", "linked-folder", "missing-asset"])
@@ -249,14 +280,12 @@ def test_a_cold_model_keeps_no_narratives_and_renders_the_same(synthetic: Path, 
     assert _site(tmp_path / "site") == _site(tmp_path / "kept")
 
 
-def test_the_cache_is_written_whole_and_nothing_beside_it(synthetic: Path, tmp_path: Path) -> None:
+def test_the_hidden_folder_holds_the_cache_and_nothing_else_is_beside_the_output(synthetic: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    cache_dir(out).mkdir(parents=True)
-    for leftover in (f"{FILE_NAME}.99999.payload", f"{FILE_NAME}.99999.tmp"):  # of a writer that was killed
-        (cache_dir(out) / leftover).write_bytes(b"partial")
     assert build(synthetic, out, jobs=1).ok
-    # no payload or temporary file left; beside the cache, the compiled templates
-    assert sorted(p.name for p in cache_dir(out).iterdir()) == [FILE_NAME, "templates"]
+    # no journal or temporary file left; beside the cache, the compiled templates and the lock
+    assert sorted(p.name for p in cache_dir(out).iterdir()) == [FILE_NAME, "lock", "templates"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.nianbao", "site"]
     again = build(synthetic, out, jobs=1)
     assert again.cache_status == "used" and again.reports_processed == 0
 
@@ -337,5 +366,37 @@ leave(0)
 """
     proc = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout == "built True\n", proc.stderr
-    assert sorted(p.name for p in cache_dir(out).iterdir()) == [FILE_NAME, "templates"]  # no partial file, no writer's lock
+    assert sorted(p.name for p in cache_dir(out).iterdir()) == [FILE_NAME, "lock", "templates"]  # no journal, no partial file
     assert build(synthetic, out, jobs=1).cache_status == "used"
+
+
+def test_a_cache_kept_in_memory_is_used_while_the_file_is_the_one_it_saw(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    memory = Memory()
+    assert build(content, out, jobs=1, memory=memory).ok and memory.data is not None
+    opened: list[str] = []
+    real_connect = sqlite3.connect
+
+    def counting_connect(database: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append("ro" if "mode=ro" in str(database) else "rw")
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", counting_connect)
+    edited = sorted(content.rglob("2021.md"))[0]
+    for sentence in ("补充一句。", "再补充一句。"):
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+        step = build(content, out, jobs=1, memory=memory)
+        assert step.cache_status == "used" and step.reports_processed == 1
+    assert "ro" not in opened  # the database was written, never read
+    monkeypatch.undo()
+    assert _site(out) == _clean(content, tmp_path)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n第三句。\n", encoding="utf-8")
+    build(content, out, jobs=1)  # another build (another process, say), with no memory: the file changes
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n第四句。\n", encoding="utf-8")
+    monkeypatch.setattr(sqlite3, "connect", counting_connect)
+    step = build(content, out, jobs=1, memory=memory)
+    assert "ro" in opened and step.cache_status == "used" and step.reports_processed == 1  # read again from the file
+    monkeypatch.undo()
+    assert _site(out) == _clean(content, tmp_path)

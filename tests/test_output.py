@@ -15,19 +15,20 @@ import pytest
 
 from conftest import REPO
 from generator.stages import write
-from generator.stages.write import MARKER, OutputError, Staging, recover
+from generator.stages.write import MARKER, OutputError, Staging, StagingOptions, recover
 from sites import narrative_content, snapshot
 
 
 def leftovers(out: Path) -> list[str]:
-    """What a build left beside the output, besides the lock file and the build cache (both belong there).
+    """What a build left beside the output and in its hidden folder, besides the hidden folder itself,
+    its lock and the build cache (they belong there).
 
     The replaced site is deleted before the build returns: nothing is waited for.
     """
-    return sorted(
-        p.name for p in out.parent.iterdir()
-        if p.name.startswith(f".{out.name}.") and not p.name.endswith((".lock", ".nianbao-cache"))
-    )
+    beside = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}") and p.name != f".{out.name}.nianbao"]
+    hidden = out.parent / f".{out.name}.nianbao"
+    inside = [f"{hidden.name}/{p.name}" for p in hidden.iterdir() if p.name not in ("lock", "cache.sqlite", "templates")] if hidden.is_dir() else []
+    return sorted(beside + inside)
 
 
 @pytest.mark.parametrize(
@@ -58,7 +59,7 @@ def test_names_that_could_leave_the_site_are_refused(tmp_path: Path, rel: str) -
     with Staging(out) as staging:
         with pytest.raises(OutputError):
             staging.write(rel, b"x")
-    assert [p for p in tmp_path.rglob("*") if p.is_file() and p.name != ".site.lock"] == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and p.name != "lock"] == []
 
 
 def test_ordinary_names_are_written(tmp_path: Path) -> None:
@@ -90,11 +91,10 @@ def test_a_file_link_planted_in_the_staging_folder_is_not_written_through(tmp_pa
 
 
 @pytest.mark.parametrize("swap", ["exchange", "rename"])
-def test_a_commit_replaces_the_whole_site_and_leaves_nothing_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str) -> None:
-    monkeypatch.setattr(write, "SWAP", swap)
+def test_a_commit_replaces_the_whole_site_and_leaves_nothing_beside_it(tmp_path: Path, swap: str) -> None:
     out = tmp_path / "site"
     for version in ("first", "second"):
-        with Staging(out) as staging:
+        with Staging(out, StagingOptions(swap=swap)) as staging:
             staging.write(f"{version}.html", version.encode())
             staging.commit()
     assert snapshot(out) == {"second.html": b"second", MARKER: b"nianbao\n"}
@@ -105,9 +105,8 @@ def test_the_exchange_is_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     """With RENAME_EXCHANGE there is no moment when the output is missing: no rename happens at all."""
     if write._renameat2() is None:
         pytest.skip("this system has no renameat2")
-    monkeypatch.setattr(write, "SWAP", "exchange")
     out = tmp_path / "site"
-    with Staging(out) as staging:
+    with Staging(out, StagingOptions(swap="exchange")) as staging:
         staging.write("a.html", b"a")
         staging.commit()
 
@@ -115,7 +114,7 @@ def test_the_exchange_is_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         raise AssertionError("the exchange path must not fall back to two renames")
 
     monkeypatch.setattr(write.os, "replace", no_rename)
-    with Staging(out) as staging:
+    with Staging(out, StagingOptions(swap="exchange")) as staging:
         staging.write("b.html", b"b")
         staging.commit()
     assert snapshot(out) == {"b.html": b"b", MARKER: b"nianbao\n"}
@@ -143,7 +142,7 @@ def test_a_swap_interrupted_between_its_renames_is_undone(tmp_path: Path) -> Non
         staging.write("a.html", b"a")
         staging.commit()
     before = snapshot(out)
-    os.replace(out, tmp_path / ".site.old")  # the first rename of the fallback, then a crash
+    os.replace(out, tmp_path / ".site.nianbao" / "old")  # the first rename of the fallback, then a crash
     recover(out)
     assert snapshot(out) == before
     assert leftovers(out) == []
@@ -186,10 +185,10 @@ def test_a_foreign_folder_or_a_file_is_never_replaced(tmp_path: Path) -> None:
     assert (tmp_path / "site").read_bytes() == b"a file"
 
 
-def _build(content: Path, out: Path, swap: str) -> subprocess.Popen[bytes]:
+def _build(content: Path, out: Path, swap: str, *extra: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "NIANBAO_SWAP": swap}
     return subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out), "--no-search"],
+        [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out), "--no-search", *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -267,13 +266,12 @@ def test_theme_files_linked_from_outside_the_theme_are_not_copied(tmp_path: Path
 
 
 @pytest.mark.parametrize("swap", ["exchange", "rename"])
-def test_an_output_that_is_a_link_stays_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str) -> None:
-    monkeypatch.setattr(write, "SWAP", swap)
+def test_an_output_that_is_a_link_stays_a_link(tmp_path: Path, swap: str) -> None:
     (tmp_path / "releases").mkdir()
     link = tmp_path / "www"
     link.symlink_to(tmp_path / "releases" / "site", target_is_directory=True)
     for version in ("first", "second"):
-        with Staging(link) as staging:
+        with Staging(link, StagingOptions(swap=swap)) as staging:
             staging.write(f"{version}.html", version.encode())
             staging.commit()
     assert link.is_symlink()
@@ -297,7 +295,7 @@ def test_ctrl_c_during_a_build_cleans_up_and_leaves_a_whole_site(tmp_path: Path)
     rng = random.Random("sigint")
     codes = set()
     for _ in range(5):
-        proc = _build(content, out, "exchange")
+        proc = _build(content, out, "exchange", "--no-cache")  # as long as the first: an edit is over in a moment
         time.sleep(rng.uniform(0.5, 0.9) * duration)  # past the imports, mostly while pages are written
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=60)

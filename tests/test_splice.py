@@ -10,9 +10,9 @@ import pytest
 
 from generator.render import data_export
 from generator.build import SearchOptions, build, check
-from generator.cache import BuildCache
+from generator.incremental.cache import BuildCache
 from generator.formats import catalogue
-from generator.splice import write_spliced
+from generator.incremental.splice import write_spliced
 from generator.synth import synthesise
 from generator.render.urls import report_url
 

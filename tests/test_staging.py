@@ -14,7 +14,8 @@ def test_paths_leaving_the_staging_folder_are_refused(tmp_path: Path, rel: str) 
     with Staging(tmp_path / "site") as staging:
         with pytest.raises(OutputError):
             staging.write(rel, b"x")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock"]  # the lock file stays (docs/reliability.md)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.nianbao"]  # the hidden folder and its lock stay (docs/reliability.md)
+    assert sorted(p.name for p in (tmp_path / ".site.nianbao").iterdir()) == ["lock"]
 
 
 def test_unchanged_files_are_linked_and_the_old_site_removed(tmp_path: Path) -> None:
@@ -30,4 +31,5 @@ def test_unchanged_files_are_linked_and_the_old_site_removed(tmp_path: Path) -> 
         staging.commit()
     assert (out / "a" / "index.html").stat().st_ino == inode and (out / "a" / "index.html").read_bytes() == b"first"
     assert not (out / "b").exists() and (out / "c" / "index.html").read_bytes() == b"new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.nianbao", "site"]
+    assert sorted(p.name for p in (tmp_path / ".site.nianbao").iterdir()) == ["lock"]

@@ -8,13 +8,16 @@ without the parts that have them, or, for errors about the whole site, not at al
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Mapping
 
 from generator.build import BuildResult, SearchOptions, build
 from generator.cli import keep_until_leaving
 from generator.commands.report import exit_code, print_problems, summary
-from generator.stages.write import OutputError
+from generator.incremental.state import state_dir
+from generator.stages.write import OutputError, StagingOptions
 
 
 HELP = "检查内容并生成站点"
@@ -43,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     search = SearchOptions(not args.no_search, args.jobs)
     try:
-        result = build(content, out, search, jobs=args.jobs, use_cache=not args.no_cache)
+        result = build(content, out, search, jobs=args.jobs, use_cache=not args.no_cache, staging=staging_options(os.environ))
     except OutputError as exc:
         print(f"nianbao: 用法错误：{exc}", file=sys.stderr)
         return 2
@@ -72,10 +75,19 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
+def staging_options(environ: Mapping[str, str]) -> StagingOptions:
+    """How the site is swapped in: the defaults, unless `NIANBAO_SWAP` ("exchange" or "rename") or
+    `NIANBAO_CLONE_MIN_FILES` say otherwise (for tests, and deployments on unusual file systems).
+    Read here, once per command; the build takes them as parameters."""
+    default = StagingOptions()
+    return StagingOptions(swap=environ.get("NIANBAO_SWAP", default.swap),
+                          clone_min_files=int(environ.get("NIANBAO_CLONE_MIN_FILES", default.clone_min_files)))
+
+
 def _inside(path: Path, out: Path) -> bool:
-    """Is `path` the output folder, or one of the build's own files beside it?"""
+    """Is `path` the output folder, or one of the build's own files in its hidden folder beside it?"""
     p, o = path.resolve(), out.resolve()
-    return p.is_relative_to(o) or (p.parent == o.parent and p.name.startswith(f".{o.name}.")) or p == o.parent or o.is_relative_to(p)
+    return p.is_relative_to(o) or p.is_relative_to(state_dir(o)) or p == o.parent or o.is_relative_to(p)
 
 
 def build_summary(result: BuildResult) -> str:

@@ -18,7 +18,7 @@ def report_pages(site: Site) -> dict[str, str]:
 
 def dataset(portal: Portal, page: Any) -> dict[str, Any]:
     """A data file made whole. A build writes the four that hold every report piece by piece
-    instead (`generator/splice.py`, `data_export.SPLICED_FILES`); `Renderer.render` still makes
+    instead (`generator/incremental/splice.py`, `data_export.SPLICED_FILES`); `Renderer.render` still makes
     any page whole, as the property tests use it."""
     site, catalogue = portal.site, portal.catalogue
     name = page.context["file"]

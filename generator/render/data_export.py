@@ -20,7 +20,7 @@ from generator.formats import Catalogue, Format
 from generator.model import Report, Site
 from generator.source.numbers import Number, format_number
 from generator.render.series import STATUS_LABELS, reading
-from generator.splice import SplicedFile
+from generator.incremental.splice import SplicedFile
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -363,7 +363,7 @@ def datapackage(site: Site) -> bytes:
     return _json(package)
 
 
-# ---- the site-wide files as head + one piece per report + tail (generator.splice) ----
+# ---- the site-wide files as head + one piece per report + tail (generator.incremental.splice) ----
 
 
 _PLACEHOLDER = "\x00"

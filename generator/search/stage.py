@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.fingerprint import digest
+from generator.incremental.fingerprint import digest
 from generator.formats import Catalogue
 from generator.model import Site
 from generator.search.documents import site_docs

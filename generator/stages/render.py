@@ -6,17 +6,15 @@ import gc
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from hashlib import blake2b
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import jinja2
 
 from generator.render import urls
-from generator.cache import BuildCache, PageRecord, stamp_of
+from generator.incremental.cache import Stamp
 from generator.render.data_export import SPLICED_FILES, spliced_file
-from generator.fingerprint import digest, model_fingerprint, theme_fingerprint
 from generator.formats import Catalogue
 from generator.model import Site
 from generator.source.numbers import Number, format_number
@@ -27,8 +25,8 @@ from generator.parallel import run_chunks, shared
 from generator.progress import Progress
 from generator.render.series import Reading
 from generator.stages.plan import Page
-from generator.splice import PieceIndex, write_spliced
-from generator.stages.write import Staging, write_new
+from generator.incremental.splice import PieceIndex, write_spliced
+from generator.stages.write import write_new
 from generator.render.table_fill import TableFiller
 
 
@@ -148,7 +146,7 @@ class Renderer:
         return html.encode("utf-8")
 
 
-# ---- rendering many pages: streamed to the staging folder, in parallel, skipping unchanged ones ----
+# ---- rendering many pages: streamed to the staging folder, in parallel ----
 
 
 @dataclass
@@ -162,6 +160,15 @@ class RenderResult:
         return sorted(self.written + self.unchanged)
 
 
+class Made(NamedTuple):
+    """A page rendered and written: its file as it is on disk, and where its pieces lie if it is spliced."""
+
+    url: str
+    fingerprint: str
+    stamp: Stamp
+    pieces: PieceIndex | None
+
+
 # Render workers are replaced after about this many pages (`run_chunks`): what a worker copies of
 # the model as it reads it (≈ 4 KB per page rendered) is given back when it exits. Starting one
 # costs ≈ 0.06 s of CPU (its templates and table layouts): 4 processes at 10,000 reports (2 would
@@ -169,28 +176,6 @@ class RenderResult:
 PAGES_PER_WORKER = 10_000
 
 WHOLE_SITE_KINDS = frozenset({"dataset", "compare", "compare-index", "home", "year", "sitemap-page"})  # the slowest pages: see render_pages
-
-
-def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fps: dict[str, str], shared_by_all: str = "") -> list[str]:
-    """A fingerprint per page: everything it shows (its `deps`, its scalar context values) and what all pages share."""
-    common = digest(model_fingerprint(), theme_fingerprint(dirs), repr(site.config), shared_by_all)
-    entities: dict[str, str] = dict(report_fps)
-    entities.update((t.path, digest(repr(t))) for t in site.towns)
-    entities.update((r.path, digest(repr(r))) for r in site.regions)
-    everything = digest(common, *(f"{k}={v}" for k, v in sorted(entities.items())))
-    result = []
-    get = entities.get
-    for page in pages:
-        if page.deps is None:
-            shown = everything
-        else:
-            # "?key": the page shows only that the report exists (its year, say), not what it holds
-            shown = "\n".join(k if k.startswith("?") else f"{k}={get(k, '-')}" for k in page.deps)
-        scalars = repr(sorted((k, v) for k, v in page.context.items() if isinstance(v, (str, int, float, bool))))
-        # one hash over NUL-separated parts (none of them can hold a NUL: names, keys, hex, a repr)
-        text = f"{common}\0{page.url}\0{page.template}\0{page.kind}\0{shown}\0{scalars}"
-        result.append(blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
-    return result
 
 
 def _setup_renderer() -> None:
@@ -233,80 +218,58 @@ def _write_spliced(renderer: Renderer, page: Page, target: Path, previous: Path 
     return write_spliced(target, spec, reports, [piece_fps[r.key] for r in reports], previous, previous_index)
 
 
-def _spliced(page: Page) -> bool:
+def spliced(page: Page) -> bool:
+    """Is the page a site-wide data file written piece by piece (`generator.incremental.splice`)?"""
     return page.kind == "dataset" and page.context.get("file") in SPLICED_FILES
 
 
 def render_pages(
-    pages: list[Page],
+    todo: list[tuple[Page, Path, str]],
     site: Site,
     catalogue: Catalogue,
     dirs: list[Path],
-    staging: Staging,
-    cache: BuildCache,
     *,
     jobs: int,
     progress: Progress,
+    compiled: Path | None = None,
     env_globals: dict[str, Any] | None = None,
-    fingerprints: list[str],
     piece_fps: dict[str, str],
-) -> RenderResult:
-    """Write every page into the staging folder, one at a time (no page's HTML outlives its write).
+    current: Path | None = None,
+    previous: dict[str, PieceIndex] | None = None,
+) -> list[Made]:
+    """Render each page of `todo` (page, where to write it, its fingerprint) into its file, one
+    at a time (no page's HTML outlives its write).
 
-    `fingerprints` are the pages' (`page_fingerprints`), in the same order; `piece_fps` the
-    reports' fingerprints, for the site-wide data files written piece by piece (`generator.splice`).
+    `piece_fps` are the reports' fingerprints, for the site-wide data files written piece by
+    piece; `previous` says where the pieces lie in the `current` site's file of such a page, when
+    it can be copied from (`generator.incremental.splice`). `compiled`: where Jinja keeps compiled
+    templates between builds.
     """
-    result = RenderResult()
-    base = {"site": site, "catalogue": catalogue, "dirs": dirs, "compiled": cache.templates_dir(), "env_globals": env_globals or {},
+    base = {"site": site, "catalogue": catalogue, "dirs": dirs, "compiled": compiled, "env_globals": env_globals or {},
             "piece_fps": piece_fps}
+    previous = previous or {}
+    result: list[Made] = []
     made = [0]
 
     def make(todo: list[tuple[Page, Path, str]]) -> None:
         splices: dict[str, tuple[Path | None, PieceIndex | None]] = {}
         for page, _, _ in todo:
-            if _spliced(page):
-                old, index = cache.old.pages.get(page.url), cache.old.splices.get(page.url)
-                usable = old is not None and index is not None and _same_file(staging.out / page.url, old)
-                splices[page.url] = (staging.out / page.url, index) if usable else (None, None)
+            if spliced(page):
+                index = previous.get(page.url)
+                splices[page.url] = (current / page.url, index) if index is not None and current is not None else (None, None)
         part = {**base, "todo": [(page, target) for page, target, _ in todo], "splices": splices}
         for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=part, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
             for i, size, mtime_ns, inode, pieces in chunk:
                 page, _, fp = todo[i]
-                cache.new.pages[page.url] = PageRecord(fp, size, mtime_ns, inode)
-                if pieces is not None:
-                    cache.new.splices[page.url] = pieces
-                result.written.append(page.url)
+                result.append(Made(page.url, fp, (size, mtime_ns, inode), pieces))
             made[0] += len(chunk)
             progress.update("生成页面", made[0], len(todo))
 
-    todo = _changed(list(zip(pages, fingerprints)), staging, cache, result)
     gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
     make(_whole_site_first(todo))
     progress.done()
     shared().clear()
-    planned = {p.url for p in pages}
-    result.removed = sorted(url for url in cache.old.pages if url not in planned)
     return result
-
-
-def _changed(pairs: list[tuple[Page, str]], staging: Staging, cache: BuildCache, result: RenderResult) -> list[tuple[Page, Path, str]]:
-    """The pages (with their fingerprints) to make: the others are taken over from the current site."""
-    todo: list[tuple[Page, Path, str]] = []
-    old_pages, old_splices, new_pages = cache.old.pages, cache.old.splices, cache.new.pages
-    keep, unchanged = staging.keep, result.unchanged  # (local names: this runs once per page of the site)
-    for page, fp in pairs:
-        url = page.url
-        old = old_pages.get(url)
-        if old is not None and old.fingerprint == fp:
-            record = old if keep(url, old.stamp) else _reuse(staging, url, old)  # keep: the clone's link, one lstat
-            if record is not None:
-                if url in old_splices:
-                    cache.new.splices[url] = old_splices[url]
-                new_pages[url] = record
-                unchanged.append(url)
-                continue
-        todo.append((page, staging.claim(url, make_folder=False), fp))
-    return todo
 
 
 def _whole_site_first(todo: list[tuple[Page, Path, str]]) -> list[tuple[Page, Path, str]]:
@@ -315,35 +278,4 @@ def _whole_site_first(todo: list[tuple[Page, Path, str]]) -> list[tuple[Page, Pa
     their planned order, in which the costly report pages are spread evenly (each is followed by its
     two data files): workers are given batches by count, and with the report pages all at one end,
     one worker made them alone for 13 s of a 10,000-report build while the other had finished."""
-    return sorted(todo, key=lambda item: (not _spliced(item[0]), item[0].kind not in WHOLE_SITE_KINDS))
-
-
-def all_unchanged(pages: list[Page], fingerprints: list[str], cache: BuildCache, out: Path) -> bool:
-    """Would this build write exactly the pages of the current site (same pages, none changed or touched)?"""
-    old = cache.old.pages
-    if cache.status != "used" or len(old) != len(pages):
-        return False
-    base = os.fspath(out)
-    for page, fp in zip(pages, fingerprints):
-        record = old.get(page.url)
-        if record is None or record.fingerprint != fp or stamp_of(f"{base}/{page.url}") != record.stamp:
-            return False
-    return True
-
-
-def _reuse(staging: Staging, url: str, old: PageRecord) -> PageRecord | None:
-    """Put the current site's file for `url` into the new site (when the clone holds no link to it,
-    `Staging.keep`) if it is still the one the last build wrote; its record then (a new one if it
-    had to be copied), else None."""
-    if not _same_file(staging.out / url, old):
-        return None
-    how = staging.reuse(url)
-    if how != "copied":
-        return old if how == "linked" else None
-    st = staging.path(url).stat()
-    return PageRecord(old.fingerprint, st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def _same_file(path: Path, record: PageRecord) -> bool:
-    """Is the previous site's file still the one the last build wrote (not edited or replaced since)?"""
-    return stamp_of(path) == record.stamp
+    return sorted(todo, key=lambda item: (not spliced(item[0]), item[0].kind not in WHOLE_SITE_KINDS))

@@ -12,9 +12,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.cache import BuildCache
+from generator.incremental.cache import BuildCache
 from generator.diagnostics import Diagnostics, Problem, Where
-from generator.fingerprint import digest, model_fingerprint
+from generator.incremental.fingerprint import digest, model_fingerprint
 from generator.formats import Catalogue
 from generator.model import Report, Town
 from generator.parallel import run_chunks, shared

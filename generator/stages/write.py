@@ -1,4 +1,4 @@
-"""Write stage: pages and assets into a staging folder beside the output, swapped in only on success.
+"""Write stage: pages and assets into a staging folder in the output's hidden folder, swapped in only on success.
 
 A failed or killed build never leaves a half-written site over the last good one. On
 Linux the finished staging folder and the output are exchanged in one step
@@ -6,9 +6,9 @@ Linux the finished staging folder and the output are exchanged in one step
 Where that is unavailable (another system, a file system that refuses it) the old site
 is moved aside and the new one moved in by two renames; a build that finds the output
 missing but the moved-aside copy present puts it back first. One build at a time may
-write to an output folder (a lock file beside it).
+write to an output folder (a lock in its hidden folder, `generator.incremental.state`).
 Nothing outlives the command: the replaced site, which shares every unchanged file with the new
-one, becomes the next build's staging folder (`generator.stages.clone.adopt`) for a large site,
+one, becomes the next build's staging folder (`generator.incremental.clone.adopt`) for a large site,
 and is deleted before the build returns for a small one. A later build removes whatever a killed
 build left behind.
 """
@@ -23,10 +23,14 @@ import re
 import shutil
 import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
-from generator.stages import clone
+from generator.incremental import clone
+from generator.incremental.clone import folders_above
+from generator.incremental.state import state_dir
+from generator.incremental.cache import Stamp, stamp_of
 
 MARKER = ".nianbao-site"
 MAX_NAME_BYTES = 255  # one path segment, as most file systems allow
@@ -50,21 +54,6 @@ def unsafe_name(rel: str) -> str:
         if len(segment.encode("utf-8")) > MAX_NAME_BYTES:
             return f"文件名超过 {MAX_NAME_BYTES} 字节"
     return ""
-_LOCKS: set[int] = set()  # lock descriptors held by this process
-
-
-def _drop_inherited_locks() -> None:
-    """In a forked worker: close the parent's lock descriptors, so that a killed build's
-    surviving workers never keep the output folder locked (flock locks follow the descriptor)."""
-    for fd in _LOCKS:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    _LOCKS.clear()
-
-
-os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 class OutputError(Exception):
@@ -73,9 +62,20 @@ class OutputError(Exception):
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-# "exchange" (atomic, the default where the system has it) or "rename" (the two-rename
-# fallback); the environment variable exists so that tests can exercise both paths.
-SWAP = os.environ.get("NIANBAO_SWAP", "exchange")
+
+
+@dataclass(frozen=True)
+class StagingOptions:
+    """How the new site replaces the old one.
+
+    `swap`: "exchange" (atomic, the default where the system has it) or "rename" (the two-rename
+    fallback, which tests and deployments on other file systems can choose). `clone_min_files`:
+    from this many files on, the replaced site becomes the next build's staging folder
+    (`generator.incremental.clone`); below it a build is fast anyway and it is deleted.
+    """
+
+    swap: str = "exchange"
+    clone_min_files: int = clone.MIN_FILES
 
 
 def _renameat2() -> Callable[..., int] | None:
@@ -92,7 +92,7 @@ def _renameat2() -> Callable[..., int] | None:
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap two existing paths atomically; False when this system or file system cannot."""
-    fn = _renameat2() if SWAP == "exchange" else None
+    fn = _renameat2()
     if fn is None:
         return False
     if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
@@ -104,27 +104,39 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 class Staging:
-    def __init__(self, out: Path) -> None:
+    """The new site, written into a folder of the output's hidden folder (`generator.incremental.state`)
+    under the output's lock, and swapped in by `commit`.
+
+    The lock is a `flock` on `lock` in the hidden folder, held by this object's descriptor alone
+    and released when it closes (or the process dies). Forked workers inherit the descriptor; they
+    die with the build (`generator.parallel`), so a killed build leaves the output unlocked.
+    """
+
+    def __init__(self, out: Path, options: StagingOptions = StagingOptions(), *, previous_files: dict[str, int] | None = None) -> None:
         if out.is_symlink():  # publish into the linked folder; the link itself stays as the deployer made it
             out = out.resolve()
         self.out = out
-        self.stage = out.parent / f".{out.name}.building-{os.getpid()}"
-        self.old = out.parent / f".{out.name}.old"
-        self.lock_path = out.parent / f".{out.name}.lock"
+        self.options = options
+        self.state = state_dir(out)
+        self.stage = self.state / f"building-{os.getpid()}"
+        self.old = self.state / "old"
+        self.lock_path = self.state / "lock"
+        # what the current site holds (name -> inode) by the last build's records, when they can be
+        # trusted: the replaced site is then adopted as the next staging folder without listing it
+        self.previous_files = previous_files
         self.written: set[str] = set()
         self._root = str(self.stage)
         self._folders: set[str] = set()  # folders made in the staging folder (site-relative)
         self._lock: int | None = None
-        # files already in the staging folder when it is a clone of the site (generator.stages.clone): name -> inode
+        # files already in the staging folder when it is a clone of the site (generator.incremental.clone): name -> inode
         self.present: dict[str, int] = {}
         self.fresh = False  # the staging folder was made empty by this build (not a clone)
 
     def __enter__(self) -> "Staging":
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        self.state.mkdir(parents=True, exist_ok=True)
+        self._lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            _LOCKS.add(self._lock)
         except BlockingIOError:
             os.close(self._lock)
             self._lock = None
@@ -136,14 +148,13 @@ class Staging:
             raise
 
     def _prepare(self) -> "Staging":
-        recover(self.out)
+        recover(self.out, self.old)
         if self.out.exists() and not self.out.is_dir():
             raise OutputError(f"输出路径 {self.out} 是一个文件，不是目录；为免误删，已停止")
         if self.out.exists() and not (self.out / MARKER).exists() and any(self.out.iterdir()):
             raise OutputError(f"输出目录 {self.out} 不是 nianbao 生成的站点，且不为空；为免误删，已停止")
-        stale_prefix = f".{self.out.name}.building-"
-        removable = (stale_prefix, f".{self.out.name}.trash-", clone.tmp_prefix(self.out))
-        for stale in self.out.parent.iterdir():  # left by killed builds (the lock says none is running)
+        removable = ("building-", clone.tmp_prefix(self.out))
+        for stale in self.state.iterdir():  # left by killed builds (the lock says none is running)
             if stale.name.startswith(removable) and stale.is_dir() and not stale.is_symlink():
                 remove_tree(stale)
         if self.out.is_dir():
@@ -165,7 +176,6 @@ class Staging:
 
     def _unlock(self) -> None:
         if self._lock is not None:
-            _LOCKS.discard(self._lock)
             os.close(self._lock)  # closing releases the lock (so does the process dying)
             self._lock = None
 
@@ -240,29 +250,33 @@ class Staging:
     def write(self, rel: str, data: bytes) -> None:
         write_new(self.claim(rel), data)
 
-    def keep(self, rel: str, stamp: tuple[int, int, int]) -> bool:
-        """Keep the clone's link to the current site's `rel` if it is the file the last build wrote.
+    def take_over(self, files: Mapping[str, Stamp]) -> tuple[dict[str, Stamp], list[str]]:
+        """Put the current site's `files` (name -> stamp as checked in the current site) into the new
+        one without rewriting them; return the stamps of those copied (new files, where a hard link
+        cannot be made) and the names that could not be taken over at all (to be made).
 
-        `stamp` is (size, mtime_ns, inode) as recorded then; the link shares the file's inode, so
-        one `lstat` of it tells whether the current site's file is still that one.
+        A clone's link to the very same file (the same inode: `generator.incremental.clone`) is
+        kept as it is; any other file is linked from the current site.
         """
-        present = self.present
-        if present.get(rel) != stamp[2] or rel in self.written:
-            return False
-        try:
-            st = os.lstat(f"{self._root}/{rel}")
-        except OSError:
-            return False
-        if st.st_ino != stamp[2] or st.st_size != stamp[0] or st.st_mtime_ns != stamp[1] or not stat.S_ISREG(st.st_mode):
-            return False
-        del present[rel]
-        self.written.add(rel)
-        return True
+        copied: dict[str, Stamp] = {}
+        failed: list[str] = []
+        present, written = self.present, self.written
+        for rel, stamp in files.items():
+            if present.get(rel) == stamp[2] and rel not in written:
+                del present[rel]
+                written.add(rel)
+                continue
+            how = self.reuse(rel)
+            if how == "copied":
+                copied[rel] = stamp_of(self.path(rel)) or stamp
+            elif how is None:
+                failed.append(rel)
+        return copied, failed
 
     def reuse(self, rel: str) -> str | None:
         """Put the current site's `rel` into the new one without rewriting it: "linked", "copied" or None.
 
-        (In a clone, a link that is still the current file is kept by `keep`; any other is replaced.)
+        (In a clone, a link that is still the current file is kept by `take_over`; any other is replaced.)
         """
         source = self.out / rel
         target = self.claim(rel)
@@ -295,7 +309,7 @@ class Staging:
         if self.old.exists():
             shutil.rmtree(self.old)
         if self.out.exists():
-            if exchange(self.stage, self.out):
+            if self.options.swap == "exchange" and exchange(self.stage, self.out):
                 self._retire(self.stage)  # the staging folder now holds the previous site
                 return
             os.replace(self.out, self.old)
@@ -303,7 +317,7 @@ class Staging:
             self._retire(self.old)
             return
         os.replace(self.stage, self.out)
-        if len(self.written) >= clone.MIN_FILES:  # no previous site to take: the next build's staging folder made here
+        if len(self.written) >= self.options.clone_min_files:  # no previous site to take: the next build's staging folder made here
             clone.make(self.out)
 
     def _remove_leftovers(self) -> None:
@@ -320,21 +334,10 @@ class Staging:
 
     def _retire(self, previous: Path) -> None:
         """The replaced site: the next build's staging folder for a large site, else deleted now."""
-        if len(self.written) >= clone.MIN_FILES:
-            clone.adopt(previous, self.out)
+        if len(self.written) >= self.options.clone_min_files:
+            clone.adopt(previous, self.out, self.previous_files)
         else:
             remove_tree(previous)
-
-
-def folders_above(names: Iterable[str]) -> set[str]:
-    """Every folder that holds one of these site-relative file names, however deep."""
-    folders: set[str] = set()
-    for name in names:
-        folder = name.rpartition("/")[0]
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = folder.rpartition("/")[0]
-    return folders
 
 
 def _unlink(path: str | Path) -> None:
@@ -358,8 +361,8 @@ def remove_tree(folder: Path) -> None:
 
 
 
-def recover(out: Path) -> None:
-    """Undo a swap interrupted between its two renames."""
-    old = out.parent / f".{out.name}.old"
+def recover(out: Path, old: Path | None = None) -> None:
+    """Undo a swap interrupted between its two renames (`old`: where the replaced site was moved)."""
+    old = old if old is not None else state_dir(out) / "old"
     if old.exists() and not out.exists():
         os.replace(old, out)

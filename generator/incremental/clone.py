@@ -3,7 +3,7 @@
 Writing a site into an empty staging folder costs a `mkdir` per folder and a link per unchanged
 file: on this project's reference machine 11,000 folders took 1.5 s, most of a one-report edit
 at 10,000 reports. So a large site's next staging folder is one that already holds its tree,
-`.<out>.next/`, with what it holds (name and inode) listed in `.nianbao-clone` inside. The next
+`next/` in the output's hidden folder (`state`), with what it holds (name and inode) listed in `.nianbao-clone` inside. The next
 build takes that folder as its staging folder (`Staging`): a file to be written anew is unlinked
 there first, an unchanged file is kept if it is still the same inode as the site's, and whatever
 is left over is removed before the swap.
@@ -27,19 +27,32 @@ import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Iterable
+
+from generator.incremental.state import state_dir
 
 MANIFEST = ".nianbao-clone"
-# Below this many files a build is fast anyway: no clone, and nothing more beside the output.
-# (The environment variable lets a test or a deployment change it for the command.)
-MIN_FILES = int(os.environ.get("NIANBAO_CLONE_MIN_FILES", "2000"))
+# Below this many files a build is fast anyway: no clone (the default of `StagingOptions.clone_min_files`).
+MIN_FILES = 2000
 
 
 def clone_dir(out: Path) -> Path:
-    return out.parent / f".{out.name}.next"
+    return state_dir(out) / "next"
 
 
 def tmp_prefix(out: Path) -> str:
-    return f".{out.name}.next-tmp-"
+    return "next-tmp-"
+
+
+def folders_above(names: Iterable[str]) -> set[str]:
+    """Every folder that holds one of these site-relative file names, however deep."""
+    folders: set[str] = set()
+    for name in names:
+        folder = name.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def take(out: Path, target: Path) -> dict[str, int] | None:
@@ -60,9 +73,16 @@ def take(out: Path, target: Path) -> dict[str, int] | None:
     return files
 
 
-def adopt(tree: Path, out: Path) -> None:
-    """Make `tree` (the site `out` replaced) the next build's staging folder, listing what it holds."""
-    files: dict[str, int] = {}
+def adopt(tree: Path, out: Path, files: dict[str, int] | None = None) -> None:
+    """Make `tree` (the site `out` replaced) the next build's staging folder, listing what it holds.
+
+    `files` (name -> inode) is what the build's records say `tree` holds, when they can be
+    trusted (no folder of it changed since it was recorded: `reuse.decide`); else it is listed.
+    """
+    if files is not None:
+        _install(tree, files, out)
+        return
+    files = {}
     stack = [("", os.fspath(tree))]
     while stack:
         rel_dir, folder = stack.pop()
@@ -82,8 +102,8 @@ def adopt(tree: Path, out: Path) -> None:
 
 
 def make(out: Path) -> None:
-    """Copy the tree of `out` into `.<out>.next/` with hard links, listing every file linked."""
-    tmp = out.parent / f"{tmp_prefix(out)}{os.getpid()}"
+    """Copy the tree of `out` into the clone folder with hard links, listing every file linked."""
+    tmp = state_dir(out) / f"{tmp_prefix(out)}{os.getpid()}"
     files: dict[str, int] = {}
     os.mkdir(tmp)
     stack = [("", str(out))]
