@@ -16,6 +16,8 @@ import json
 import os
 import shutil
 from array import array
+from collections import defaultdict, deque
+from itertools import repeat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +25,7 @@ from pathlib import Path
 from generator.search.buckets import FIELD, big_file, bucket_file, bucket_of, doc_file
 from generator.search.documents import SearchDoc, field_text, searched_text
 from generator.search.normalise import index_grams
-from generator.search.postings import ALPHABET, TF_CAP, Part, decode, encode, join, part
+from generator.search.postings import ALPHABET, SHIFT, TF_CAP, Part, decode, encode, join, packed_part
 
 VERSION = 1
 CALLBACK = "window.__nianbaoSearch"
@@ -339,22 +341,23 @@ def _joined(results: Iterable[tuple[dict[str, Part], dict[str, Part]]], body: di
 
 def _parts_of(chunk: tuple[Sequence[SearchDoc], int]) -> tuple[dict[str, Part], dict[str, Part]]:
     docs, first = chunk
-    body: dict[str, tuple[array, bytearray]] = {}
-    fields: dict[str, tuple[array, bytearray]] = {}
+    body: defaultdict[str, array] = defaultdict(_postings)
+    fields: defaultdict[str, array] = defaultdict(_postings)
     for i, doc in enumerate(docs, first):
-        _add(body, i, index_grams(searched_text(doc)).items())
-        _add(fields, i, index_grams(field_text(doc)).items())
-    return {g: part(*p) for g, p in body.items()}, {g: part(*p) for g, p in fields.items()}
+        _add(body, i << SHIFT, index_grams(searched_text(doc)))
+        _add(fields, i << SHIFT, index_grams(field_text(doc)))
+    return {g: packed_part(p) for g, p in body.items()}, {g: packed_part(p) for g, p in fields.items()}
 
 
-def _add(postings: dict[str, tuple[array, bytearray]], i: int, counts: Iterable[tuple[str, int]]) -> None:
-    get = postings.get
-    for gram, tf in counts:
-        p = get(gram)
-        if p is None:
-            p = postings[gram] = (array("i"), bytearray())
-        p[0].append(i)
-        p[1].append(tf if tf < TF_CAP else TF_CAP)
+def _postings() -> array:
+    return array("q")
+
+
+def _add(postings: defaultdict[str, array], base: int, counts: Mapping[str, int]) -> None:
+    """Append report `base >> SHIFT`'s postings (packed with their capped tf) to each gram's array.
+    (A map over built-in functions: `defaultdict.__getitem__` makes a missing array.)"""
+    tfs = map(base.__add__, map(min, counts.values(), repeat(TF_CAP)))
+    deque(map(array.append, map(postings.__getitem__, counts.keys()), tfs), 0)
 
 
 def _write(files: Mapping[str, bytes | None], out: Path, previous: Path | None) -> IndexSummary:
