@@ -197,7 +197,8 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
             if search.enabled:
                 previous = out if (out / MARKER).is_file() and use_cache else None
                 result.search_reports = len(site.reports)
-                result.search = write_search(site, cat, staging.stage / FOLDER, previous=previous, jobs=search.jobs or jobs)
+                result.search = write_search(site, cat, staging.stage / FOLDER, previous=previous, jobs=search.jobs or jobs,
+                                             report_fps=reports.fingerprints)
         with timings.stage("write"):
             staging.write(MARKER, b"nianbao\n")
             cache.new.others = identities(staging.stage, set(cache.new.pages))

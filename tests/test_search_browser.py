@@ -110,7 +110,8 @@ class Searcher:
     def more(self) -> None:
         before = len(self.shown())
         self.page.click("#search-more")
-        self.page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {before}")
+        # polled on a timer: a page that is not in front gets no animation frames to poll on
+        self.page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {before}", polling=20)
 
     def everything(self, **params: str) -> list[str]:
         """Every result of a search, "显示更多" pressed until there are no more."""

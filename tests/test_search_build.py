@@ -151,3 +151,30 @@ def test_the_command_line_says_how_many_reports_are_indexed(default_content: Pat
     assert "全文检索：索引 3 篇年报" in run.err
     gone = run_cli("build", "--content", str(default_content), "--out", str(tmp_path / "site"), "--search-shards", "2")
     assert gone.code == 2  # the Pagefind options are gone
+
+
+def test_an_edit_reads_only_the_edited_narrative_and_gives_a_clean_builds_index(default_content: Path, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import documents
+
+    out = tmp_path / "site"
+    assert build(default_content, out, jobs=1).ok
+    assert YANGTING in found(out, REMOVED_WORD)
+    read: list[str] = []
+    real = documents.text_of_narrative
+
+    def counted(report: object) -> str:
+        read.append(report.key)  # type: ignore[attr-defined]
+        return real(report)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents, "text_of_narrative", counted)
+    narrative = default_content / "shandong/weihai/huancui/yangting/2021.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8").replace(REMOVED_WORD, "汛期检查") + "\n" + APPENDED + "\n", encoding="utf-8")
+    edited = build(default_content, out, jobs=1)
+    assert edited.ok and edited.cache_status == "used" and edited.search is not None
+    assert read == ["shandong/weihai/huancui/yangting/2021"] and edited.search.segmented == 1
+    assert found(out, APPENDED) == [YANGTING] and found(out, "汛期检查") == [YANGTING]
+    assert YANGTING not in found(out, REMOVED_WORD)
+    clean = tmp_path / "clean"
+    assert build(default_content, clean, use_cache=False, jobs=1).ok
+    assert search_files(out) == search_files(clean)

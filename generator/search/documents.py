@@ -8,8 +8,10 @@ every report of a format shares them, so they would only make every report match
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from generator.fingerprint import digest
 from generator.formats import Catalogue
 from generator.model.site import Report, Site
 from generator.render.urls import report_url
@@ -27,7 +29,7 @@ class SearchDoc:
     year: int
     format: str  # format id
     format_name: str
-    text: str  # narrative as plain text
+    text: str | None  # narrative as plain text; None until read (`with_texts`)
 
 
 def field_text(doc: SearchDoc) -> str:
@@ -37,6 +39,7 @@ def field_text(doc: SearchDoc) -> str:
 
 def searched_text(doc: SearchDoc) -> str:
     """Everything a query is matched against, one part per line (no gram crosses a line)."""
+    assert doc.text is not None, doc.key
     return "\n".join((doc.title, doc.town, *doc.region, doc.text))
 
 
@@ -49,19 +52,32 @@ def plain_text(markdown: str) -> str:
     return _MARKS.sub("", _LINK.sub(r"\1", markdown)).replace("|", " ")
 
 
-def report_doc(report: Report, format_name: str) -> SearchDoc:
-    """A report of the model as the index holds it (its page at `report_url`)."""
+def report_doc(report: Report, format_name: str, *, text: bool = True) -> SearchDoc:
+    """A report of the model as the index holds it (its page at `report_url`); with `text` False,
+    without its narrative (`text` None: a cached report's narrative is then not read)."""
     return SearchDoc(key=report.key, url=report_url(report), title=report.title, town=report.town.name,
                      town_path=report.town.path, region=tuple(r.name for r in report.town.regions), year=report.year,
-                     format=report.format, format_name=format_name, text=plain_text(report.narrative))
+                     format=report.format, format_name=format_name, text=plain_text(text_of_narrative(report)) if text else None)
 
 
-def site_docs(site: Site, catalogue: Catalogue) -> list[SearchDoc]:
-    """Every report of a site with its narrative in memory (a cached report's is read from its file)."""
+def site_docs(site: Site, catalogue: Catalogue, *, texts: bool = True) -> list[SearchDoc]:
+    """Every report of a site (with `texts`, its narrative read: a cached report's from its file)."""
     docs = []
     for report in site.reports:
-        if report.narrative_file and not report.narrative:
-            report = replace(report, narrative=text_of_narrative(report))
         fmt = catalogue.formats.get(report.format)
-        docs.append(report_doc(report, fmt.name if fmt else report.format))
+        docs.append(report_doc(report, fmt.name if fmt else report.format, text=texts))
     return docs
+
+
+def with_texts(docs: Sequence[SearchDoc], site: Site) -> list[SearchDoc]:
+    """`docs` (of `site`'s reports) with their narratives read."""
+    reports = {r.key: r for r in site.reports} if any(d.text is None for d in docs) else {}
+    return [d if d.text is not None else replace(d, text=plain_text(text_of_narrative(reports[d.key]))) for d in docs]
+
+
+def stamp(doc: SearchDoc, report_fp: str | None) -> str:
+    """What a report's document is made from: its report's fingerprint (which covers the narrative)
+    and its other fields; "-" when the fingerprint is not known (the document is then compared)."""
+    if not report_fp:
+        return "-"
+    return digest(report_fp, repr((doc.key, doc.url, doc.title, doc.town, doc.town_path, doc.region, doc.year, doc.format, doc.format_name)))

@@ -17,9 +17,11 @@ would look for grams the index never wrote. Rules:
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import add, contains
 
 SEPARATORS = set(" \t\r\n\f\v\u00a0\u3000,;:?!\"'()<>[]{}，。、；：？！“”‘’（）《》【】「」『』〈〉…—")
 
@@ -116,13 +118,23 @@ def run_text(text: str) -> str:
 
 
 def index_grams(text: str) -> Counter[str]:
-    """How often each gram (a substring of one to four characters of a run) occurs in `text`."""
+    """How often each gram (a substring of one to four characters of a run) occurs in `text`.
+
+    (Counted by `Counter` over maps of built-in functions, no Python-level loop per gram: the
+    grams of n + 1 characters are those of n joined with the next character. When every word
+    character of the text is alphanumeric, as almost always, `str.isalnum` tells the grams within
+    a run from those across a break; otherwise those are deleted afterwards.)"""
     t = run_text(text)
     counts: Counter[str] = Counter(t)
+    counts.pop(RUN_BREAK, None)
+    alnum = t.replace(RUN_BREAK, "").isalnum()
+    grams: Iterable[str] = t
     for n in range(2, MAX_GRAM + 1):
-        counts.update([t[i : i + n] for i in range(len(t) - n + 1)])
-    for gram in [g for g in counts if RUN_BREAK in g]:
-        del counts[gram]
+        grams = list(map(add, grams, t[n - 1 :]))
+        counts.update(filter(str.isalnum, grams) if alnum else grams)
+    if not alnum:
+        keys = list(counts)
+        deque(map(dict.__delitem__, repeat(counts), compress(keys, map(contains, keys, repeat(RUN_BREAK)))), 0)
     return counts
 
 

@@ -12,7 +12,10 @@ Term frequencies are capped at TF_CAP. Two forms, the shorter is written (ties: 
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
+from itertools import islice, repeat
+from operator import and_, sub
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TF_CAP = 63
@@ -35,59 +38,84 @@ _SMALL = [number(i) for i in range(4096)]
 _TF = _SMALL[:TF_CAP]  # tf - 1 for tf = 1..TF_CAP
 
 
+SHIFT = 6  # a packed posting is id << SHIFT | tf (tf ≤ TF_CAP < 2 ** SHIFT)
+Part = tuple[int, int, str, str | None]  # first id, last id, the sparse form after the first id's gap, the dense row (or None)
+
+_TF_OF = ["", *_TF]  # tf -> its digit(s) in the sparse form
+_ID_BITS = ~TF_CAP  # TF_CAP is 2 ** SHIFT - 1: packed & _ID_BITS is id << SHIFT
+
+
+class _Steps(dict[int, str]):
+    """(d << SHIFT | tf) -> what a posting adds after one d ids before it: in the sparse form
+    (`sparse`) its gap and tf - 1; in the dense row, d - 1 zeros and its tf. Filled on first use;
+    dense steps over long gaps are not kept (a row's gaps are short)."""
+
+    def __init__(self, sparse: bool) -> None:
+        super().__init__()
+        self.sparse = sparse
+
+    def __missing__(self, step: int) -> str:
+        d, tf = step >> SHIFT, step & TF_CAP
+        if self.sparse:
+            text = self[step] = number(d - 1) + _TF_OF[tf]
+            return text
+        text = "0" * (d - 1) + ALPHABET[tf]
+        if d < 256:
+            self[step] = text
+        return text
+
+
+_SPARSE_STEP = _Steps(sparse=True)
+_DENSE_STEP = _Steps(sparse=False)
+
+
 def encode(ids: Sequence[int], tfs: Sequence[int]) -> str:
     """The postings of one gram: `ids` ascending, `tfs` already capped at TF_CAP (≥ 1)."""
-    parts = ["s"]
-    previous = -1
-    small = _SMALL
-    for i, tf in zip(ids, tfs):
-        gap = i - previous - 1
-        parts.append(small[gap] if gap < 4096 else number(gap))
-        parts.append(_TF[tf - 1])
-        previous = i
-    sparse = "".join(parts)
-    first, last = ids[0], ids[-1]
-    dense_length = 1 + len(number(first)) + last - first + 1
-    if dense_length >= len(sparse):
-        return sparse
-    row = bytearray(b"0" * (last - first + 1))
-    for i, tf in zip(ids, tfs):
-        row[i - first] = ord(ALPHABET[tf])
-    return "d" + number(first) + row.decode("ascii")
-
-
-Part = tuple[int, int, str]  # first id, last id, the sparse form after the first id's gap
+    return join([part(ids, tfs)])
 
 
 def part(ids: Sequence[int], tfs: Sequence[int]) -> Part:
     """Postings of one gram over some consecutive reports, to be joined by `join`."""
-    parts = [_TF[tfs[0] - 1]]
-    previous = ids[0]
-    small = _SMALL
-    for n in range(1, len(ids)):
-        i = ids[n]
-        gap = i - previous - 1
-        parts.append(small[gap] if gap < 4096 else number(gap))
-        parts.append(_TF[tfs[n] - 1])
-        previous = i
-    return ids[0], previous, "".join(parts)
+    return packed_part(array("q", [i << SHIFT | tf for i, tf in zip(ids, tfs)]))
+
+
+def packed_part(packed: Sequence[int]) -> Part:
+    """`part` of postings packed as id << SHIFT | tf, ascending. (Every step is a map over
+    built-in functions: there is no Python-level loop over the postings.)"""
+    first, last = packed[0] >> SHIFT, packed[-1] >> SHIFT
+    tf = packed[0] & TF_CAP
+    steps = list(map(sub, islice(packed, 1, None), map(and_, packed, repeat(_ID_BITS))))
+    body = _TF_OF[tf] + "".join(map(_SPARSE_STEP.__getitem__, steps))
+    row = None
+    if last - first + 1 <= 2 * len(body):  # dense may be the shorter form once joined: its row is made here, not decoded there
+        row = ALPHABET[tf] + "".join(map(_DENSE_STEP.__getitem__, steps))
+    return first, last, body, row
 
 
 def join(parts: Sequence[Part]) -> str:
     """`encode` of the postings of `parts` (in id order, not overlapping)."""
-    pieces = ["s", number(parts[0][0]), parts[0][2]]
-    for (_, last, _), (first, _, body) in zip(parts, parts[1:]):
+    start = number(parts[0][0])
+    pieces = ["s", start, parts[0][2]]
+    for (_, last, _, _), (first, _, body, _) in zip(parts, parts[1:]):
         pieces.append(number(first - last - 1))
         pieces.append(body)
     sparse = "".join(pieces)
-    first, last = parts[0][0], parts[-1][1]
-    if 1 + len(number(first)) + last - first + 1 >= len(sparse):
+    if 1 + len(start) + parts[-1][1] - parts[0][0] + 1 >= len(sparse):
         return sparse
-    held = decode(sparse)
-    row = bytearray(b"0" * (last - first + 1))
-    for i, tf in held.items():
-        row[i - first] = ord(ALPHABET[tf])
-    return "d" + number(first) + row.decode("ascii")
+    rows = ["d", start]
+    previous = parts[0][0] - 1
+    for first, last, body, row in parts:
+        rows.append("0" * (first - previous - 1))
+        rows.append(row if row is not None else _row(first, last, body))
+        previous = last
+    return "".join(rows)
+
+
+def _row(first: int, last: int, body: str) -> str:
+    cells = bytearray(b"0") * (last - first + 1)
+    for i, tf in decode("s" + number(first) + body).items():
+        cells[i - first] = ord(ALPHABET[tf])
+    return cells.decode("ascii")
 
 
 def decode(text: str) -> dict[int, int]:

@@ -8,12 +8,13 @@ same bytes (docs/search.md).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from generator.incremental.fingerprint import digest
 from generator.formats import Catalogue
 from generator.model import Site
-from generator.search.documents import site_docs
+from generator.search.documents import site_docs, stamp, with_texts
 from generator.search.writer import IndexSummary, update_index, write_index
 
 FOLDER = "search-data"  # at the top of the site; holds no page
@@ -24,14 +25,19 @@ def search_signature(site: Site, report_fps: dict[str, str]) -> str:
     return digest("search", *(f"{r.key}={report_fps.get(r.key, '-')}" for r in site.reports))
 
 
-def write_search(site: Site, catalogue: Catalogue, out: Path, *, previous: Path | None, jobs: int) -> IndexSummary:
+def write_search(site: Site, catalogue: Catalogue, out: Path, *, previous: Path | None, jobs: int,
+                 report_fps: Mapping[str, str] | None = None) -> IndexSummary:
     """Write the index of `site` into `out` (a folder that does not exist yet).
 
     `previous` is the current site (None for a clean build): its index is reused where the
-    reports did not change.
+    reports did not change. `report_fps` are the reports' fingerprints (`search_signature`): a
+    report whose fingerprint is the one the previous index records is not read again.
     """
-    docs = site_docs(site, catalogue)
+    fps = report_fps or {}
     old = previous / FOLDER if previous is not None else None
     if old is not None and old.is_dir():
-        return update_index(out, docs, old, jobs=jobs)
-    return write_index(docs, out, jobs=jobs)
+        docs = site_docs(site, catalogue, texts=False)
+        stamps = {d.key: stamp(d, fps.get(d.key)) for d in docs}
+        return update_index(out, docs, old, jobs=jobs, stamps=stamps, complete=lambda some: with_texts(some, site))
+    docs = site_docs(site, catalogue)
+    return write_index(docs, out, jobs=jobs, stamps={d.key: stamp(d, fps.get(d.key)) for d in docs})

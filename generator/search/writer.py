@@ -16,14 +16,16 @@ import json
 import os
 import shutil
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict, deque
+from itertools import repeat
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.search.buckets import FIELD, big_file, bucket_file, bucket_of, doc_file
 from generator.search.documents import SearchDoc, field_text, searched_text
 from generator.search.normalise import index_grams
-from generator.search.postings import ALPHABET, TF_CAP, Part, decode, encode, join, part
+from generator.search.postings import ALPHABET, SHIFT, TF_CAP, Part, decode, encode, join, packed_part
 
 VERSION = 1
 CALLBACK = "window.__nianbaoSearch"
@@ -47,29 +49,56 @@ def ordered(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=lambda d: (d.town_path, d.year, d.key))
 
 
-def write_index(docs: Sequence[SearchDoc], out: Path, *, jobs: int = 1) -> IndexSummary:
-    """Write `out` (the site's `search-data/` folder) completely for `docs`."""
-    return replace(_write(index_files(docs, jobs=jobs), out, previous=None), segmented=len(docs))
+def write_index(docs: Sequence[SearchDoc], out: Path, *, jobs: int = 1, stamps: Mapping[str, str] | None = None) -> IndexSummary:
+    """Write `out` (the site's `search-data/` folder) completely for `docs` (their texts read).
+
+    `stamps` (report key -> `documents.stamp`) are kept in `reports.txt`, for `update_index`."""
+    return replace(_write(index_files(docs, jobs=jobs, stamps=stamps), out, previous=None), segmented=len(docs))
 
 
-def update_index(out: Path, docs: Sequence[SearchDoc], previous: Path, cache: Path | None = None, *, jobs: int = 1) -> IndexSummary:
-    """The same bytes as `write_index(docs, out)`, writing only the files that differ from the
-    index in `previous` (the others are linked from it, or left alone when `previous` is `out`).
+Complete = Callable[[Sequence[SearchDoc]], list[SearchDoc]]  # documents with their texts read
 
-    When the reports are the same ones as in `previous` (same keys, so the same ids), only the
-    edited reports are segmented: their old grams are read back from their old `d/` files, and
-    only the postings files holding a gram of theirs are decoded, patched and written again.
-    Otherwise (a report added or removed, or the number of buckets would change) the index is
-    made in full. `cache` is not needed: the previous index is its own cache."""
+
+def update_index(out: Path, docs: Sequence[SearchDoc], previous: Path, cache: Path | None = None, *, jobs: int = 1,
+                 stamps: Mapping[str, str] | None = None, complete: Complete = list) -> IndexSummary:
+    """The same bytes as `write_index(complete(docs), out, stamps=stamps)`, writing only the files
+    that differ from the index in `previous` (the others are linked from it, or left alone when
+    `previous` is `out`).
+
+    `docs` may lack their texts (None): `complete` reads those it is given. A report whose stamp
+    is the one `previous` records for the same id is the same document: its text is not read and
+    its files not compared. When the reports are the same ones as in `previous` (same keys, so the
+    same ids), only the others are read, and of those only the edited ones are segmented: their old
+    grams are read back from their old `d/` files, and only the postings files holding a gram of
+    theirs are decoded, patched and written again. Otherwise (a report added or removed, or the
+    number of buckets would change) the index is made in full. `cache` is not needed: the
+    previous index is its own cache."""
     docs = ordered(docs)
-    patched = patched_files(docs, previous)
+    patched = patched_files(docs, previous, stamps or {}, complete)
     if patched is None:
-        return replace(_write(index_files(docs, jobs=jobs), out, previous=previous), segmented=len(docs))
+        docs = complete(docs)
+        return replace(_write(index_files(docs, jobs=jobs, stamps=stamps), out, previous=previous), segmented=len(docs))
     files, segmented = patched
     return replace(_write(files, out, previous=previous), segmented=segmented)
 
 
-def index_files(docs: Sequence[SearchDoc], *, jobs: int = 1) -> dict[str, bytes]:
+STAMPS = "reports.txt"  # per id: the stamp of its document and its key, one line each
+
+
+def stamps_file(docs: Sequence[SearchDoc], stamps: Mapping[str, str] | None) -> bytes:
+    stamps = stamps or {}
+    return "".join(f"{stamps.get(d.key, '-')} {d.key}\n" for d in docs).encode("utf-8")
+
+
+def _old_stamps(previous: Path) -> list[str]:
+    """The lines of the previous index's `reports.txt` (none when it has none)."""
+    try:
+        return (previous / STAMPS).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def index_files(docs: Sequence[SearchDoc], *, jobs: int = 1, stamps: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Every file of the index, by its path relative to `search-data/`."""
     docs = ordered(docs)
     body, fields = collect(docs, jobs)
@@ -95,6 +124,7 @@ def index_files(docs: Sequence[SearchDoc], *, jobs: int = 1) -> dict[str, bytes]
     for i, doc in enumerate(docs):
         files[doc_file(i)] = script(doc_file(i), shown(i, doc))
     files["meta.js"] = script("meta.js", meta(docs, buckets, big, len(entries), small_total))
+    files[STAMPS] = stamps_file(docs, stamps)
     return files
 
 
@@ -107,7 +137,7 @@ def bucket_count(small_total: int) -> int:
     return max(1, -(-small_total // BUCKET_TARGET))
 
 
-def patched_files(docs: list[SearchDoc], previous: Path) -> tuple[dict[str, bytes | None], int] | None:
+def patched_files(docs: list[SearchDoc], previous: Path, stamps: Mapping[str, str], complete: Complete) -> tuple[dict[str, bytes | None], int] | None:
     """The files of the index of `docs` that differ from `previous` (None: unchanged), made from
     the previous index and the edited reports alone; None when that cannot be done."""
     from generator.search.reader import payload
@@ -119,8 +149,18 @@ def patched_files(docs: list[SearchDoc], previous: Path) -> tuple[dict[str, byte
     if old_meta.get("version") != VERSION or old_meta.get("count") != len(docs) or "smallBytes" not in old_meta:
         return None
     files: dict[str, bytes | None] = {}
-    changed: list[tuple[int, SearchDoc | None, SearchDoc]] = []
+    old_stamps = _old_stamps(previous)
+    new_stamps = stamps_file(docs, stamps)
+    files[STAMPS] = None if old_stamps == new_stamps.decode("utf-8").splitlines() else new_stamps
+    maybe: list[int] = []  # ids whose document may differ from the one in `previous`
     for i, doc in enumerate(docs):
+        line = f"{stamps.get(doc.key, '-')} {doc.key}"
+        if i < len(old_stamps) and old_stamps[i] == line and not line.startswith("- "):
+            files[doc_file(i)] = None
+        else:
+            maybe.append(i)
+    changed: list[tuple[int, SearchDoc | None, SearchDoc]] = []
+    for i, doc in zip(maybe, complete([docs[i] for i in maybe])):
         name = doc_file(i)
         data = script(name, shown(i, doc))
         try:
@@ -301,22 +341,23 @@ def _joined(results: Iterable[tuple[dict[str, Part], dict[str, Part]]], body: di
 
 def _parts_of(chunk: tuple[Sequence[SearchDoc], int]) -> tuple[dict[str, Part], dict[str, Part]]:
     docs, first = chunk
-    body: dict[str, tuple[array, bytearray]] = {}
-    fields: dict[str, tuple[array, bytearray]] = {}
+    body: defaultdict[str, array] = defaultdict(_postings)
+    fields: defaultdict[str, array] = defaultdict(_postings)
     for i, doc in enumerate(docs, first):
-        _add(body, i, index_grams(searched_text(doc)).items())
-        _add(fields, i, index_grams(field_text(doc)).items())
-    return {g: part(*p) for g, p in body.items()}, {g: part(*p) for g, p in fields.items()}
+        _add(body, i << SHIFT, index_grams(searched_text(doc)))
+        _add(fields, i << SHIFT, index_grams(field_text(doc)))
+    return {g: packed_part(p) for g, p in body.items()}, {g: packed_part(p) for g, p in fields.items()}
 
 
-def _add(postings: dict[str, tuple[array, bytearray]], i: int, counts: Iterable[tuple[str, int]]) -> None:
-    get = postings.get
-    for gram, tf in counts:
-        p = get(gram)
-        if p is None:
-            p = postings[gram] = (array("i"), bytearray())
-        p[0].append(i)
-        p[1].append(tf if tf < TF_CAP else TF_CAP)
+def _postings() -> array:
+    return array("q")
+
+
+def _add(postings: defaultdict[str, array], base: int, counts: Mapping[str, int]) -> None:
+    """Append report `base >> SHIFT`'s postings (packed with their capped tf) to each gram's array.
+    (A map over built-in functions: `defaultdict.__getitem__` makes a missing array.)"""
+    tfs = map(base.__add__, map(min, counts.values(), repeat(TF_CAP)))
+    deque(map(array.append, map(postings.__getitem__, counts.keys()), tfs), 0)
 
 
 def _write(files: Mapping[str, bytes | None], out: Path, previous: Path | None) -> IndexSummary:
