@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from generator.fingerprint import digest
+from generator.incremental.fingerprint import digest
 from generator.formats import Catalogue
 from generator.model.site import Report, Site
 from generator.render.urls import report_url
