@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from generator.source.numbers import Number, format_number
 from generator.pages import BUILDERS
 from generator.pages.files import report_pages
 from generator.pages.portal import Portal
-from generator.parallel import run_chunks, shared
+from generator.parallel import run_chunks
 from generator.progress import Progress
 from generator.render.series import Reading
 from generator.stages.plan import Page
@@ -193,25 +193,35 @@ def page_fingerprints(pages: list[Page], site: Site, dirs: list[Path], report_fp
     return result
 
 
-def _setup_renderer() -> None:
-    data = shared()
-    if "renderer" in data:  # the part before, in this process (render_pages)
-        return
-    env = make_env(data["dirs"], data["compiled"])
-    env.globals.update(data["env_globals"])
-    data["renderer"] = Renderer(data["site"], data["catalogue"], env)
+@dataclass(frozen=True)
+class RenderWork:
+    """What a render worker is given: the model and theme to render with, and the pages to make."""
+
+    site: Site
+    catalogue: Catalogue
+    dirs: list[Path]
+    compiled: Path | None  # where compiled templates are kept between builds (None: no cache)
+    env_globals: dict[str, Any]
+    piece_fps: dict[str, str]  # report key -> fingerprint, for the data files written piece by piece
+    todo: list[tuple[Page, Path]]  # each page with the file it is written to
+    splices: dict[str, tuple[Path | None, PieceIndex | None]]  # url -> the previous file and its piece index
 
 
-def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int, PieceIndex | None]]:
-    data = shared()
-    renderer: Renderer = data["renderer"]
+def _setup_renderer(work: RenderWork) -> tuple[Renderer, RenderWork]:
+    env = make_env(work.dirs, work.compiled)
+    env.globals.update(work.env_globals)
+    return Renderer(work.site, work.catalogue, env), work
+
+
+def _render_chunk(state: tuple[Renderer, RenderWork], start: int, stop: int) -> list[tuple[int, int, int, int, PieceIndex | None]]:
+    renderer, work = state
     out: list[tuple[int, int, int, int, PieceIndex | None]] = []
     for i in range(start, stop):
-        page, target = data["todo"][i]
+        page, target = work.todo[i]
         pieces: PieceIndex | None = None
-        if page.url in data["splices"]:
+        if page.url in work.splices:
             os.makedirs(target.parent, exist_ok=True)
-            pieces = _write_spliced(renderer, page, target, *data["splices"][page.url], data["piece_fps"])
+            pieces = _write_spliced(renderer, page, target, *work.splices[page.url], work.piece_fps)
         else:
             html = renderer.render(page)
             try:
@@ -257,8 +267,6 @@ def render_pages(
     reports' fingerprints, for the site-wide data files written piece by piece (`generator.splice`).
     """
     result = RenderResult()
-    base = {"site": site, "catalogue": catalogue, "dirs": dirs, "compiled": cache.templates_dir(), "env_globals": env_globals or {},
-            "piece_fps": piece_fps}
     made = [0]
 
     def make(todo: list[tuple[Page, Path, str]]) -> None:
@@ -268,8 +276,9 @@ def render_pages(
                 old, index = cache.old.pages.get(page.url), cache.old.splices.get(page.url)
                 usable = old is not None and index is not None and _same_file(staging.out / page.url, old)
                 splices[page.url] = (staging.out / page.url, index) if usable else (None, None)
-        part = {**base, "todo": [(page, target) for page, target, _ in todo], "splices": splices}
-        for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=part, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
+        work = RenderWork(site, catalogue, dirs, cache.templates_dir(), env_globals or {}, piece_fps,
+                          [(page, target) for page, target, _ in todo], splices)
+        for chunk in run_chunks(_render_chunk, len(todo), partial(_setup_renderer, work), jobs=jobs, items_per_process=PAGES_PER_WORKER):
             for i, size, mtime_ns, inode, pieces in chunk:
                 page, _, fp = todo[i]
                 cache.new.pages[page.url] = PageRecord(fp, size, mtime_ns, inode)
@@ -283,7 +292,6 @@ def render_pages(
     gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
     make(_whole_site_first(todo))
     progress.done()
-    shared().clear()
     planned = {p.url for p in pages}
     result.removed = sorted(url for url in cache.old.pages if url not in planned)
     return result
