@@ -1,17 +1,22 @@
 """Running a stage's work over several processes.
 
-Work is split into chunks of item indices (small, picklable) and given to a process pool. The
-data the items refer to (sources, the model, the planned pages) is not sent: workers are forked
-after the parent has it, and read it from `shared()`. Each worker runs `setup` once (to build its
-Jinja environment, say). With one job, few items, or where `fork` is unavailable, the same
-functions run in this process, so results cannot depend on the number of jobs.
+Work is split into chunks of item indices (small, picklable) and sent to worker processes; what
+the items refer to (sources, the model, the planned pages) is an argument of the run, `setup`, a
+callable that makes a worker's state, and each chunk is done as `task(state, start, stop)`. The
+workers are forked (`multiprocessing`'s fork context, with `setup` as the argument of their
+process): `setup` and the data it holds are inherited, not pickled, so 30,000 planned pages cost
+nothing to hand over. A worker calls `setup()` once (to build its Jinja environment, say). With one
+job, few items, or where `fork` is unavailable, the same functions run in this process, so results
+cannot depend on the number of jobs.
+
+The pool starts no thread: the parent sends each worker its next chunk over a pipe and waits on
+the pipes, so nothing is ever forked from a process that runs threads of this module.
 
 A forked worker shares the parent's memory until it writes to it, and Python writes (reference
 counts) to every object it reads: over a long run a worker copies the pages of all it has read,
 up to the whole model. With `items_per_process`, each of the `jobs` workers is a succession of
-processes, each forked afresh for a batch of about that many items and exiting after it, so that
-what a process copied is given back. Batches shrink towards the end of the run (never more than
-an even share of what is left), so the workers finish together.
+processes, each retired once it was sent about that many items and replaced by a fresh fork, so
+that what a process copied is given back.
 """
 
 from __future__ import annotations
@@ -23,19 +28,15 @@ import pickle
 import signal
 import sys
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
-from typing import Any, Callable, Iterator, TypeVar
+from collections.abc import Iterator
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Generic, TypeVar
 
 R = TypeVar("R")
+S = TypeVar("S")
 _PR_SET_PDEATHSIG = 1
 MIN_ITEMS_PER_PROCESS = 32  # below this, starting processes costs more than it saves
-
-_SHARED: dict[str, Any] = {}
-
-
-def shared() -> dict[str, Any]:
-    """What the parent published for this run (in a worker: inherited when it was forked)."""
-    return _SHARED
+AHEAD = 2  # chunks sent to a worker before its first result is back: it never waits for the parent
 
 
 def default_jobs() -> int:
@@ -54,13 +55,6 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _run_setup(setup: Callable[[], None] | None, parent: int = 0) -> None:
-    if parent:
-        _die_with(parent)
-    if setup is not None:
-        setup()
-
-
 def _workers(count: int, jobs: int) -> int:
     return min(max(jobs, 1), max(1, count // MIN_ITEMS_PER_PROCESS))
 
@@ -71,93 +65,143 @@ def in_process(count: int, jobs: int) -> bool:
 
 
 def run_chunks(
-    task: Callable[[int, int], R],
+    task: Callable[[S, int, int], R],
     count: int,
+    setup: Callable[[], S],
     *,
     jobs: int,
-    data: dict[str, Any],
-    setup: Callable[[], None] | None = None,
     items_per_process: int = 0,
 ) -> Iterator[R]:
-    """`task(start, stop)` over [0, count) in chunks; results in completion order.
+    """`task(setup(), start, stop)` over [0, count) in chunks; results in completion order.
 
     `items_per_process` > 0: no worker handles many more items than that (see the module's text);
     0: the workers live through the whole run.
     """
-    _SHARED.clear()
-    _SHARED.update(data)
     if count == 0:
         return
-    workers = _workers(count, jobs)
     if in_process(count, jobs):
-        _run_setup(setup)
+        state = setup()
         step = 256
         for start in range(0, count, step):
-            yield task(start, min(start + step, count))
+            yield task(state, start, min(start + step, count))
         return
+    workers = _workers(count, jobs)
     size = max(1, min(256, count // (workers * 4)))
-    context = multiprocessing.get_context("fork")
-    if items_per_process <= 0:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_run_setup, initargs=(setup, os.getpid())) as pool:
-            futures = [pool.submit(task, start, min(start + size, count)) for start in range(0, count, size)]
-            for future in as_completed(futures):
-                yield future.result()
-        return
-    yield from _in_batches(task, deque((start, min(start + size, count)) for start in range(0, count, size)),
-                           workers, items_per_process, setup, context)
-
-
-def _in_batches(task: Callable[[int, int], R], chunks: deque[tuple[int, int]], workers: int, items_per_process: int,
-                setup: Callable[[], None] | None, context: Any) -> Iterator[R]:
-    """`workers` one-process pools at a time, each given a batch of chunks and replaced when it has done them."""
-    left = sum(stop - start for start, stop in chunks)
-    live: list[tuple[ProcessPoolExecutor, set[Future[R]]]] = []
-    pending: set[Future[R]] = set()
-
-    def start_batch() -> None:
-        nonlocal left
-        batch = _take(chunks, min(items_per_process, -(-left // workers)))  # at most an even share of what is left
-        left -= sum(stop - start for start, stop in batch)
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_run_setup, initargs=(setup, os.getpid()))
-        live.append((pool, set()))  # before submitting: shut down in `finally` whatever happens
-        live[-1][1].update(pool.submit(task, start, stop) for start, stop in batch)
-        pending.update(live[-1][1])
-
-    finished = False
+    chunks = deque((start, min(start + size, count)) for start in range(0, count, size))
+    budget = items_per_process if items_per_process > 0 else count
+    live: list[_Worker[S, R]] = []
     try:
         while chunks and len(live) < workers:
-            start_batch()
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            pending.difference_update(done)
-            for pool, futures in [b for b in live if b[1].isdisjoint(pending)]:
-                live.remove((pool, futures))
-                pool.shutdown(wait=True)  # its batch is done: the process exits now, giving back what it copied
-                if chunks:
-                    start_batch()
-            for future in done:
-                yield future.result()
-        finished = True
+            live.append(_Worker(task, setup, budget))
+        for worker in live:
+            worker.feed(chunks)
+        while live:
+            for conn in wait([w.conn for w in live]):
+                worker = next(w for w in live if w.conn is conn)
+                result = worker.receive()
+                worker.feed(chunks)
+                if worker.waiting == 0:  # its budget is spent, or there is nothing left to send
+                    live.remove(worker)
+                    worker.stop()  # its share is done: the process exits now, giving back what it copied
+                    if chunks:
+                        live.append(fresh := _Worker(task, setup, budget))
+                        fresh.feed(chunks)
+                yield result
     finally:
-        for pool, _ in live:  # on an error (or the caller stopping early), queued chunks are dropped
-            pool.shutdown(wait=True, cancel_futures=not finished)
+        for worker in live:  # on an error (or the caller stopping early): what is still queued is dropped
+            worker.kill()
 
 
-def _take(chunks: deque[tuple[int, int]], items: int) -> list[tuple[int, int]]:
-    """The next chunks, at least one, up to about `items` items."""
-    batch = [chunks.popleft()]
-    taken = batch[0][1] - batch[0][0]
-    while chunks and taken < items:
-        batch.append(chunks.popleft())
-        taken += batch[-1][1] - batch[-1][0]
-    return batch
+class _Worker(Generic[S, R]):
+    """One forked process doing the chunks it is sent, `budget` items at most (the last chunk may pass it)."""
+
+    def __init__(self, task: Callable[[S, int, int], R], setup: Callable[[], S], budget: int) -> None:
+        self.conn, theirs = multiprocessing.Pipe()
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_work, args=(task, setup, theirs, os.getpid()), name="nianbao-worker", daemon=True)
+        self.process.start()
+        theirs.close()
+        self.budget = budget
+        self.sent = 0  # items
+        self.waiting = 0  # chunks sent, result not yet received
+
+    def feed(self, chunks: deque[tuple[int, int]]) -> None:
+        """Send chunks until `AHEAD` are outstanding or the budget is spent."""
+        while chunks and self.waiting < AHEAD and self.sent < self.budget:
+            start, stop = chunks.popleft()
+            self.conn.send((start, stop))
+            self.sent += stop - start
+            self.waiting += 1
+
+    def receive(self) -> R:
+        try:
+            ok, value = self.conn.recv()
+        except (EOFError, ConnectionError):  # it died: the pipe closed, with chunks it had not read
+            raise WorkerFailed(f"a worker ended with status {self._ended()}") from None
+        self.waiting -= 1
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        self.conn.send(None)
+        self.conn.close()
+        self.process.join()
+
+    def kill(self) -> None:
+        self.conn.close()
+        self.process.kill()
+        self.process.join()
+
+    def _ended(self) -> int | None:
+        self.process.join(timeout=5)
+        return self.process.exitcode
+
+
+def _work(task: Callable[[S, int, int], R], setup: Callable[[], S], conn: Connection, parent: int) -> None:
+    """A worker's life: its state made once, then each chunk it is sent, until told to stop."""
+    _die_with(parent)
+    try:
+        state = setup()
+    except Exception as exc:  # noqa: BLE001 - sent back with the first chunk's result
+        conn.recv()
+        _send(conn, (False, exc))
+        return
+    while (chunk := conn.recv()) is not None:
+        start, stop = chunk
+        try:
+            outcome: tuple[bool, Any] = (True, task(state, start, stop))
+        except Exception as exc:  # noqa: BLE001 - raised again in the parent
+            outcome = (False, exc)
+        _send(conn, outcome)
+        if not outcome[0]:
+            return
+
+
+def _send(conn: Connection, outcome: tuple[bool, Any]) -> None:
+    conn.send_bytes(_pickled(outcome))
+
+
+def _pickled(outcome: tuple[bool, Any]) -> bytes:
+    """A result or an exception, pickled; an exception that cannot be pickled as a `WorkerFailed` saying what it was."""
+    try:
+        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001
+        if outcome[0]:
+            raise
+        exc = outcome[1]
+        return pickle.dumps((False, WorkerFailed(f"{type(exc).__name__}: {exc}")), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class WorkerFailed(Exception):
+    """A worker process ended without a result (or raised something that cannot be sent)."""
 
 
 class Beside:
     """`fn(*args)` computed in a forked process while this one does something else.
 
     `result()` returns its value, or raises the exception it raised (both pickled across), or
-    raises `BesideFailed` if the process died without saying. For work that holds the
+    raises `WorkerFailed` if the process died without saying. For work that holds the
     interpreter lock (a thread would not run alongside) and whose result is cheap to send
     compared with making it. Where `fork` is unavailable, `fn` runs in `result()`, here.
     """
@@ -177,12 +221,10 @@ class Beside:
                 os.close(read_end)
                 _die_with(parent)
                 try:
-                    payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+                    outcome: tuple[bool, Any] = (True, fn(*args))
                 except Exception as exc:  # noqa: BLE001 - raised again in the parent by result()
-                    try:
-                        payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
-                    except Exception:  # noqa: BLE001 - an exception that cannot be pickled
-                        payload = pickle.dumps((False, BesideFailed(f"{type(exc).__name__}: {exc}")))
+                    outcome = (False, exc)
+                payload = _pickled(outcome)
                 with os.fdopen(write_end, "wb") as sink:
                     sink.write(payload)
                 code = 0
@@ -201,7 +243,7 @@ class Beside:
             _, status = os.waitpid(self.pid, 0)
             self.pid = 0
         if os.waitstatus_to_exitcode(status) != 0 or not payload:
-            raise BesideFailed(f"the process computing {getattr(self.fn, '__name__', self.fn)} ended with status {status}")
+            raise WorkerFailed(f"the process computing {getattr(self.fn, '__name__', self.fn)} ended with status {status}")
         ok, value = pickle.loads(payload)
         if not ok:
             raise value
@@ -216,7 +258,3 @@ class Beside:
             self.result()
         except Exception:  # noqa: BLE001 - the caller is already handling another error
             pass
-
-
-class BesideFailed(Exception):
-    """The process of a `Beside` ended without a result."""

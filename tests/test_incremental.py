@@ -50,19 +50,19 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_parallel_build_is_byte_identical_to_one_process(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pools: list[int] = []
+    workers: list[str] = []
 
-    class CountingPool(parallel.ProcessPoolExecutor):
-        def __init__(self, max_workers: int, **kw: object) -> None:
-            pools.append(max_workers)
-            super().__init__(max_workers, **kw)  # type: ignore[arg-type]
+    class Counted(parallel._Worker):  # type: ignore[type-arg]
+        def __init__(self, task, setup, budget: int) -> None:  # type: ignore[no-untyped-def]
+            workers.append(task.__name__)
+            super().__init__(task, setup, budget)
 
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_PROCESS", 4)  # small content, yet really in parallel
-    monkeypatch.setattr(parallel, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(parallel, "_Worker", Counted)
     monkeypatch.setattr(render, "PAGES_PER_WORKER", 40)  # render workers replaced every 40 pages or so
     result = build(synthetic, tmp_path / "parallel", jobs=2, use_cache=False)
-    # validation ran in one pool of two workers; rendering in two workers, each a succession of processes
-    assert pools[0] == 2 and set(pools[1:]) == {1} and len(pools) > 3, pools
+    # validation ran in two workers; rendering in two workers, each a succession of processes
+    assert workers.count("_process_chunk") == 2 and workers.count("_render_chunk") > 2, workers
     assert result.ok and len(result.pages) > 3 * 8 * len(YEARS)  # report pages, their CSV and JSON, and the portal
     assert _site(tmp_path / "parallel") == _clean(synthetic, tmp_path)
 

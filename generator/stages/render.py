@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -21,7 +21,7 @@ from generator.source.numbers import Number, format_number
 from generator.pages import BUILDERS
 from generator.pages.files import report_pages
 from generator.pages.portal import Portal
-from generator.parallel import run_chunks, shared
+from generator.parallel import run_chunks
 from generator.progress import Progress
 from generator.render.series import Reading
 from generator.stages.plan import Page
@@ -178,25 +178,35 @@ PAGES_PER_WORKER = 10_000
 WHOLE_SITE_KINDS = frozenset({"dataset", "compare", "compare-index", "home", "year", "sitemap-page"})  # the slowest pages: see render_pages
 
 
-def _setup_renderer() -> None:
-    data = shared()
-    if "renderer" in data:  # the part before, in this process (render_pages)
-        return
-    env = make_env(data["dirs"], data["compiled"])
-    env.globals.update(data["env_globals"])
-    data["renderer"] = Renderer(data["site"], data["catalogue"], env)
+@dataclass(frozen=True)
+class RenderWork:
+    """What a render worker is given: the model and theme to render with, and the pages to make."""
+
+    site: Site
+    catalogue: Catalogue
+    dirs: list[Path]
+    compiled: Path | None  # where compiled templates are kept between builds (None: no cache)
+    env_globals: dict[str, Any]
+    piece_fps: dict[str, str]  # report key -> fingerprint, for the data files written piece by piece
+    todo: list[tuple[Page, Path]]  # each page with the file it is written to
+    splices: dict[str, tuple[Path | None, PieceIndex | None]]  # url -> the previous file and its piece index
 
 
-def _render_chunk(start: int, stop: int) -> list[tuple[int, int, int, int, PieceIndex | None]]:
-    data = shared()
-    renderer: Renderer = data["renderer"]
+def _setup_renderer(work: RenderWork) -> tuple[Renderer, RenderWork]:
+    env = make_env(work.dirs, work.compiled)
+    env.globals.update(work.env_globals)
+    return Renderer(work.site, work.catalogue, env), work
+
+
+def _render_chunk(state: tuple[Renderer, RenderWork], start: int, stop: int) -> list[tuple[int, int, int, int, PieceIndex | None]]:
+    renderer, work = state
     out: list[tuple[int, int, int, int, PieceIndex | None]] = []
     for i in range(start, stop):
-        page, target = data["todo"][i]
+        page, target = work.todo[i]
         pieces: PieceIndex | None = None
-        if page.url in data["splices"]:
+        if page.url in work.splices:
             os.makedirs(target.parent, exist_ok=True)
-            pieces = _write_spliced(renderer, page, target, *data["splices"][page.url], data["piece_fps"])
+            pieces = _write_spliced(renderer, page, target, *work.splices[page.url], work.piece_fps)
         else:
             html = renderer.render(page)
             try:
@@ -245,8 +255,6 @@ def render_pages(
     it can be copied from (`generator.incremental.splice`). `compiled`: where Jinja keeps compiled
     templates between builds.
     """
-    base = {"site": site, "catalogue": catalogue, "dirs": dirs, "compiled": compiled, "env_globals": env_globals or {},
-            "piece_fps": piece_fps}
     previous = previous or {}
     result: list[Made] = []
     made = [0]
@@ -257,8 +265,9 @@ def render_pages(
             if spliced(page):
                 index = previous.get(page.url)
                 splices[page.url] = (current / page.url, index) if index is not None and current is not None else (None, None)
-        part = {**base, "todo": [(page, target) for page, target, _ in todo], "splices": splices}
-        for chunk in run_chunks(_render_chunk, len(todo), jobs=jobs, data=part, setup=_setup_renderer, items_per_process=PAGES_PER_WORKER):
+        work = RenderWork(site, catalogue, dirs, compiled, env_globals or {}, piece_fps,
+                          [(page, target) for page, target, _ in todo], splices)
+        for chunk in run_chunks(_render_chunk, len(todo), partial(_setup_renderer, work), jobs=jobs, items_per_process=PAGES_PER_WORKER):
             for i, size, mtime_ns, inode, pieces in chunk:
                 page, _, fp = todo[i]
                 result.append(Made(page.url, fp, (size, mtime_ns, inode), pieces))
@@ -268,7 +277,6 @@ def render_pages(
     gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
     make(_whole_site_first(todo))
     progress.done()
-    shared().clear()
     return result
 
 

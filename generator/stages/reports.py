@@ -17,7 +17,7 @@ from generator.diagnostics import Diagnostics, Problem, Where
 from generator.incremental.fingerprint import digest, model_fingerprint
 from generator.formats import Catalogue
 from generator.model import Report, Town
-from generator.parallel import run_chunks, shared
+from generator.parallel import run_chunks
 from generator.progress import Progress
 from generator.stages.lint import lint_report
 from generator.source.controls import narrative_text
@@ -140,10 +140,12 @@ def without_narrative(report: Report | None, source: ReportSource) -> Report | N
     return _with_narrative(report, "", source.narrative_file)
 
 
-def _process_chunk(start: int, stop: int) -> list[tuple[int, Hashes | None, Outcome]]:
-    data = shared()
-    todo: list[tuple[ReportSource, Town]] = data["todo"]
-    return [(i, *read_and_process(todo[i][0], todo[i][1], data["catalogue"])) for i in range(start, stop)]
+Work = tuple[list[tuple[ReportSource, Town]], Catalogue]  # the reports to process, with their towns; the formats
+
+
+def _process_chunk(work: Work, start: int, stop: int) -> list[tuple[int, Hashes | None, Outcome]]:
+    todo, catalogue = work
+    return [(i, *read_and_process(todo[i][0], todo[i][1], catalogue)) for i in range(start, stop)]
 
 
 def _read(path: str | None, rel: str, diags: Diagnostics) -> bytes | None:
@@ -200,7 +202,8 @@ def build_reports(
     reused = len(outcomes)
     made: dict[int, tuple[Hashes | None, Outcome]] = {}
     done = 0
-    for chunk in run_chunks(_process_chunk, len(todo), jobs=jobs, data={"todo": todo, "catalogue": catalogue}):
+    work: Work = (todo, catalogue)
+    for chunk in run_chunks(_process_chunk, len(todo), lambda: work, jobs=jobs):
         for i, hashes_read, outcome in chunk:
             made[i] = (hashes_read, outcome)
         done += len(chunk)
