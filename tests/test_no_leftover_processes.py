@@ -45,7 +45,7 @@ def _build(content: Path, out: Path, *extra: str) -> None:
     """Run the command in a session of its own; once it returns, nothing it started may be alive."""
     marker = uuid.uuid4().hex
     env = {**os.environ, "PYTHONPATH": str(REPO), MARKER: marker,
-           "NIANBAO_CLONE_MIN_FILES": "1", "NIANBAO_DETACH_CACHE_MIN": "1"}
+           "NIANBAO_CLONE_MIN_FILES": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out),
                              "--jobs", "2", *extra], env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -205,6 +206,67 @@ def test_serve_removes_its_temporary_site_when_terminated(make_content) -> None:
         proc.terminate()
         proc.wait(timeout=WAIT)
         assert not site.parent.exists(), "the temporary folder is removed on SIGTERM as on Ctrl+C"
+    finally:
+        proc.kill()
+        proc.wait(timeout=WAIT)
+
+
+def _children(pid: int) -> dict[int, bytes]:
+    """The live processes whose parent is `pid`, with their command lines."""
+    found: dict[int, bytes] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found[int(entry.name)] = cmdline
+    return found
+
+
+def _gone(pids: list[int]) -> bool:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{p}").exists() and "Z" not in _state(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_serve_builds_in_a_spawned_builder_and_ctrl_c_leaves_no_process(make_content, tmp_path: Path) -> None:
+    content = make_content({"sheng/shi/xian/zhen/2016.yaml": REPORT_YAML, "sheng/shi/xian/zhen/2016.md": REPORT_MD})
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--content", str(content), "--port", "0", "--out", str(tmp_path / "site")],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+    )  # fmt: skip
+    try:
+        server = Preview(proc)
+        server.wait_for(REPORT_PAGE, lambda p: "第一版正文" in p)
+        assert len(list(Path(f"/proc/{proc.pid}/task").iterdir())) > 1, "the server runs a thread beside the watcher"
+        own = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        (content / "sheng/shi/xian/zhen/2016.md").write_text("## 一、概述\n\n第二版正文。\n", encoding="utf-8")
+        server.wait_for(REPORT_PAGE, lambda p: "第二版正文" in p)
+        children = _children(proc.pid)
+        builders = [pid for pid, cmd in children.items() if b"multiprocessing" in cmd]
+        assert builders, children
+        # a fork of the threaded server would carry its command line: every child is a fresh interpreter
+        assert all(cmd != own for cmd in children.values()), children
+        grandchildren = [g for pid in builders for g in _children(pid)]
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=WAIT)
+        assert _gone([*children, *grandchildren]), "the builder (and what it started) leaves with the preview"
     finally:
         proc.kill()
         proc.wait(timeout=WAIT)

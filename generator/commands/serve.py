@@ -10,7 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.preview.rebuild import rebuild, watched
+from generator.preview.builder import Builder
+from generator.preview.rebuild import watched
 from generator.preview.server import HOST, start
 from generator.preview.state import BuildState
 from generator.preview.watch import changed, snapshot
@@ -37,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     state = BuildState()
     signal.signal(signal.SIGTERM, _stop)  # stopped by a process manager: clean up as for Ctrl+C
+    builder: Builder | None = None
     try:
+        builder = Builder(content, out)  # before the server's thread: builds never fork from this process
         try:
             server = start(out, args.port, state)
         except OSError as exc:
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         roots = watched(content)
         seen = snapshot(roots)
-        _build(content, out, state)
+        _build(builder, state)
         print(f"预览地址：http://{HOST}:{server.server_address[1]}/index.html（站点文件在 {out}；按 Ctrl+C 结束）", file=sys.stderr, flush=True)
         while True:
             time.sleep(POLL_SECONDS)
@@ -57,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
             time.sleep(POLL_SECONDS)  # let an editor finish writing, then take the files as they are
             seen = snapshot(roots)
             print(f"检测到改动：{', '.join(edits[:3])}{' 等' if len(edits) > 3 else ''}", file=sys.stderr, flush=True)
-            _build(content, out, state)
+            _build(builder, state)
     finally:
+        if builder is not None:
+            builder.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
 
@@ -67,10 +72,10 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _build(content: Path, out: Path, state: BuildState) -> None:
+def _build(builder: Builder, state: BuildState) -> None:
     started = time.monotonic()
     with state.lock:
-        errors = rebuild(content, out)
+        errors = builder.rebuild()
         status = state.record(errors)
     took = time.monotonic() - started
     if errors:

@@ -8,15 +8,18 @@ import jinja2
 import yaml
 
 from generator.build import build
+from generator.incremental.cache import Memory
 from generator.diagnostics import Level
 from generator.stages.render import THEMES_DIR
 from generator.stages.write import OutputError
 
 
-def rebuild(content: Path, out: Path) -> tuple[str, ...]:
-    """Build `content` into `out`; return the errors (empty on success). On failure `out` keeps the last good site."""
+def rebuild(content: Path, out: Path, memory: Memory | None = None) -> tuple[str, ...]:
+    """Build `content` into `out`; return the errors (empty on success). On failure `out` keeps the last good site.
+
+    `memory` is kept by the caller between rebuilds (the last build's cache stays in memory)."""
     try:
-        result = build(content, out, partial=False)  # a preview shows the last good page with the errors over it
+        result = build(content, out, partial=False, memory=memory)  # a preview shows the last good page with the errors over it
     except jinja2.TemplateSyntaxError as exc:
         return (f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}",)
     except jinja2.TemplateError as exc:
