@@ -7,13 +7,11 @@ import sys
 from pathlib import Path
 
 from generator.build import build
-from generator.cli import keep_until_leaving, leave
 
 
 def main() -> int:
     content, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     result = build(content, out, jobs=jobs)
-    keep_until_leaving(result)  # as the `nianbao` command does
     r = result.rendered
     json.dump(
         {
@@ -33,4 +31,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    leave(main())  # as the `nianbao` command ends
+    sys.exit(main())

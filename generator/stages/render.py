@@ -289,7 +289,7 @@ def render_pages(
             progress.update("生成页面", made[0], len(todo))
 
     todo = _changed(list(zip(pages, fingerprints)), staging, cache, result)
-    gc.freeze()  # the planned pages too: the model was frozen before planning (build.py)
+    gc.freeze()  # the planned pages too, as the model (build.py; measured: docs/architecture.md)
     make(_whole_site_first(todo))
     progress.done()
     planned = {p.url for p in pages}
