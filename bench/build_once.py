@@ -10,13 +10,11 @@ import sys
 from pathlib import Path
 
 from generator.build import SearchOptions, build
-from generator.cli import keep_until_leaving, leave
 
 
 def main() -> int:
     content, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     result = build(content, out, SearchOptions(enabled="--no-search" not in sys.argv[4:]), jobs=jobs)
-    keep_until_leaving(result)  # as the `nianbao` command does
     r = result.rendered
     json.dump(
         {
@@ -36,4 +34,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    leave(main())  # as the `nianbao` command ends
+    sys.exit(main())

@@ -53,10 +53,6 @@ class BuildResult:
     reports_processed: int = 0
     search: IndexSummary | None = None  # what the search index holds, when the build made one
     search_reports: int = 0  # reports in the search index
-    # What the build made and no longer needs (the last build's model from the cache, the planned
-    # pages), kept so that it is not freed object by object as the build returns: that took 0.3 s
-    # at 10,000 reports. It is freed with the result; the command line leaves without freeing.
-    leftovers: list[object] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -113,7 +109,7 @@ def build(
     so that the last build's cache is taken from memory instead of being read again.
     """
     gc_enabled = gc.isenabled()
-    gc.disable()  # building the model makes many objects and no cycles: no collections until it is done
+    gc.disable()  # the model makes many objects and no cycles; measured: docs/architecture.md, "State that is not a parameter"
     try:
         return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial, staging, memory)
     finally:
@@ -144,10 +140,10 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         reports = build_reports(sources.reports, places.towns, cat, cache, diags, jobs=jobs, progress=progress)
         site = assemble(places, reports.reports)
     del sources
-    gc.freeze()  # the model lives to the end: later collections (and forked workers) need not scan it
+    gc.freeze()  # later collections (in forked workers too) leave the model alone; measured: docs/architecture.md
     gc.enable()
     result = BuildResult(CheckResult(site, diags, cat), out, timings=timings, cache_status=cache.status,
-                         reports_reused=reports.reused, reports_processed=reports.processed, leftovers=[cache, reports])
+                         reports_reused=reports.reused, reports_processed=reports.processed)
     if not partial and diags.has_errors:
         return result
     site, result.exclusions = exclude(site, diags, content_prefix(content))
@@ -171,7 +167,6 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None, "search" if search.enabled else None)
     with timings.stage("plan"):  # what each page is made from, and what is to be made, kept and removed
         fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
-        result.leftovers += [pages, fingerprints]
         # what the files other than pages (assets, badge, search index) are made from
         others_made_from = digest(shared_by_all, theme_fingerprint(dirs), search_signature(site, reports.fingerprints) if search.enabled else "no search")
         work = decide(pages, fingerprints, cache.old if cache.status == "used" else None, out, others_made_from,

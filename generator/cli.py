@@ -52,7 +52,8 @@ def _parser(verb: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, raise_internal: bool = False) -> int:
+    """Run one verb; `raise_internal`: let an internal error propagate (for a debugger) instead of reporting it."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     verb = args_list[0] if args_list and args_list[0] in COMMANDS else None
     args = _parser(verb).parse_args(args_list)
@@ -63,38 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("已中断。", file=sys.stderr)
         return 130
     except Exception:  # noqa: BLE001 - the last line of defence: say it is our fault, and where to report it
-        if os.environ.get("NIANBAO_RAISE"):
+        if raise_internal:
             raise
         traceback.print_exc()
         print(f"\nnianbao 内部错误（这不是内容的问题）。请将以上信息和所用命令报告给{REPORT_TO}。", file=sys.stderr)
         return EXIT_INTERNAL
 
 
-_KEPT: list[object] = []
-
-
-def keep_until_leaving(value: object) -> None:
-    """Hold `value` (a build's result, with its model) until the command `leave`s, so that it is
-    not freed object by object as the verb returns (0.25 s after an edit at 10,000 reports).
-    Only the last value is held: `main` called again in a process that goes on frees the one before."""
-    _KEPT[:] = [value]
-
-
-def leave(code: int) -> NoReturn:
-    """End the process with `code` once its output is flushed, without tearing down its objects.
-
-    A build holds its whole model until the end; freeing it object by object at interpreter exit
-    took 0.6 s after a 10,000-report build, a seventh of an incremental one. Nothing is left to
-    clean up: workers are joined, files closed, and a build starts no process that outlives it. Only for the command itself, never when `main` is called in a process that goes on.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
-
-
 def entry() -> NoReturn:
-    """The `nianbao` command (`[project.scripts]`) and `python -m generator`."""
-    leave(main())
+    """The `nianbao` command (`[project.scripts]`) and `python -m generator`. The environment is
+    read here only: `NIANBAO_RAISE` set lets internal errors propagate."""
+    sys.exit(main(raise_internal=bool(os.environ.get("NIANBAO_RAISE"))))

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import CONTENT, REPO, run_cli
 from generator import cli
-from generator.build import BuildResult
 from sites import narrative_content, snapshot
 
 DOC = (REPO / "docs/cli.md").read_text(encoding="utf-8")
@@ -108,7 +105,6 @@ def test_3_internal_error_says_so_and_where_to_report(tmp_path: Path, monkeypatc
     def broken(*args: object) -> bytes:
         raise RuntimeError("a bug in a template filter")
 
-    monkeypatch.delenv("NIANBAO_RAISE", raising=False)
     monkeypatch.setattr("generator.stages.render.Renderer.render", broken)
     code = cli.main(["build", "--content", str(content), "--out", str(out), "--no-search", "--no-cache"])
     err = capsys.readouterr().err
@@ -127,17 +123,15 @@ def test_the_internal_error_message_points_at_a_real_section() -> None:
     assert f"报告给{cli.REPORT_TO}。" in DOC
 
 
-def test_leave_exits_with_the_code_after_flushing() -> None:
-    """The command ends with os._exit (no teardown of its objects): what it wrote to a pipe must all arrive."""
-    program = "import sys; from generator.cli import leave; sys.stdout.write('一' * 100000); sys.stderr.write('二'); leave(7)"
-    proc = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, encoding="utf-8")
-    assert proc.returncode == 7
-    assert (proc.stdout, proc.stderr) == ("一" * 100000, "二")
+def test_raise_internal_lets_an_internal_error_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`NIANBAO_RAISE` is read by the command's entry alone and given to `main` as `raise_internal`."""
+    content = narrative_content(tmp_path / "content", 1)
 
+    def broken(*args: object) -> bytes:
+        raise RuntimeError("a bug in a template filter")
 
-def test_a_build_command_holds_its_result_until_the_process_leaves(tmp_path: Path) -> None:
-    """The command leaves without freeing the model (cli.leave); only the last build's is held."""
-    for name in ("a", "b"):
-        assert cli.main(["build", "--content", str(CONTENT), "--out", str(tmp_path / name), "--no-search"]) == 0
-        assert len(cli._KEPT) == 1 and isinstance(cli._KEPT[0], BuildResult) and cli._KEPT[0].out == tmp_path / name
-    cli._KEPT.clear()
+    monkeypatch.setattr("generator.stages.render.Renderer.render", broken)
+    with pytest.raises(RuntimeError, match="a bug in a template filter"):
+        cli.main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search"], raise_internal=True)
+    monkeypatch.setenv("NIANBAO_RAISE", "1")
+    assert cli.main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search"]) == 3  # main reads no environment

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Mapping
 
 from generator.build import BuildResult, SearchOptions, build
-from generator.cli import keep_until_leaving
 from generator.commands.report import exit_code, print_problems, summary
 from generator.incremental.state import state_dir
 from generator.stages.write import OutputError, StagingOptions
@@ -55,7 +54,6 @@ def run(args: argparse.Namespace) -> int:
             raise  # not about the output folder: an internal error
         print(f"nianbao: 用法错误：无法写入输出目录 {out}：{exc.strerror}（{exc.filename}）。原有站点保持不变。", file=sys.stderr)
         return 2
-    keep_until_leaving(result)
     diags = result.check.diags
     print_problems(diags, verbose=args.verbose)
     if not result.written:
