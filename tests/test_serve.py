@@ -245,7 +245,11 @@ def _state(pid: int) -> str:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 def test_serve_builds_in_a_spawned_builder_and_ctrl_c_leaves_no_process(make_content, tmp_path: Path) -> None:
-    content = make_content({"sheng/shi/xian/zhen/2016.yaml": REPORT_YAML, "sheng/shi/xian/zhen/2016.md": REPORT_MD})
+    # enough reports that a build forks its workers (from the builder, which must be allowed children)
+    files = {f"sheng/shi/xian/zhen{k:02d}/{name}": text for k in range(80)
+             for name, text in (("2016.yaml", REPORT_YAML), ("2016.md", REPORT_MD), ("town.yaml", f"name: 测试{k}镇\n"))}
+    files.update({"sheng/shi/xian/zhen/2016.yaml": REPORT_YAML, "sheng/shi/xian/zhen/2016.md": REPORT_MD})
+    content = make_content(files)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--content", str(content), "--port", "0", "--out", str(tmp_path / "site")],

@@ -47,7 +47,7 @@ class Builder:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve_builds, args=(child, str(content), str(out)),
-                                        name="nianbao-preview-builder", daemon=True)
+                                        name="nianbao-preview-builder")  # not a daemon: a build forks its workers
         self._process.start()
         child.close()
 
