@@ -11,7 +11,6 @@ of each is printed, with the median of the edits. The work folder is removed at 
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -21,6 +20,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.loop_args import loop_options  # noqa: E402
 
 
 def nianbao(*args: str) -> float:
@@ -34,17 +36,8 @@ def nianbao(*args: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--towns", type=int, default=1000)
-    parser.add_argument("--edits", type=int, default=5)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/nianbao-edit-loop"))
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
+    args = loop_options(__doc__, "/tmp/nianbao-edit-loop", jobs=True)
     content, out = args.work / "content", args.work / "site"
-    if args.work.exists():
-        shutil.rmtree(args.work)
-    args.work.mkdir(parents=True)
     try:
         nianbao("synth", "--towns", str(args.towns), "--out", str(content))
         build = ("build", "--content", str(content), "--out", str(out), "--jobs", str(args.jobs))

@@ -12,7 +12,6 @@ test: its times depend on the machine.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -23,8 +22,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
 sys.path.insert(0, str(REPO / "tests"))
 
+from bench.loop_args import loop_options  # noqa: E402
 from browser import CHROMIUM_FLAGS  # noqa: E402  (the tests' Chromium flags)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,16 +57,8 @@ def _page_url(content: Path, narrative: Path) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--towns", type=int, default=1000)
-    parser.add_argument("--edits", type=int, default=5)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/nianbao-serve-loop"))
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
+    args = loop_options(__doc__, "/tmp/nianbao-serve-loop", jobs=False)
     content, out = args.work / "content", args.work / "site"
-    if args.work.exists():
-        shutil.rmtree(args.work)
-    args.work.mkdir(parents=True)
     subprocess.run([sys.executable, "-m", "generator", "synth", "--towns", str(args.towns), "--out", str(content)],
                    env=_env(), check=True, capture_output=True)
     narratives = sorted(content.rglob("*.md"))
