@@ -25,7 +25,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 from generator.incremental import clone
 from generator.incremental.clone import folders_above
