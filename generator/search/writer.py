@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.search.counting import TooManyCharacters, counted_parts
 from generator.search.buckets import FIELD, big_file, bucket_file, bucket_of, doc_file
 from generator.search.documents import SearchDoc, field_text, searched_text
 from generator.search.normalise import index_grams
@@ -308,39 +309,72 @@ def meta(docs: Sequence[SearchDoc], buckets: int, big: list[str], grams: int, sm
     }
 
 
+BATCH_CHARS = 1_500_000  # searched characters counted at once (numpy arrays of about 100 MB)
+
+
 def collect(docs: Sequence[SearchDoc], jobs: int) -> tuple[dict[str, str], dict[str, str]]:
     """Encoded postings of every gram over the searched texts and over the title-and-town texts.
 
-    Consecutive runs of reports are segmented and encoded apart (in `jobs` processes), then the
-    parts of each gram are joined: the bytes do not depend on how the reports were cut."""
-    step = max(1, -(-len(docs) // (jobs * 4)) if jobs > 1 else len(docs))
-    chunks = [(docs[s : s + step], s) for s in range(0, len(docs), step)]
+    Consecutive runs of reports (at most BATCH_CHARS characters each, and at least one per
+    process) are counted and encoded apart (in `jobs` processes), then the parts of each gram are
+    joined: the bytes do not depend on how the reports were cut."""
+    chunks = batches(docs, jobs)
     body: dict[str, list[Part]] = {}
     fields: dict[str, list[Part]] = {}
     if jobs <= 1 or len(chunks) <= 1:
-        results: Iterable[tuple[dict[str, Part], dict[str, Part]]] = map(_parts_of, chunks)
-        return _joined(results, body, fields)
+        return _joined(map(_parts_of, chunks), body, fields)
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(jobs) as pool:
         return _joined(pool.map(_parts_of, chunks), body, fields)
 
 
-def _joined(results: Iterable[tuple[dict[str, Part], dict[str, Part]]], body: dict[str, list[Part]],
+def batches(docs: Sequence[SearchDoc], jobs: int) -> list[tuple[Sequence[SearchDoc], int]]:
+    """`docs` cut into consecutive runs, (run, id of its first report): none over BATCH_CHARS
+    characters of searched text (unless one report is), and at least `jobs` runs."""
+    most = -(-len(docs) // max(1, jobs))
+    chunks: list[tuple[Sequence[SearchDoc], int]] = []
+    start = size = 0
+    for i, doc in enumerate(docs):
+        length = len(doc.text or "") + len(doc.title) + 64
+        if i > start and (size + length > BATCH_CHARS or i - start >= most):
+            chunks.append((docs[start:i], start))
+            start, size = i, 0
+        size += length
+    if start < len(docs):
+        chunks.append((docs[start:], start))
+    return chunks
+
+
+def _joined(results: Iterable[list[tuple[dict[str, Part], dict[str, Part]]]], body: dict[str, list[Part]],
             fields: dict[str, list[Part]]) -> tuple[dict[str, str], dict[str, str]]:
-    for part_body, part_fields in results:
-        for into, part in ((body, part_body), (fields, part_fields)):
-            for gram, p in part.items():
-                have = into.get(gram)
-                if have is None:
-                    into[gram] = [p]
-                else:
-                    have.append(p)
+    for pieces in results:
+        for part_body, part_fields in pieces:
+            for into, part in ((body, part_body), (fields, part_fields)):
+                for gram, p in part.items():
+                    have = into.get(gram)
+                    if have is None:
+                        into[gram] = [p]
+                    else:
+                        have.append(p)
     return {g: join(ps) for g, ps in body.items()}, {g: join(ps) for g, ps in fields.items()}
 
 
-def _parts_of(chunk: tuple[Sequence[SearchDoc], int]) -> tuple[dict[str, Part], dict[str, Part]]:
+def _parts_of(chunk: tuple[Sequence[SearchDoc], int]) -> list[tuple[dict[str, Part], dict[str, Part]]]:
+    """The parts of a run of reports, counted with numpy (`counting`); a run with more distinct
+    characters than its gram keys can hold is cut in two, and a single such report is counted
+    gram by gram (`index_grams`)."""
     docs, first = chunk
+    try:
+        return [(counted_parts([searched_text(d) for d in docs], first), counted_parts([field_text(d) for d in docs], first))]
+    except TooManyCharacters:
+        if len(docs) == 1:
+            return [_parts_by_counter(docs, first)]
+        half = len(docs) // 2
+        return _parts_of((docs[:half], first)) + _parts_of((docs[half:], first + half))
+
+
+def _parts_by_counter(docs: Sequence[SearchDoc], first: int) -> tuple[dict[str, Part], dict[str, Part]]:
     body: defaultdict[str, array] = defaultdict(_postings)
     fields: defaultdict[str, array] = defaultdict(_postings)
     for i, doc in enumerate(docs, first):

@@ -1,0 +1,93 @@
+"""The index's gram counting with numpy (`generator.search.counting`) against the gram-by-gram reference."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from generator.search import writer
+from generator.search.counting import TooManyCharacters, counted_parts, gram_postings
+from generator.search.normalise import index_grams
+from generator.search.postings import TF_CAP, SHIFT, packed_part
+from search_corpus import corpus
+
+# Word characters of every kind the rules know: CJK, full-width forms, Latin letters with marks,
+# digits, a character outside the BMP, an enclosed ideograph, and breaks between them.
+SAMPLES = [
+    "高质量发展，ＡＢＣ１２３与abc123。Ｐｄｆ文件、Café naïve；政府信息公开" * 3,
+    "𠀀𠀁𠀂 ㈠㈡ 一一一一一一一一" + "公开" * 70,  # a tf over TF_CAP
+    "",
+    "，。、！",
+    "a",
+    "2022年行政复议0件\n行政诉讼0件\t2022",
+]
+
+
+def reference(texts: list[str], first: int) -> dict[str, tuple[int, int, str, str | None]]:
+    """`parts` as the gram-by-gram writer makes them: index_grams per report, packed per gram."""
+    packed: dict[str, list[int]] = {}
+    for i, text in enumerate(texts, first):
+        for gram, tf in index_grams(text).items():
+            packed.setdefault(gram, []).append(i << SHIFT | min(tf, TF_CAP))
+    return {g: packed_part(p) for g, p in packed.items()}
+
+
+def test_counts_are_index_grams_report_by_report() -> None:
+    grams, starts, reports, tfs = gram_postings(SAMPLES)
+    got: dict[int, Counter[str]] = {}
+    for g, gram in enumerate(grams):
+        for k in range(starts[g], starts[g + 1]):
+            got.setdefault(int(reports[k]), Counter())[gram] = int(tfs[k])
+    for n, text in enumerate(SAMPLES):
+        assert got.get(n, Counter()) == index_grams(text), text
+    assert len(grams) == len(set(grams))
+
+
+@pytest.mark.parametrize("first", [0, 31, 1_000_003])
+def test_parts_are_those_of_the_reference(first: int) -> None:
+    rng = random.Random(first)
+    texts = [rng.choice(SAMPLES) + rng.choice(SAMPLES)[: rng.randint(0, 40)] for _ in range(300)]
+    assert counted_parts(texts, first) == reference(texts, first)
+
+
+def test_synthetic_reports_give_the_same_index_bytes_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = corpus(towns=24)
+    counted = writer.index_files(docs, jobs=1)
+
+    def refuse(texts: object, first: int) -> object:
+        raise TooManyCharacters(0)
+
+    monkeypatch.setattr(writer, "counted_parts", refuse)  # every run cut down to single reports, counted gram by gram
+    assert writer.index_files(docs, jobs=1) == counted
+
+
+def test_a_run_with_too_many_characters_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = corpus(towns=4)
+    wide = "".join(chr(0x4E00 + i) for i in range(20_000))  # 15 bits a character: 4 × 15 + 5 > 64 for 32 reports
+    docs = [replace(d, text=d.text + wide[i * 500 :]) for i, d in enumerate(writer.ordered(docs))]
+    with pytest.raises(TooManyCharacters):
+        gram_postings([d.text or "" for d in docs])
+    calls: list[int] = []
+    original = writer.counted_parts
+
+    def counting(texts: list[str], first: int) -> object:
+        calls.append(len(texts))
+        return original(texts, first)
+
+    monkeypatch.setattr(writer, "counted_parts", counting)
+    files = writer.index_files(docs, jobs=1)
+    assert calls[0] == len(docs) and len(calls) > 2 and min(calls) < len(docs)  # refused whole, then cut
+    monkeypatch.setattr(writer, "counted_parts", lambda texts, first: (_ for _ in ()).throw(TooManyCharacters(0)))
+    assert writer.index_files(docs, jobs=1) == files
+
+
+def test_batches_cover_the_reports_in_order() -> None:
+    docs = writer.ordered(corpus(towns=30))
+    for jobs in (1, 2, 7):
+        chunks = writer.batches(docs, jobs)
+        assert [d for run, _ in chunks for d in run] == docs
+        assert [first for _, first in chunks] == [sum(len(r) for r, _ in chunks[:n]) for n in range(len(chunks))]
+        assert len(chunks) >= min(jobs, len(docs))
