@@ -26,6 +26,10 @@ _DECODE = {c: i for i, c in enumerate(ALPHABET)}
 
 def number(n: int) -> str:
     """`n` (≥ 0) in the postings' base 32."""
+    return _SMALL[n] if n < _SMALL_COUNT else _number(n)
+
+
+def _number(n: int) -> str:
     digits = [_TERMINAL[n & 31]]
     n >>= 5
     while n:
@@ -34,7 +38,8 @@ def number(n: int) -> str:
     return "".join(reversed(digits))
 
 
-_SMALL = [number(i) for i in range(4096)]
+_SMALL_COUNT = 1 << 15
+_SMALL = [_number(i) for i in range(_SMALL_COUNT)]
 _TF = _SMALL[:TF_CAP]  # tf - 1 for tf = 1..TF_CAP
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.search.counting import TooManyCharacters, counted_parts
-from generator.search.buckets import FIELD, big_file, bucket_file, bucket_of, doc_file
+from generator.search.buckets import FIELD, big_file, bucket_file, bucket_of, doc_file, fnv1a_all
 from generator.search.documents import SearchDoc, field_text, searched_text
 from generator.search.normalise import index_grams
 from generator.search.postings import ALPHABET, SHIFT, TF_CAP, Part, decode, encode, join, packed_part
@@ -104,27 +104,32 @@ def index_files(docs: Sequence[SearchDoc], *, jobs: int = 1, stamps: Mapping[str
     docs = ordered(docs)
     body, fields = collect(docs, jobs)
     files: dict[str, bytes] = {}
-    entries: dict[str, dict[str, str]] = {}
-    for gram in sorted(body):
-        entry = {gram: body[gram]}
-        if gram in fields:
-            entry[FIELD + gram] = fields[gram]
-        entries[gram] = entry
-    sizes = {g: entry_size(e) for g, e in entries.items()}
-    big = [g for g in entries if sizes[g] > BIG]
-    small_total = sum(s for g, s in sizes.items() if s <= BIG)
+    grams = sorted(body)
+    sizes = [len(g) * 3 + len(v) + 6 for g, v in zip(grams, map(body.__getitem__, grams))]  # entry_size, inlined
+    for n, gram in enumerate(grams):
+        f = fields.get(gram)
+        if f is not None:
+            sizes[n] += (len(gram) + 1) * 3 + len(f) + 6
+    big = [g for g, size in zip(grams, sizes) if size > BIG]
+    small_total = sum(size for size in sizes if size <= BIG)
     buckets = bucket_count(small_total)
     shared: list[dict[str, str]] = [{} for _ in range(buckets)]
-    for gram, entry in entries.items():
-        if sizes[gram] <= BIG:
-            shared[bucket_of(gram, buckets)].update(entry)
+    for gram, size, h in zip(grams, sizes, fnv1a_all(grams)):
+        if size <= BIG:
+            group = shared[h % buckets]
+            group[gram] = body[gram]
+            if gram in fields:
+                group[FIELD + gram] = fields[gram]
     for n, group in enumerate(shared):
         files[bucket_file(n)] = script(bucket_file(n), group)
     for n, gram in enumerate(big):
-        files[big_file(n)] = script(big_file(n), entries[gram])
+        entry = {gram: body[gram]}
+        if gram in fields:
+            entry[FIELD + gram] = fields[gram]
+        files[big_file(n)] = script(big_file(n), entry)
     for i, doc in enumerate(docs):
         files[doc_file(i)] = script(doc_file(i), shown(i, doc))
-    files["meta.js"] = script("meta.js", meta(docs, buckets, big, len(entries), small_total))
+    files["meta.js"] = script("meta.js", meta(docs, buckets, big, len(grams), small_total))
     files[STAMPS] = stamps_file(docs, stamps)
     return files
 
