@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from generator.search import writer
+from generator.search.buckets import fnv1a, fnv1a_all
 from generator.search.counting import TooManyCharacters, counted_parts, gram_postings
 from generator.search.normalise import index_grams
 from generator.search.postings import TF_CAP, SHIFT, packed_part
@@ -91,3 +92,11 @@ def test_batches_cover_the_reports_in_order() -> None:
         assert [d for run, _ in chunks for d in run] == docs
         assert [first for _, first in chunks] == [sum(len(r) for r, _ in chunks[:n]) for n in range(len(chunks))]
         assert len(chunks) >= min(jobs, len(docs))
+
+
+def test_bucket_hashes_at_once_are_fnv1a_one_by_one() -> None:
+    rng = random.Random(3)
+    grams = ["".join(chr(rng.choice([0x41, 0x4E00, 0x20000, 0xE9]) + rng.randint(0, 50)) for _ in range(rng.randint(1, 4)))
+             for _ in range(3000)]
+    assert fnv1a_all(grams) == [fnv1a(g) for g in grams]
+    assert fnv1a_all([]) == []
