@@ -54,7 +54,7 @@ def index_context(portal: Portal, page: Any) -> dict[str, Any]:
 
 
 def context(portal: Portal, page: Any) -> dict[str, Any]:
-    site, catalogue = portal.site, portal.catalogue
+    catalogue = portal.catalogue
     towns: tuple[Town, ...] = page.context["towns"]
     years = sorted({r.year for t in towns for r in portal.reports_of(t)})
     reports = {(r.town.path, r.year): r for t in towns for r in portal.reports_of(t)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from generator.diagnostics import Diagnostics, Problem, Where
+from generator.diagnostics import Diagnostics, Where
 from generator.formats import Catalogue
 from generator.model import Report, Site
 from generator.source.numbers import format_number

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator.source.controls import first_invisible, narrative_text, strip_invisible
+from generator.source.controls import first_invisible, strip_invisible
 from generator.diagnostics import Diagnostics, Where
 from generator.source.slugs import MAX_SLUG, is_slug
 from generator.source.yaml_source import MAX_BYTES as MAX_YAML_BYTES, YamlDoc, decode_text, load_yaml
