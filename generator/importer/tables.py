@@ -17,7 +17,7 @@ from generator.formats import Format, Table
 from generator.formats.spec import CellSpec, HeaderNode
 from generator.formats.types import CELL_TYPES
 from generator.importer.findings import INFO, Finding, excerpt
-from generator.importer.labels import DASHES, is_blank, is_number, label_forms, norm
+from generator.importer.labels import DASHES, is_blank, is_number, label_forms, norm, with_unit, without_remark
 from generator.importer.pieces import Piece
 from generator.source.numbers import Number, format_number
 
@@ -174,8 +174,8 @@ class _Reader:
             if not key or is_number(piece.text):
                 return None
             acc += key
-            if acc in wants:
-                return j + 1
+            if acc in wants or (j == i and without_remark(acc) in wants and without_remark(acc) != acc):
+                return j + 1  # the label, or the label with a remark in brackets in the same cell
             if not any(w.startswith(acc) for w in wants):
                 return None
             j += 1
@@ -225,6 +225,8 @@ class _Reader:
             return True
         if any(key.startswith(h) and _UNIT_SUFFIX.fullmatch(key[len(h):]) for h in self.header):
             return True
+        if without_remark(key) != key and without_remark(key) in self.header:
+            return True  # 上一年项目数量（指2019年事项数）: the template's filling instruction
         return _spelled_by(key, self.header)
 
     def _after_label(self, item: _Item, pos: int) -> tuple[int, bool]:
@@ -299,7 +301,7 @@ class _Reader:
         while i < len(self.pieces) and i not in self.result.consumed:
             piece = self.pieces[i]
             text = piece.text.strip()
-            if not (is_number(text) or norm(text) in DASHES or (piece.cell and is_blank(text))):
+            if not (is_number(text) or with_unit(text) or norm(text) in DASHES or (piece.cell and is_blank(text))):
                 break
             run.append(i)
             i += 1
@@ -380,6 +382,15 @@ class _Reader:
             shown = f"原表为“{text}”" if text else ("原表为空白" if piece is not None else "原表此格为空（原文为空行）")
             self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）{shown}，已记为 null（空白不是原文写出的数字）"))
             return
+        written = with_unit(text)
+        if written is not None:
+            number, unit = written
+            if unit != cell.unit:
+                self.result.findings.append(
+                    Finding(where, f"“{cell.label}”（{cell.id}）原文写作“{text}”，单位为“{unit}”，格式规定为“{cell.unit or '无单位'}”；未导入，请换算后填写")
+                )
+                return
+            text = number
         reading = CELL_TYPES[cell.type].read(text)
         if reading.error or reading.value is None:
             self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）的值“{text}”不能用：{reading.error}；未导入"))
