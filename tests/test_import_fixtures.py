@@ -43,6 +43,17 @@ SHAPES = {
     "zhejiang-panfeng-2013": "narrative, breadcrumb, furniture and the title twice",
     "zhejiang-shuitou-2008": "narrative, breakdown by category",
     "zhejiang-zhouquan-2008": "narrative, zeros stated as negations",
+    "anhui-tljq-2017": "narrative, short and complete, no title, an approximate count",
+    "fujian-chengxiang-2013": "narrative, index block as bullet lines, indented paragraphs",
+    "guangdong-jiangnanzhong-2020": "gov-2019, every cell a paragraph, header 本年增/ cut, an amount written with 万元 in its cell",
+    "guangdong-nanyuan-2020": "gov-2019, every cell a paragraph, a signed change (+19), the district's 人民政府 in the title",
+    "guizhou-tingziba-2014": "narrative starting inside section 二, signature at the end",
+    "hubei-heshengqiao-2022": "gov-2021 cut inside the first column header, no title",
+    "hubei-huangpi-2020": "gov-2019 as `a |` lines, labels carrying the template's filling instructions in brackets",
+    "hubei-yuyang-2022": "gov-2021, every cell a paragraph, prose between a heading and its table",
+    "hunan-songmutang-2022": "gov-2021 as `| a | b |` rows, a page heading over a title on two lines",
+    "jilin-xinghua-2010": "narrative, short and complete, furniture above the title",
+    "zhejiang-tangpu-2009": "narrative on one line, the title alone in a pipe row",
 }
 
 # Layouts the import does not decide yet: each must start passing (strict), then leave this list.
