@@ -54,6 +54,9 @@ SHAPES = {
     "hunan-songmutang-2022": "gov-2021 as `| a | b |` rows, a page heading over a title on two lines",
     "jilin-xinghua-2010": "narrative, short and complete, furniture above the title",
     "zhejiang-tangpu-2009": "narrative on one line, the title alone in a pipe row",
+    "jiangxi-changqiao-2019": "gov-2019 as `a | b | |` rows, index block lines, the title twice",
+    "unstated-lzq-2019": "gov-2019 as `a |` lines with spacer bars, header 本年新 cut",
+    "hebei-xiongxian-2019": "gov-2019 labels only, empty cells dropped by the portal",
 }
 
 # Layouts the import does not decide yet: each must start passing (strict), then leave this list.
