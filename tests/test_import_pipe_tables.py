@@ -152,3 +152,37 @@ def test_a_copy_cut_after_a_caption_reads_what_it_holds_and_lists_each_tables_mi
         assert any(f"表格“{caption}”" in m and row in m for m in missing), (caption, missing)
     unmatched = [f.message for f in imported.findings if "未能对应" in f.message]
     assert unmatched == [], "the caption and header of the cut table are its header, not stray cells"
+
+
+def test_a_cell_written_with_its_unit_is_read_only_in_the_cell_s_own_unit(tmp_path: Path) -> None:
+    # guangdong-jiangnanzhong-2020 writes “240万元” under 采购总金额, which the 2019 format records in 元
+    text = (
+        "二、主动公开政府信息情况\n第二十条第(五)项 |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n"
+        "行政许可 | 1件 | 0 | 24件 |\n其他对外管理服务事项 | 0 | 0 | 0 |\n"
+        "第二十条第(九)项 |\n信息内容 | 采购项目数量 | 采购总金额 |\n政府集中采购 | 1 | 240万元 |\n"
+    )
+    path = tmp_path / "2020.txt"
+    path.write_text(text, encoding="utf-8")
+    imported = convert(path, catalogue())
+    stats = imported.report.statistics
+    assert stats["art20_5.permits.prior_items"] == 1 and stats["art20_5.permits.decisions"] == 24, "a count's counting word is no other unit"
+    assert stats["art20_9.projects"] == 1
+    assert "art20_9.amount" not in stats, "240万元 is neither 240 元 nor a number the source prints in 元"
+    assert any("240万元" in f.message and "请换算后填写" in f.message for f in imported.findings)
+
+
+def test_a_label_with_its_template_s_instruction_in_brackets_is_the_label(tmp_path: Path) -> None:
+    # hubei-huangpi-2020: the district's template prints how to fill each row and column in brackets
+    text = (
+        "二、主动公开政府信息情况\n第二十条第(一)项 |\n信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n"
+        "规章(设区的市、自治州人民政府应提供相关数据) | 0 | 0 | 0 |\n规范性文件(行政机关制定发布的决定、公告) | 87 | 0 | 0 |\n"
+        "第二十条第(五)项 |\n信息内容 | 上一年项目数量 (指2019年事项数) | 本年增/减 (减用负 值表示,如 -8) | 处理决定数量 (指2020年办 件量) |\n"
+        "行政许可 | 3 | -1 | 12 |\n其他对外管理服务事项 | 0 | 0 | 0 |\n"
+    )
+    path = tmp_path / "2020.txt"
+    path.write_text(text, encoding="utf-8")
+    imported = convert(path, catalogue())
+    stats = imported.report.statistics
+    assert stats["art20_1.normative.made"] == 87 and stats["art20_1.rules.made"] == 0
+    assert (stats["art20_5.permits.prior_items"], stats["art20_5.permits.change"], stats["art20_5.permits.decisions"]) == (3, -1, 12)
+    assert not {2019, 2020, -8} & {v for v in stats.values() if v is not None}, "a number inside an instruction is no value"

@@ -26,6 +26,7 @@ MAX_FRAGMENTS = 6  # pieces a broken label may be spread over
 _PERIOD = re.compile(r"^[（(]\d{4}年度?[）)]$")
 _UNIT_SUFFIX = re.compile(r"（(?:单位：)?[^（）]{1,4}）")
 _FILLED_BY = re.compile(r"^填报单位[（(]?(?:盖章)?[）)]?[:：]?\s*(?P<name>.*)$")
+_COUNT_WORDS = {"件", "条", "个", "次", "人", "项"}  # a count cell written with its counting word (“0件”) is that count
 _UNIT_LINE = re.compile(r"^[（(]?(?:计量)?单位[:：]\s*[^\s，。]{1,6}[）)]?$")  # 单位：件, 单位:个, （单位：万元）
 
 
@@ -385,7 +386,7 @@ class _Reader:
         written = with_unit(text)
         if written is not None:
             number, unit = written
-            if unit != cell.unit:
+            if unit != cell.unit and not (not cell.unit and cell.type in ("count", "delta") and unit in _COUNT_WORDS):
                 self.result.findings.append(
                     Finding(where, f"“{cell.label}”（{cell.id}）原文写作“{text}”，单位为“{unit}”，格式规定为“{cell.unit or '无单位'}”；未导入，请换算后填写")
                 )
