@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import FIXTURES
 from generator.formats import catalogue
-from generator.importer.convert import convert
+from generator.importer.convert import Imported, convert
 from generator.importer.pieces import read_text
 
 WEB = FIXTURES / "seeds" / "web"
@@ -14,6 +14,13 @@ WEB = FIXTURES / "seeds" / "web"
 
 def cells_of(path: Path) -> list[str]:
     return [p.text for p in read_text(path).pieces if p.cell]
+
+
+def imported_text(tmp_path: Path, text: str) -> Imported:
+    """The import of `text` saved as a 2020 report's copy."""
+    path = tmp_path / "2020.txt"
+    path.write_text(text, encoding="utf-8")
+    return convert(path, catalogue())
 
 
 def test_style_a_a_bar_alone_on_a_line_after_every_cell() -> None:
@@ -161,9 +168,7 @@ def test_a_cell_written_with_its_unit_is_read_only_in_the_cell_s_own_unit(tmp_pa
         "行政许可 | 1件 | 0 | 24件 |\n其他对外管理服务事项 | 0 | 0 | 0 |\n"
         "第二十条第(九)项 |\n信息内容 | 采购项目数量 | 采购总金额 |\n政府集中采购 | 1 | 240万元 |\n"
     )
-    path = tmp_path / "2020.txt"
-    path.write_text(text, encoding="utf-8")
-    imported = convert(path, catalogue())
+    imported = imported_text(tmp_path, text)
     stats = imported.report.statistics
     assert stats["art20_5.permits.prior_items"] == 1 and stats["art20_5.permits.decisions"] == 24, "a count's counting word is no other unit"
     assert stats["art20_9.projects"] == 1
@@ -179,9 +184,7 @@ def test_a_label_with_its_template_s_instruction_in_brackets_is_the_label(tmp_pa
         "第二十条第(五)项 |\n信息内容 | 上一年项目数量 (指2019年事项数) | 本年增/减 (减用负 值表示,如 -8) | 处理决定数量 (指2020年办 件量) |\n"
         "行政许可 | 3 | -1 | 12 |\n其他对外管理服务事项 | 0 | 0 | 0 |\n"
     )
-    path = tmp_path / "2020.txt"
-    path.write_text(text, encoding="utf-8")
-    imported = convert(path, catalogue())
+    imported = imported_text(tmp_path, text)
     stats = imported.report.statistics
     assert stats["art20_1.normative.made"] == 87 and stats["art20_1.rules.made"] == 0
     assert (stats["art20_5.permits.prior_items"], stats["art20_5.permits.change"], stats["art20_5.permits.decisions"]) == (3, -1, 12)
