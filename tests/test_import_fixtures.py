@@ -99,6 +99,7 @@ def test_a_real_report_imports_without_a_wrong_number(outcomes: dict[str, truth.
     outcome = outcomes[name]
     assert not outcome.got_format.startswith("error"), outcome.lost
     assert outcome.misplaced == []
+    assert outcome.unlisted == []
     assert outcome.invented == []
     assert outcome.metadata_wrong == []
 
@@ -149,3 +150,31 @@ def test_the_measurement_reports_a_wrong_cell_and_a_number_not_in_the_source(tmp
     outcome = truth.measure(folder, tmp_path / "work")
     assert outcome.misplaced == ["art20_5.permits: wrote 213, the source has 214"]
     assert outcome.invented == ["figures.proactive.total = 9999"]
+
+
+def test_the_measurement_counts_a_number_written_in_another_unit_s_cell_as_misplaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An `other_unit` cell (477.35 under 采购总金额(万元), a column in 元) must be left out and listed, never written."""
+    folder = truth.REPORTS / "unstated-beijingjiedao-2020"
+    assert truth.expected_of(folder)["other_unit"] == {"art20_9.amount": "477.35万元"}
+    written = truth.written
+
+    def as_printed(imported):  # type: ignore[no-untyped-def]
+        data = written(imported)
+        data["statistics"]["art20_9"]["amount"] = 477.35
+        return data
+
+    monkeypatch.setattr(truth, "written", as_printed)
+    outcome = truth.measure(folder, tmp_path)
+    assert outcome.misplaced == ["art20_9.amount: wrote 477.35, the source states 477.35万元, in a unit other than the format's"]
+    monkeypatch.setattr(truth, "written", written)
+    convert = truth.convert
+
+    def without_findings(path: Path, formats: object) -> truth.Imported:
+        imported = convert(path, formats)  # type: ignore[arg-type]
+        imported.findings = []
+        return imported
+
+    monkeypatch.setattr(truth, "convert", without_findings)
+    (tmp_path / "again").mkdir()
+    outcome = truth.measure(folder, tmp_path / "again")
+    assert outcome.misplaced == [] and outcome.unlisted == ["art20_9.amount = 477.35万元 (left out, but no finding asks for it to be converted)"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from conftest import FIXTURES
@@ -174,6 +175,43 @@ def test_a_cell_written_with_its_unit_is_read_only_in_the_cell_s_own_unit(tmp_pa
     assert stats["art20_9.projects"] == 1
     assert "art20_9.amount" not in stats, "240万元 is neither 240 元 nor a number the source prints in 元"
     assert any("240万元" in f.message and "请换算后填写" in f.message for f in imported.findings)
+
+
+def test_a_column_whose_header_or_unit_line_states_another_unit_is_left_for_a_human(tmp_path: Path) -> None:
+    # unstated-beijingjiedao-2020 heads the column 采购总金额(万元); the 2019 format records the amount in 元
+    head = "二、主动公开政府信息情况\n第二十条第(五)项 |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政许可 | 1 | 0 | 8 |\n其他对外管理服务事项 | 0 | 0 | 0 |\n"
+    for table, said in (
+        ("第二十条第(九)项 |\n信息内容 | 采购项目数量 | 采购总金额(万元) |\n政府集中采购 | 13 | 477.35 |\n", "表头“采购总金额(万元)”"),
+        ("第二十条第(九)项 |\n信息内容 | 采购项目数量 | 采购总金额(单位:万元) |\n政府集中采购 | 13 | 477.35 |\n", "表头“采购总金额(单位:万元)”"),
+        ("第二十条第(九)项 |\n单位：万元\n信息内容 | 采购项目数量 | 采购总金额 |\n政府集中采购 | 13 | 477.35 |\n", "单位行“单位：万元”"),
+    ):
+        imported = imported_text(tmp_path, head + table)
+        stats = imported.report.statistics
+        assert stats["art20_5.permits.decisions"] == 8 and stats["art20_9.projects"] == 13, "the count beside it is read"
+        assert "art20_9.amount" not in stats, "477.35 万元 is neither 477.35 元 nor 4773500, which the source does not print"
+        [finding] = [f for f in imported.findings if "art20_9.amount" in f.message]
+        assert "原表单位为万元" in finding.message and said in finding.message and "本格式以元计" in finding.message
+        assert "“477.35”未导入" in finding.message and "请换算后填写" in finding.message and finding.where == f"2020.txt:{len((head + table).splitlines())}"
+    # the column's own unit, stated, is no reason to leave it out
+    imported = imported_text(tmp_path, head + "第二十条第(九)项 |\n信息内容 | 采购项目数量 | 采购总金额(元) |\n政府集中采购 | 13 | 4773500 |\n")
+    assert imported.report.statistics["art20_9.amount"] == 4773500
+
+
+def test_a_2021_fee_column_headed_in_yuan_is_left_for_a_human(tmp_path: Path) -> None:
+    # the 2021 format records 本年收费金额 in 万元 (its header says so); a copy heading it in 元 is not converted
+    text = (
+        "二、主动公开政府信息情况\n第二十条第(六)项 |\n信息内容 | 本年处理决定数量 |\n行政处罚 | 5 |\n行政强制 | 2 |\n"
+        "第二十条第(八)项 |\n信息内容 | 本年收费金额(单位:元) |\n行政事业性收费 | 3000 |\n"
+    )
+    path = tmp_path / "2022.txt"
+    path.write_text(text, encoding="utf-8")
+    imported = convert(path, catalogue())
+    assert imported.recognition.format.id == "gov-2021"
+    assert imported.report.statistics["art20_6.penalties"] == 5
+    assert "art20_8.fees" not in imported.report.statistics
+    assert any("art20_8.fees" in f.message and "原表单位为元" in f.message and "本格式以万元计" in f.message for f in imported.findings)
+    path.write_text(text.replace("(单位:元)", "(单位:万元)").replace("3000", "0.3"), encoding="utf-8")
+    assert convert(path, catalogue()).report.statistics["art20_8.fees"] == Decimal("0.3")
 
 
 def test_a_label_with_its_template_s_instruction_in_brackets_is_the_label(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from generator.formats import Format, Table
 from generator.formats.spec import CellSpec, HeaderNode
 from generator.formats.types import CELL_TYPES
 from generator.importer.findings import INFO, Finding, excerpt
-from generator.importer.labels import DASHES, is_blank, is_number, label_forms, norm, with_unit, without_remark
+from generator.importer.labels import DASHES, is_blank, is_number, label_forms, norm, unit_line, with_unit, without_remark
 from generator.importer.pieces import Piece
 from generator.source.numbers import Number, format_number
 
@@ -27,7 +27,8 @@ _PERIOD = re.compile(r"^[（(]\d{4}年度?[）)]$")
 _UNIT_SUFFIX = re.compile(r"（(?:单位：)?[^（）]{1,4}）")
 _FILLED_BY = re.compile(r"^填报单位[（(]?(?:盖章)?[）)]?[:：]?\s*(?P<name>.*)$")
 _COUNT_WORDS = {"件", "条", "个", "次", "人", "项"}  # a count cell written with its counting word (“0件”) is that count
-_UNIT_LINE = re.compile(r"^[（(]?(?:计量)?单位[:：]\s*[^\s，。]{1,6}[）)]?$")  # 单位：件, 单位:个, （单位：万元）
+_HEADER_UNIT = re.compile(r"（(?:单位：)?(?P<unit>[^（）：]{1,4})）$")  # 采购总金额（万元）, 本年收费金额（单位：元）
+MONEY_UNITS = {"元", "千元", "万元", "百万元", "亿元"}  # a money unit a header states is the unit of its column's numbers
 
 
 @dataclass
@@ -53,7 +54,7 @@ def read_tables(pieces: list[Piece], fmt: Format) -> TablesRead:
     if result.consumed:
         first, last = min(result.consumed), max(result.consumed)
         for i in range(max(0, first - 3), last + 1):
-            if _UNIT_LINE.match(norm(pieces[i].text)):
+            if unit_line(pieces[i].text):
                 result.consumed.add(i)  # 单位：件 — the table's unit line, not a cell and not prose
     for i, piece in enumerate(pieces):
         if piece.cell and i not in result.consumed and not is_blank(piece.text):
@@ -87,6 +88,7 @@ class _Reader:
         self._missing_rows: list[tuple[list[str], int]] = []
         self._missing_at: int | None = None  # index of this table's last "rows not found" finding
         self._gap: int | None = None
+        self._stated: dict[str, tuple[str, str]] = {}  # column id -> (money unit the source states, where it says so)
 
     def _header_labels(self) -> set[str]:
         t = self.table
@@ -111,6 +113,8 @@ class _Reader:
         if start is None:
             self._missing_table()
             return cursor
+        for i in range(max(cursor, start - 3), start):
+            self._note_unit(i)  # a unit line just above the caption
         pos = start
         items = self.items()
         counts: dict[str, int] = {}
@@ -140,7 +144,8 @@ class _Reader:
             if item.values:
                 pos = self._values(item, pos, skip)
         self._take_header(start)
-        return pos
+        # no row found: what matched was a header the tables share (信息内容), the next table is looked for from here
+        return pos if pos > start else cursor
 
     def _take_header(self, start: int) -> None:
         """The caption and header cells from the table's start, where no row of it was found after them (a cut copy)."""
@@ -209,7 +214,8 @@ class _Reader:
             piece = self.pieces[i]
             key = norm(piece.text)
             self.result.consumed.add(i)
-            if not key or key in DASHES or self._is_header(key) or _UNIT_LINE.match(key):
+            self._note_unit(i)
+            if not key or key in DASHES or self._is_header(key) or unit_line(key):
                 continue
             if _PERIOD.match(key):
                 continue
@@ -219,6 +225,24 @@ class _Reader:
                 self.result.findings.append(Finding(piece.where, f"填报单位：{self.result.filled_by}", INFO))
                 continue
             self.result.findings.append(Finding(piece.where, f"表格“{self.table.caption}”中的“{excerpt(piece.text)}”不是该格式的表头或行标签，未导入"))
+
+    def _note_unit(self, i: int) -> None:
+        """A money unit stated for a column: in its header cell (采购总金额（万元）) or in the table's unit line (单位：万元)."""
+        piece = self.pieces[i]
+        key = norm(piece.text)
+        line = unit_line(key)
+        if line:
+            if line in MONEY_UNITS:
+                for column in self.table.value_columns:
+                    if (column.type or self.table.type) == "amount":
+                        self._stated[str(column.id)] = (line, f"{piece.where} 单位行“{piece.text.strip()}”")
+            return
+        for column in self.table.value_columns:
+            for form in label_forms(column.label, self.format_id):
+                stated = _HEADER_UNIT.fullmatch(key[len(form) :]) if key.startswith(form) else None
+                if stated and stated.group("unit") in MONEY_UNITS:
+                    self._stated[str(column.id)] = (stated.group("unit"), f"{piece.where} 表头“{piece.text.strip()}”")
+                    return
 
     def _is_header(self, key: str) -> bool:
         """A header label, a fragment of one broken over lines, or one with its unit added: 采购总金额（元）."""
@@ -382,6 +406,13 @@ class _Reader:
             self.result.values[cell.id] = None
             shown = f"原表为“{text}”" if text else ("原表为空白" if piece is not None else "原表此格为空（原文为空行）")
             self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）{shown}，已记为 null（空白不是原文写出的数字）"))
+            return
+        stated = self._stated.get(cell.column)
+        if stated is not None and stated[0] != cell.unit:
+            unit, said = stated
+            self.result.findings.append(
+                Finding(where, f"“{cell.label}”（{cell.id}）原表单位为{unit}（{said}），本格式以{cell.unit or '无单位的数'}计；原文“{text}”未导入（不换算），请换算后填写")
+            )
             return
         written = with_unit(text)
         if written is not None:
