@@ -192,3 +192,17 @@ def test_a_column_whose_header_states_another_unit_is_left_for_a_human(tmp_path:
     assert "art20_9.amount" not in stats, "neither 12.5 元 nor 125000"
     expected = {k: v for k, v in expected_statistics().items() if k != "art20_9.amount"}
     assert stats == expected, "every other cell, the same column's neighbour included, is read as before"
+
+
+def test_a_unit_line_row_of_the_table_speaks_for_its_amount_column(tmp_path: Path) -> None:
+    caption = "<td colspan='3'><p>第二十条第（九）项</p></td></tr>"
+    text = portal_page("utf-8")
+    assert text.count(caption) == 1
+    page = tmp_path / "测试镇2022年报.html"
+    page.write_text(text.replace(caption, caption + "<tr><td colspan='3'><p>单位：万元</p></td></tr>"), encoding="utf-8")
+    imported = convert(page, catalogue())
+    stats = imported.report.statistics
+    assert stats["art20_9.projects"] == 2, "the unit line speaks for the amount, not the count of projects"
+    assert "art20_9.amount" not in stats
+    [finding] = [f for f in imported.findings if "art20_9.amount" in f.message]
+    assert finding.where.endswith("表5 第4行第3列") and "单位行“单位：万元”" in finding.message and "“12.5”未导入" in finding.message

@@ -409,18 +409,13 @@ class _Reader:
             return
         stated = self._stated.get(cell.column)
         if stated is not None and stated[0] != cell.unit:
-            unit, said = stated
-            self.result.findings.append(
-                Finding(where, f"“{cell.label}”（{cell.id}）原表单位为{unit}（{said}），本格式以{cell.unit or '无单位的数'}计；原文“{text}”未导入（不换算），请换算后填写")
-            )
+            self._other_unit(cell, where, text, *stated)
             return
         written = with_unit(text)
         if written is not None:
             number, unit = written
             if unit != cell.unit and not (not cell.unit and cell.type in ("count", "delta") and unit in _COUNT_WORDS):
-                self.result.findings.append(
-                    Finding(where, f"“{cell.label}”（{cell.id}）原文写作“{text}”，单位为“{unit}”，格式规定为“{cell.unit or '无单位'}”；未导入，请换算后填写")
-                )
+                self._other_unit(cell, where, text, unit, "格中连单位写出")
                 return
             text = number
         reading = CELL_TYPES[cell.type].read(text)
@@ -430,6 +425,12 @@ class _Reader:
         if reading.normalised_from and re.sub(r"\s", "", reading.normalised_from) != format_number(reading.value):
             self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）原文写作“{text}”，按 {format_number(reading.value)} 导入", INFO))
         self.result.values[cell.id] = reading.value
+
+    def _other_unit(self, cell: CellSpec, where: str, text: str, unit: str, said: str) -> None:
+        """A value in a unit other than the format's for its cell: never converted, never copied, listed for a human."""
+        self.result.findings.append(
+            Finding(where, f"“{cell.label}”（{cell.id}）原表单位为{unit}（{said}），本格式以{cell.unit or '无单位的数'}计；原文“{text}”未导入（不换算），请换算后填写")
+        )
 
     def _cells_of(self, node: HeaderNode) -> list[CellSpec]:
         cells = [c for c in self.table.cells if c.row == node.id]
