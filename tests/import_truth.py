@@ -2,7 +2,9 @@
 
 Each fixture folder holds one `source.*` (text, .docx, .pdf or .html as copied from a portal),
 `expected.yaml` (format, year, town, title, authority, the non-zero table cells and the non-zero
-counts stated in the prose) and `note.md`. The source is imported through `convert`, the function
+counts stated in the prose; `unreadable`: cells the copy leaves undecidable, which the import may
+read or not; `other_unit`: cells the source states in a unit other than the format's, as printed,
+which the import must leave out and list for a human) and `note.md`. The source is imported through `convert`, the function
 `nianbao import` calls for every file, under the folder's name (as a clerk names the file).
 
 Measured per fixture and in total:
@@ -10,7 +12,8 @@ Measured per fixture and in total:
 - recovered: expected non-zero numbers found where they belong (a cell with its value; a stated
   count with its value and unit among the import's stated figures, or among its key figures);
 - misplaced: a cell the import wrote with a value other than the expected one (cells not listed
-  are zero unless listed as `unreadable`);
+  are zero unless listed as `unreadable`), or any value in an `other_unit` cell;
+- unlisted: an `other_unit` cell that no finding of the import names (left out without a word);
 - invented: a number the import wrote that does not occur in the source text;
 - metadata: year, title, town and authority against the expected ones, where expected.
 
@@ -52,6 +55,7 @@ class Outcome:
     recovered: int = 0
     lost: list[str] = field(default_factory=list)
     misplaced: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
     metadata_wrong: list[str] = field(default_factory=list)
     metadata_checked: int = 0
@@ -150,6 +154,7 @@ def measure(folder: Path, workdir: Path) -> Outcome:
     cells = {k: v for k, v in flatten(data.get("statistics") or {}) if v is not None}
     want_cells = {str(k): _decimal(v) for k, v in (expected.get("cells") or {}).items()}
     unreadable = set(expected.get("unreadable") or [])
+    other_unit = {str(k): str(v) for k, v in (expected.get("other_unit") or {}).items()}
 
     for cell, value in want_cells.items():
         outcome.expected += 1
@@ -162,9 +167,16 @@ def measure(folder: Path, workdir: Path) -> Outcome:
         got = _decimal(raw)
         if cell in unreadable:
             continue
+        if cell in other_unit:
+            outcome.misplaced.append(f"{cell}: wrote {raw}, the source states {other_unit[cell]}, in a unit other than the format's")
+            continue
         want = want_cells.get(cell, Decimal(0))
         if got != want:
             outcome.misplaced.append(f"{cell}: wrote {raw}, the source has {want}")
+
+    for cell, printed in other_unit.items():
+        if cell not in cells and not any(cell in f.message and "请换算后填写" in f.message for f in imported.findings):
+            outcome.unlisted.append(f"{cell} = {printed} (left out, but no finding asks for it to be converted)")
 
     stated = _stated_entries(data)
     figures = Counter(_decimal(v) for v in (data.get("figures") or {}).values())
@@ -251,6 +263,7 @@ def report(outcomes: list[Outcome], verbose: bool = False) -> str:
         if verbose:
             lines += [f"    lost: {x}" for x in o.lost]
             lines += [f"    misplaced: {x}" for x in o.misplaced]
+            lines += [f"    unlisted: {x}" for x in o.unlisted]
             lines += [f"    invented: {x}" for x in o.invented]
             lines += [f"    metadata: {x}" for x in o.metadata_wrong]
     right = sum(o.layout_right for o in outcomes)
@@ -259,7 +272,7 @@ def report(outcomes: list[Outcome], verbose: bool = False) -> str:
     meta_right = meta_checked - sum(len(o.metadata_wrong) for o in outcomes)
     lines.append(
         f"total: layout right {right}/{len(outcomes)}; stated non-zero numbers recovered {found}/{total} ({recall(outcomes):.0%}); "
-        f"misplaced {sum(len(o.misplaced) for o in outcomes)}; invented {sum(len(o.invented) for o in outcomes)}; "
+        f"misplaced {sum(len(o.misplaced) for o in outcomes)}; unlisted {sum(len(o.unlisted) for o in outcomes)}; invented {sum(len(o.invented) for o in outcomes)}; "
         f"metadata right {meta_right}/{meta_checked}"
     )
     return "\n".join(lines)

@@ -106,3 +106,22 @@ def test_a_layout_decided_by_the_share_of_labels_names_those_labels() -> None:
     assert recognition.format.tables and recognition.reason.endswith("见于原文")
     assert {"规章", "行政许可", "行政处罚"} <= set(recognition.markers)
     assert recognition.basis(2) == f"“{recognition.markers[0]}”、“{recognition.markers[1]}” 等 {len(recognition.markers)} 个（{recognition.reason}）"
+
+
+@pytest.mark.parametrize(
+    ("caption_line", "fmt"),
+    [
+        ("第二十条第（一）项 | |||\n信息内容 | 本年\n", "gov-2021"),  # cut inside the first column header: the caption alone
+        ("依照《条例》第二十条第（一）项的规定，公开了本镇的规范性文件。\n", "narrative"),  # the same words in a sentence
+    ],
+)
+def test_a_table_caption_standing_alone_is_a_national_table_and_the_year_chooses(tmp_path: Path, caption_line: str, fmt: str) -> None:
+    path = tmp_path / "2022.txt"
+    path.write_text(
+        "一、总体情况\n2022年，我镇共发布各类信息1060条。\n二、主动公开政府信息情况\n" + caption_line, encoding="utf-8"
+    )
+    imported = convert(path, catalogue())
+    assert imported.recognition.format.id == fmt
+    if fmt != "narrative":
+        assert imported.recognition.markers == ("第二十条第（一）项",)
+        assert "按报告年度 2022 年选择" in basis(imported)

@@ -21,7 +21,7 @@ SHAPES = {
     "beijing-xinhua-2019": "gov-2019 as `a |` lines with sub-rows the format lacks, no title",
     "jiangsu-liandao-2019": "index block as pipe rows, the title in a 标 题 cell and again below",
     "shaanxi-meizi-2024": "gov-2021 (2024), every cell a paragraph",
-    "unstated-beijingjiedao-2020": "gov-2019 as `a | b |` and `| a | b |` rows, an amount in 万元",
+    "unstated-beijingjiedao-2020": "gov-2019 as `a | b |` and `| a | b |` rows, an amount under a 万元 header (left for a human)",
     "hebei-dawuli-2020": "gov-2019, every cell a paragraph",
     "jilin-jichang-2016": "gov-2008 statistics table after the narrative",
     "shaanxi-taiping-2022": "gov-2021, every cell a paragraph, labels broken over lines",
@@ -43,6 +43,20 @@ SHAPES = {
     "zhejiang-panfeng-2013": "narrative, breadcrumb, furniture and the title twice",
     "zhejiang-shuitou-2008": "narrative, breakdown by category",
     "zhejiang-zhouquan-2008": "narrative, zeros stated as negations",
+    "anhui-tljq-2017": "narrative, short and complete, no title, an approximate count",
+    "fujian-chengxiang-2013": "narrative, index block as bullet lines, indented paragraphs",
+    "guangdong-jiangnanzhong-2020": "gov-2019, every cell a paragraph, header 本年增/ cut, an amount written with 万元 in its cell (left for a human)",
+    "guangdong-nanyuan-2020": "gov-2019, every cell a paragraph, a signed change (+19), the district's 人民政府 in the title",
+    "guizhou-tingziba-2014": "narrative starting inside section 二, signature at the end",
+    "hubei-heshengqiao-2022": "gov-2021 cut inside the first column header, no title",
+    "hubei-huangpi-2020": "gov-2019 as `a |` lines, labels carrying the template's filling instructions in brackets",
+    "hubei-yuyang-2022": "gov-2021, every cell a paragraph, prose between a heading and its table",
+    "hunan-songmutang-2022": "gov-2021 as `| a | b |` rows, a page heading over a title on two lines",
+    "jilin-xinghua-2010": "narrative, short and complete, furniture above the title",
+    "zhejiang-tangpu-2009": "narrative on one line, the title alone in a pipe row",
+    "jiangxi-changqiao-2019": "gov-2019 as `a | b | |` rows, index block lines, the title twice",
+    "unstated-lzq-2019": "gov-2019 as `a |` lines with spacer bars, header 本年新 cut",
+    "hebei-xiongxian-2019": "gov-2019 labels only, empty cells dropped by the portal",
 }
 
 # Layouts the import does not decide yet: each must start passing (strict), then leave this list.
@@ -85,6 +99,7 @@ def test_a_real_report_imports_without_a_wrong_number(outcomes: dict[str, truth.
     outcome = outcomes[name]
     assert not outcome.got_format.startswith("error"), outcome.lost
     assert outcome.misplaced == []
+    assert outcome.unlisted == []
     assert outcome.invented == []
     assert outcome.metadata_wrong == []
 
@@ -135,3 +150,31 @@ def test_the_measurement_reports_a_wrong_cell_and_a_number_not_in_the_source(tmp
     outcome = truth.measure(folder, tmp_path / "work")
     assert outcome.misplaced == ["art20_5.permits: wrote 213, the source has 214"]
     assert outcome.invented == ["figures.proactive.total = 9999"]
+
+
+def test_the_measurement_counts_a_number_written_in_another_unit_s_cell_as_misplaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An `other_unit` cell (477.35 under 采购总金额(万元), a column in 元) must be left out and listed, never written."""
+    folder = truth.REPORTS / "unstated-beijingjiedao-2020"
+    assert truth.expected_of(folder)["other_unit"] == {"art20_9.amount": "477.35万元"}
+    written = truth.written
+
+    def as_printed(imported):  # type: ignore[no-untyped-def]
+        data = written(imported)
+        data["statistics"]["art20_9"]["amount"] = 477.35
+        return data
+
+    monkeypatch.setattr(truth, "written", as_printed)
+    outcome = truth.measure(folder, tmp_path)
+    assert outcome.misplaced == ["art20_9.amount: wrote 477.35, the source states 477.35万元, in a unit other than the format's"]
+    monkeypatch.setattr(truth, "written", written)
+    convert = truth.convert
+
+    def without_findings(path: Path, formats: object) -> truth.Imported:
+        imported = convert(path, formats)  # type: ignore[arg-type]
+        imported.findings = []
+        return imported
+
+    monkeypatch.setattr(truth, "convert", without_findings)
+    (tmp_path / "again").mkdir()
+    outcome = truth.measure(folder, tmp_path / "again")
+    assert outcome.misplaced == [] and outcome.unlisted == ["art20_9.amount = 477.35万元 (left out, but no finding asks for it to be converted)"]

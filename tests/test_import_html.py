@@ -169,3 +169,40 @@ def test_html5_article_with_its_title_in_a_header(tmp_path: Path) -> None:
     assert imported.places.town == "河包镇"
     assert imported.narrative.markdown.startswith("## 一、总体情况\n\n2020年主动公开政府信息35条")
     assert "首页" not in imported.narrative.markdown and "2019年" not in imported.narrative.markdown
+
+
+def test_a_column_whose_header_states_another_unit_is_left_for_a_human(tmp_path: Path) -> None:
+    # unstated-beijingjiedao-2020 heads the column 采购总金额(万元); the 2019 format records the amount in 元
+    page = tmp_path / "测试镇2022年报.html"
+    text = portal_page("utf-8")
+    assert text.count("<p>采购总金额</p>") == 1
+    page.write_text(text.replace("<p>采购总金额</p>", "<p>采购总金额（万元）</p>"), encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(CONTENT / "site.yaml", content / "site.yaml")
+    result = run_cli("import", str(page), "--town", TOWN, "--content", str(content))
+    assert result.code == 1, "the amount is missing until a human converts it"
+    assert "原表单位为万元" in result.out and "本格式以元计" in result.out and "“12.5”未导入" in result.out
+    assert "另有 1 处缺少单元格" in result.out
+    checked = run_cli("check", "--content", str(content))
+    assert checked.code == 1
+    assert "missing-cell [statistics.art20_9.amount]" in checked.out + checked.err, "check reports the cell missing until it is filled in"
+    imported = convert(page, catalogue())
+    stats = imported.report.statistics
+    assert "art20_9.amount" not in stats, "neither 12.5 元 nor 125000"
+    expected = {k: v for k, v in expected_statistics().items() if k != "art20_9.amount"}
+    assert stats == expected, "every other cell, the same column's neighbour included, is read as before"
+
+
+def test_a_unit_line_row_of_the_table_speaks_for_its_amount_column(tmp_path: Path) -> None:
+    caption = "<td colspan='3'><p>第二十条第（九）项</p></td></tr>"
+    text = portal_page("utf-8")
+    assert text.count(caption) == 1
+    page = tmp_path / "测试镇2022年报.html"
+    page.write_text(text.replace(caption, caption + "<tr><td colspan='3'><p>单位：万元</p></td></tr>"), encoding="utf-8")
+    imported = convert(page, catalogue())
+    stats = imported.report.statistics
+    assert stats["art20_9.projects"] == 2, "the unit line speaks for the amount, not the count of projects"
+    assert "art20_9.amount" not in stats
+    [finding] = [f for f in imported.findings if "art20_9.amount" in f.message]
+    assert finding.where.endswith("表5 第4行第3列") and "单位行“单位：万元”" in finding.message and "“12.5”未导入" in finding.message

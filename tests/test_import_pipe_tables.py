@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from conftest import FIXTURES
 from generator.formats import catalogue
-from generator.importer.convert import convert
+from generator.importer.convert import Imported, convert
 from generator.importer.pieces import read_text
 
 WEB = FIXTURES / "seeds" / "web"
@@ -14,6 +15,13 @@ WEB = FIXTURES / "seeds" / "web"
 
 def cells_of(path: Path) -> list[str]:
     return [p.text for p in read_text(path).pieces if p.cell]
+
+
+def imported_text(tmp_path: Path, text: str) -> Imported:
+    """The import of `text` saved as a 2020 report's copy."""
+    path = tmp_path / "2020.txt"
+    path.write_text(text, encoding="utf-8")
+    return convert(path, catalogue())
 
 
 def test_style_a_a_bar_alone_on_a_line_after_every_cell() -> None:
@@ -152,3 +160,70 @@ def test_a_copy_cut_after_a_caption_reads_what_it_holds_and_lists_each_tables_mi
         assert any(f"表格“{caption}”" in m and row in m for m in missing), (caption, missing)
     unmatched = [f.message for f in imported.findings if "未能对应" in f.message]
     assert unmatched == [], "the caption and header of the cut table are its header, not stray cells"
+
+
+def test_a_cell_written_with_its_unit_is_read_only_in_the_cell_s_own_unit(tmp_path: Path) -> None:
+    # guangdong-jiangnanzhong-2020 writes “240万元” under 采购总金额, which the 2019 format records in 元
+    text = (
+        "二、主动公开政府信息情况\n第二十条第(五)项 |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n"
+        "行政许可 | 1件 | 0 | 24件 |\n其他对外管理服务事项 | 0 | 0 | 0 |\n"
+        "第二十条第(九)项 |\n信息内容 | 采购项目数量 | 采购总金额 |\n政府集中采购 | 1 | 240万元 |\n"
+    )
+    imported = imported_text(tmp_path, text)
+    stats = imported.report.statistics
+    assert stats["art20_5.permits.prior_items"] == 1 and stats["art20_5.permits.decisions"] == 24, "a count's counting word is no other unit"
+    assert stats["art20_9.projects"] == 1
+    assert "art20_9.amount" not in stats, "240万元 is neither 240 元 nor a number the source prints in 元"
+    assert any("240万元" in f.message and "请换算后填写" in f.message for f in imported.findings)
+
+
+def test_a_column_whose_header_or_unit_line_states_another_unit_is_left_for_a_human(tmp_path: Path) -> None:
+    # unstated-beijingjiedao-2020 heads the column 采购总金额(万元); the 2019 format records the amount in 元
+    head = "二、主动公开政府信息情况\n第二十条第(五)项 |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政许可 | 1 | 0 | 8 |\n其他对外管理服务事项 | 0 | 0 | 0 |\n"
+    for table, said in (
+        ("第二十条第(九)项 |\n信息内容 | 采购项目数量 | 采购总金额(万元) |\n政府集中采购 | 13 | 477.35 |\n", "表头“采购总金额(万元)”"),
+        ("第二十条第(九)项 |\n信息内容 | 采购项目数量 | 采购总金额(单位:万元) |\n政府集中采购 | 13 | 477.35 |\n", "表头“采购总金额(单位:万元)”"),
+        ("第二十条第(九)项 |\n单位：万元\n信息内容 | 采购项目数量 | 采购总金额 |\n政府集中采购 | 13 | 477.35 |\n", "单位行“单位：万元”"),
+    ):
+        imported = imported_text(tmp_path, head + table)
+        stats = imported.report.statistics
+        assert stats["art20_5.permits.decisions"] == 8 and stats["art20_9.projects"] == 13, "the count beside it is read"
+        assert "art20_9.amount" not in stats, "477.35 万元 is neither 477.35 元 nor 4773500, which the source does not print"
+        [finding] = [f for f in imported.findings if "art20_9.amount" in f.message]
+        assert "原表单位为万元" in finding.message and said in finding.message and "本格式以元计" in finding.message
+        assert "“477.35”未导入" in finding.message and "请换算后填写" in finding.message and finding.where == f"2020.txt:{len((head + table).splitlines())}"
+    # the column's own unit, stated, is no reason to leave it out
+    imported = imported_text(tmp_path, head + "第二十条第(九)项 |\n信息内容 | 采购项目数量 | 采购总金额(元) |\n政府集中采购 | 13 | 4773500 |\n")
+    assert imported.report.statistics["art20_9.amount"] == 4773500
+
+
+def test_a_2021_fee_column_headed_in_yuan_is_left_for_a_human(tmp_path: Path) -> None:
+    # the 2021 format records 本年收费金额 in 万元 (its header says so); a copy heading it in 元 is not converted
+    text = (
+        "二、主动公开政府信息情况\n第二十条第(六)项 |\n信息内容 | 本年处理决定数量 |\n行政处罚 | 5 |\n行政强制 | 2 |\n"
+        "第二十条第(八)项 |\n信息内容 | 本年收费金额(单位:元) |\n行政事业性收费 | 3000 |\n"
+    )
+    path = tmp_path / "2022.txt"
+    path.write_text(text, encoding="utf-8")
+    imported = convert(path, catalogue())
+    assert imported.recognition.format.id == "gov-2021"
+    assert imported.report.statistics["art20_6.penalties"] == 5
+    assert "art20_8.fees" not in imported.report.statistics
+    assert any("art20_8.fees" in f.message and "原表单位为元" in f.message and "本格式以万元计" in f.message for f in imported.findings)
+    path.write_text(text.replace("(单位:元)", "(单位:万元)").replace("3000", "0.3"), encoding="utf-8")
+    assert convert(path, catalogue()).report.statistics["art20_8.fees"] == Decimal("0.3")
+
+
+def test_a_label_with_its_template_s_instruction_in_brackets_is_the_label(tmp_path: Path) -> None:
+    # hubei-huangpi-2020: the district's template prints how to fill each row and column in brackets
+    text = (
+        "二、主动公开政府信息情况\n第二十条第(一)项 |\n信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n"
+        "规章(设区的市、自治州人民政府应提供相关数据) | 0 | 0 | 0 |\n规范性文件(行政机关制定发布的决定、公告) | 87 | 0 | 0 |\n"
+        "第二十条第(五)项 |\n信息内容 | 上一年项目数量 (指2019年事项数) | 本年增/减 (减用负 值表示,如 -8) | 处理决定数量 (指2020年办 件量) |\n"
+        "行政许可 | 3 | -1 | 12 |\n其他对外管理服务事项 | 0 | 0 | 0 |\n"
+    )
+    imported = imported_text(tmp_path, text)
+    stats = imported.report.statistics
+    assert stats["art20_1.normative.made"] == 87 and stats["art20_1.rules.made"] == 0
+    assert (stats["art20_5.permits.prior_items"], stats["art20_5.permits.change"], stats["art20_5.permits.decisions"]) == (3, -1, 12)
+    assert not {2019, 2020, -8} & {v for v in stats.values() if v is not None}, "a number inside an instruction is no value"

@@ -118,6 +118,19 @@ def test_a_remark_in_brackets_does_not_cut_the_label_and_a_distinguishing_one_st
     assert found[1].quote == "4.行政职权类信息（包括行政审批、执法等）1条"
 
 
+def test_a_listing_before_its_count_is_not_the_label() -> None:
+    # hubei-heshengqiao-2022: the things counted are listed first; the words after the listing (or the classifier) name them
+    text = (
+        "贺胜桥镇设党政综合办公室、经济发展办公室、城镇建设管理办公室共7个内设机构;核定机关行政编制人员45名。"
+        "我镇通过区政府网站、政务公开栏和报刊、电视等新闻媒体共发布机构职能、政策及政策解读、工作动态等各类信息1060条。"
+    )
+    found = find_stated(text, CATALOGUE.indicators)
+    assert [(st.value, st.unit, st.label) for st in found] == [(7, "个", "内设机构"), (45, "名", "核定机关行政编制人员"), (1060, "条", "各类信息")]
+    assert found[2].quote.endswith("工作动态等各类信息1060条")
+    # a classifier without a listing before it keeps its verb: "配备2名工作人员"
+    assert [st.label for st in find_stated("镇党政办配备2名工作人员。", CATALOGUE.indicators)] == ["镇党政办配备工作人员"]
+
+
 def test_counts_by_channel_are_not_the_total() -> None:
     # stated/tangpu-2009.txt: two channels' counts in one sentence; neither is 主动公开政府信息数
     parts = "全年我镇在市政府门户网站主动公开信息60条，在镇门户网站主动公开信息5条。"

@@ -18,6 +18,13 @@ _TRANSLATE = str.maketrans(
 )
 _NUMBER = re.compile(r"[+\-－＋]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?")
 DASHES = {"—", "——", "-", "－", "/", "／", "─"}
+# a remark in brackets after a label, as a district's template prints its filling instructions:
+# “规范性文件（行政机关制定发布的……）”, “上一年项目数量（指2019年事项数）”
+_REMARK = re.compile(r"（[^（）]{2,}）$")
+# a table's unit line: 单位：件, 单位:个, （单位：万元）, 计量单位：元
+_UNIT_LINE = re.compile(r"^[（(]?(?:计量)?单位[:：]\s*(?P<unit>[^\s，。（）()]{1,6})[）)]?$")
+# a value written with its unit in the cell: “240万元”, “3件”
+_WITH_UNIT = re.compile(r"(?P<n>[+\-－＋]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)(?P<unit>万元|元|件|条|个|次|人|项)")
 
 
 def _plain(text: str) -> str:
@@ -61,6 +68,23 @@ def official_form(text: str, format_id: str = "") -> str:
     key = norm(text)
     labels = _variants()[1]
     return labels.get(format_id, {}).get(key) or labels.get("all", {}).get(key) or key
+
+
+def without_remark(key: str) -> str:
+    """A normalised label without the bracketed remark it ends in (the key itself when it has none)."""
+    return _REMARK.sub("", key)
+
+
+def with_unit(text: str) -> tuple[str, str] | None:
+    """The number and the unit of a cell that writes both (“240万元”), else None."""
+    m = _WITH_UNIT.fullmatch(_SPACE.sub("", text))
+    return (m.group("n"), m.group("unit")) if m else None
+
+
+def unit_line(text: str) -> str | None:
+    """The unit a table's unit line states (“单位：万元” -> 万元), else None."""
+    m = _UNIT_LINE.match(norm(text))
+    return m.group("unit") if m else None
 
 
 def is_number(text: str) -> bool:

@@ -104,8 +104,12 @@ def _title(lines: list[_Line], result: Narrative) -> list[_Line]:
             first = lines[0]
             result.findings.append(Finding(first.piece.where, f"原文开头是“{excerpt(first.text)}”，没有标题（含“报告”或“年报”的标题行）；请在数据文件的 title 中填写标题"))
         return lines
-    _drop_furniture(lines[:at], result)
     title, used = _joined_title(lines, at)
+    if not _PLACE_WORD.search(title) and at + used < len(lines):
+        below, more = _joined_title(lines, at + used)
+        if _title_like(below) and _PLACE_WORD.search(below):  # the page's heading over the report's own title
+            at, title, used = at + used, below, more
+    _drop_furniture(lines[:at], result)
     result.title, result.title_where = title, lines[at].piece.where
     rest = _after_title(lines[at + used :], title, result)
     if rest and is_date_line(rest[0].text) and not rest[0].heading:
@@ -123,19 +127,20 @@ _NAVIGATION = re.compile(
 )
 _FURNITURE_WORDS = re.compile(
     r"索\s*引\s*号|发布机构|发文机关|公开方式|公开形式|公开时限|文\s*号[:：]|生成日期|发文日期|成文日期|主题分类|组配分类|信息来源|"
-    r"信息提供日期|发布日期|发布时间|来\s*源\s*[:：]|浏览(?:次数|量)|点击(?:数|率|量)|阅读次数|字\s*[号体]\s*[:：【]|【\s*字\s*[号体]|"
+    r"信息提供日期|发布单位\s*[:：]|发布日期|发布时间|来\s*源\s*[:：]|浏览(?:次数|量)|点击(?:数|率|量)|阅读次数|字\s*[号体]\s*[:：【]|【\s*字\s*[号体]|"
     r"[大中小]\s+[大中小]\s+[大中小]|打印|关闭|分享(?:到|至)?\s*[:：]|无障碍|繁體|长者模式|扫一扫|下载(?:Word|PDF|word|pdf)"
 )
 _PIPE = re.compile(r"[|｜]")
 _PIPES_ONLY = re.compile(r"^[\s|｜\-—:：]*$")
 _TITLE_CELL = re.compile(r"^\s*(?:标\s*题|名\s*称)\s*[:：]\s*[|｜]?\s*(?P<title>[^|｜]+?)\s*(?:[|｜].*)?$")
 _REPORT_WORD = re.compile(r"报告|年报")
+_PLACE_WORD = re.compile(r"镇|乡|街道|苏木|办事处|人民政府|管委会|管理委员会|[省市州县区旗]")  # a title naming its place
 _SENTENCE_START = re.compile(r"^(?:根据|按照|依据|本年|本报告|本年报|本年度|现将|为|我[镇乡])")
 
 
 def is_furniture(text: str) -> bool:
     """A line of a portal's page around the report: breadcrumb, index block, publication line, buttons."""
-    if _TITLE_CELL.match(text):
+    if _title_cell(text):
         return False
     if _PIPES_ONLY.match(text):
         return True
@@ -144,9 +149,25 @@ def is_furniture(text: str) -> bool:
     return bool(_NAVIGATION.search(text) or _FURNITURE_WORDS.search(text))
 
 
+def _lone_cell(text: str) -> str:
+    """The text of a pipe row with one cell holding anything (“汤浦镇2009年政府信息公开工作年报 |”), else ""."""
+    if not _PIPE.search(text):
+        return ""
+    cells = [c.strip() for c in _PIPE.split(text) if c.strip()]
+    return cells[0] if len(cells) == 1 else ""
+
+
+def _title_cell(text: str) -> str:
+    """The title a pipe row holds: a 标题 cell, or the row's only cell when it reads as a title."""
+    m = _TITLE_CELL.match(text)
+    if m:
+        return m.group("title")
+    lone = _lone_cell(text)
+    return lone if lone and _title_like(lone) else ""
+
+
 def _title_text(line: _Line) -> str:
-    m = _TITLE_CELL.match(line.text)
-    return m.group("title") if m else line.text
+    return _title_cell(line.text) or line.text
 
 
 def _title_like(text: str) -> bool:
@@ -158,7 +179,7 @@ def _joined_title(lines: list[_Line], at: int) -> tuple[str, int]:
     first = lines[at]
     title = _title_text(first)
     used = 1
-    if first.heading or _TITLE_CELL.match(first.text):
+    if first.heading or _title_cell(first.text):
         return title, used
     while at + used < len(lines) and not lines[at + used].piece.blank_before and not _REPORT_WORD.search(title[-4:]) and len(title) < 60:
         nxt = lines[at + used]
@@ -181,9 +202,9 @@ def _plain_heading(line: _Line) -> bool:
 def _title_at(lines: list[_Line]) -> int | None:
     """Where the title is: the first line (with its continuation) holding 报告/年报 above the first section, furniture skipped."""
     for i, line in enumerate(lines[:15]):
-        if _TOP.match(line.text) and not _TITLE_CELL.match(line.text):
+        if _TOP.match(line.text) and not _title_cell(line.text):
             return None
-        if is_furniture(line.text) or (_PIPE.search(line.text) and not _TITLE_CELL.match(line.text)):
+        if is_furniture(line.text) or (_PIPE.search(line.text) and not _title_cell(line.text)):
             continue  # the page's index block above the title is copied as table rows
         title, _ = _joined_title(lines, i)
         if _title_like(title):

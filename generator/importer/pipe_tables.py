@@ -6,7 +6,8 @@ Three styles are read the same way, by cutting the text at every bar:
   (c) rows "a | b |" without a leading bar.
 Lines without a bar between two bars belong to the cell they stand in (a label broken over
 lines: "商业" / "企业"). Text that reads as prose (a sentence, a line ending in a colon, a section
-heading followed by more lines) is kept as prose even inside the table's lines.
+heading followed by more lines, a unit line 单位：万元 above a cell) is kept as prose even inside
+the table's lines.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.importer.labels import is_number
+from generator.importer.labels import is_number, unit_line
 
 _BAR = re.compile(r"[|｜]")
 _SEPARATOR = re.compile(r"^\s*[|｜]?\s*:?-{3,}:?\s*(?:[|｜]\s*:?-{3,}:?\s*)*[|｜]?\s*$")
@@ -111,8 +112,8 @@ def _segment(out: list[tuple[str, int, bool]], current: list[tuple[str, int]], p
         return  # "… |" then "| …": the end of one row and the start of the next
     last_prose = -1  # the line a bar closes is always (the end of) a cell; lines above it may be prose
     for k, (text, _) in enumerate(current[:-1]):
-        if _prose_like(text) or _HEADING_NUMBER.match(text):
-            last_prose = k
+        if _prose_like(text) or _HEADING_NUMBER.match(text) or unit_line(text):
+            last_prose = k  # a table's unit line (单位：万元) above a cell is a line of its own
     for text, number in current[: last_prose + 1]:
         out.append((text, number, False))
     cell = current[last_prose + 1 :]

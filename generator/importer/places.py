@@ -17,6 +17,8 @@ _ORGAN_END = re.compile(r"(?:人民政府|办事处|管理委员会|管委会)$"
 _AUTHORITY = re.compile(rf"[\u4e00-\u9fff]{{2,20}}?{_ORGAN}")
 _YEAR = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九○]{4})\s*年度?")
 _TOWN_KINDS = ("镇", "乡", "街道", "苏木")
+# the government of the county or district named before the town's own office: 荔湾区人民政府南源街道办事处
+_UPPER_ORGAN = re.compile(r"(?<=[市州县区旗])人民政府(?=[\u4e00-\u9fff]+?(?:街道|镇|乡|苏木))")
 _TOWN_LEVEL = re.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|街道办事处|办事处)$|街道办事处$")
 
 
@@ -50,7 +52,7 @@ def leading_units(text: str) -> list[str]:
 
 
 def _town_run(candidate: str, whole: bool) -> list[str]:
-    bare = re.sub(r"\s", "", candidate or "")
+    bare = _UPPER_ORGAN.sub("", re.sub(r"\s", "", candidate or ""))
     if whole:
         bare = _ORGAN_END.sub("", bare)
         parts = units(bare)

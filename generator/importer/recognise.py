@@ -25,6 +25,7 @@ THRESHOLD = 0.3  # share of a format's labels that must appear for its tables to
 MIN_LABELS_IN_CELLS = 3  # with real table cells in the source, this many labels are enough (a partial table)
 TITLE_PIECES = 12  # the report's year is looked for in its first pieces (the title)
 _YEAR = re.compile(r"(20\d{2})\s*年")
+_BARS = re.compile(r"[|｜]")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class _Markers:
     shared_formats: tuple[str, ...]
     shared_since: dict[str, int]
     shared_min: int
+    alone_min: int  # shared markers standing alone as a cell or a line (a table's caption) that suffice with the year
     shared: tuple[str, ...]
     with_own: int  # own markers that, with the shared ones seen, may make up a format's minimum
 
@@ -64,6 +66,7 @@ def _markers() -> _Markers:
         tuple(str(f) for f in shared.get("formats") or ()),
         {str(k): int(v) for k, v in (shared.get("since") or {}).items()},
         int(shared.get("min", 2)),
+        int(shared.get("alone_min", 0)),
         tuple(str(m) for m in shared.get("markers") or ()),
         int(shared.get("with_own", 0)),
     )
@@ -116,13 +119,21 @@ def recognise(pieces: list[Piece], catalogue: Catalogue) -> Recognition:
         names = "与".join(family)
         return Recognition(formats[joined], found, total, seen[joined] + shared, f"{joined} 特有的标签与{names}共有的标签")
     year = report_year(pieces)
-    if family and len(shared) >= spec.shared_min and year is not None and not any(seen.get(fid) for fid in family):
+    alone = _standing_alone(shared, pieces)
+    enough = len(shared) >= spec.shared_min or (spec.alone_min > 0 and len(alone) >= spec.alone_min)
+    if family and enough and year is not None and not any(seen.get(fid) for fid in family):
         in_force = [fid for fid in family if year >= spec.shared_since.get(fid, 0)] or family
         chosen = max(in_force, key=lambda fid: (spec.shared_since.get(fid, 0), fid))
         found, total = shares[chosen]
         names = "与".join(family)
         return Recognition(formats[chosen], found, total, shared, f"{names}共有的标签；两版各自的标签都不见于原文，按报告年度 {year} 年选择")
     return _by_share(pieces, text, formats, shares)
+
+
+def _standing_alone(markers: tuple[str, ...], pieces: list[Piece]) -> tuple[str, ...]:
+    """The markers that make up a whole piece (a cell, a line of its own, or a pipe row's only cell): a table's caption, not words in a sentence."""
+    whole = {_BARS.sub("", norm(p.text)) for p in pieces}
+    return tuple(m for m in markers if whole & label_forms(m, ""))
 
 
 def _with_shared(seen: dict[str, tuple[str, ...]], shared: tuple[str, ...], family: list[str], spec: _Markers) -> str | None:

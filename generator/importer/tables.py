@@ -17,7 +17,7 @@ from generator.formats import Format, Table
 from generator.formats.spec import CellSpec, HeaderNode
 from generator.formats.types import CELL_TYPES
 from generator.importer.findings import INFO, Finding, excerpt
-from generator.importer.labels import DASHES, is_blank, is_number, label_forms, norm
+from generator.importer.labels import DASHES, is_blank, is_number, label_forms, norm, unit_line, with_unit, without_remark
 from generator.importer.pieces import Piece
 from generator.source.numbers import Number, format_number
 
@@ -26,7 +26,9 @@ MAX_FRAGMENTS = 6  # pieces a broken label may be spread over
 _PERIOD = re.compile(r"^[（(]\d{4}年度?[）)]$")
 _UNIT_SUFFIX = re.compile(r"（(?:单位：)?[^（）]{1,4}）")
 _FILLED_BY = re.compile(r"^填报单位[（(]?(?:盖章)?[）)]?[:：]?\s*(?P<name>.*)$")
-_UNIT_LINE = re.compile(r"^[（(]?(?:计量)?单位[:：]\s*[^\s，。]{1,6}[）)]?$")  # 单位：件, 单位:个, （单位：万元）
+_COUNT_WORDS = {"件", "条", "个", "次", "人", "项"}  # a count cell written with its counting word (“0件”) is that count
+_HEADER_UNIT = re.compile(r"（(?:单位：)?(?P<unit>[^（）：]{1,4})）$")  # 采购总金额（万元）, 本年收费金额（单位：元）
+MONEY_UNITS = {"元", "千元", "万元", "百万元", "亿元"}  # a money unit a header states is the unit of its column's numbers
 
 
 @dataclass
@@ -52,7 +54,7 @@ def read_tables(pieces: list[Piece], fmt: Format) -> TablesRead:
     if result.consumed:
         first, last = min(result.consumed), max(result.consumed)
         for i in range(max(0, first - 3), last + 1):
-            if _UNIT_LINE.match(norm(pieces[i].text)):
+            if unit_line(pieces[i].text):
                 result.consumed.add(i)  # 单位：件 — the table's unit line, not a cell and not prose
     for i, piece in enumerate(pieces):
         if piece.cell and i not in result.consumed and not is_blank(piece.text):
@@ -86,6 +88,7 @@ class _Reader:
         self._missing_rows: list[tuple[list[str], int]] = []
         self._missing_at: int | None = None  # index of this table's last "rows not found" finding
         self._gap: int | None = None
+        self._stated: dict[str, tuple[str, str]] = {}  # column id -> (money unit the source states, where it says so)
 
     def _header_labels(self) -> set[str]:
         t = self.table
@@ -110,6 +113,8 @@ class _Reader:
         if start is None:
             self._missing_table()
             return cursor
+        for i in range(max(cursor, start - 3), start):
+            self._note_unit(i)  # a unit line just above the caption
         pos = start
         items = self.items()
         counts: dict[str, int] = {}
@@ -139,7 +144,8 @@ class _Reader:
             if item.values:
                 pos = self._values(item, pos, skip)
         self._take_header(start)
-        return pos
+        # no row found: what matched was a header the tables share (信息内容), the next table is looked for from here
+        return pos if pos > start else cursor
 
     def _take_header(self, start: int) -> None:
         """The caption and header cells from the table's start, where no row of it was found after them (a cut copy)."""
@@ -174,8 +180,8 @@ class _Reader:
             if not key or is_number(piece.text):
                 return None
             acc += key
-            if acc in wants:
-                return j + 1
+            if acc in wants or (j == i and without_remark(acc) in wants and without_remark(acc) != acc):
+                return j + 1  # the label, or the label with a remark in brackets in the same cell
             if not any(w.startswith(acc) for w in wants):
                 return None
             j += 1
@@ -208,7 +214,8 @@ class _Reader:
             piece = self.pieces[i]
             key = norm(piece.text)
             self.result.consumed.add(i)
-            if not key or key in DASHES or self._is_header(key) or _UNIT_LINE.match(key):
+            self._note_unit(i)
+            if not key or key in DASHES or self._is_header(key) or unit_line(key):
                 continue
             if _PERIOD.match(key):
                 continue
@@ -219,12 +226,32 @@ class _Reader:
                 continue
             self.result.findings.append(Finding(piece.where, f"表格“{self.table.caption}”中的“{excerpt(piece.text)}”不是该格式的表头或行标签，未导入"))
 
+    def _note_unit(self, i: int) -> None:
+        """A money unit stated for a column: in its header cell (采购总金额（万元）) or in the table's unit line (单位：万元)."""
+        piece = self.pieces[i]
+        key = norm(piece.text)
+        line = unit_line(key)
+        if line:
+            if line in MONEY_UNITS:
+                for column in self.table.value_columns:
+                    if (column.type or self.table.type) == "amount":
+                        self._stated[str(column.id)] = (line, f"{piece.where} 单位行“{piece.text.strip()}”")
+            return
+        for column in self.table.value_columns:
+            for form in label_forms(column.label, self.format_id):
+                stated = _HEADER_UNIT.fullmatch(key[len(form) :]) if key.startswith(form) else None
+                if stated and stated.group("unit") in MONEY_UNITS:
+                    self._stated[str(column.id)] = (stated.group("unit"), f"{piece.where} 表头“{piece.text.strip()}”")
+                    return
+
     def _is_header(self, key: str) -> bool:
         """A header label, a fragment of one broken over lines, or one with its unit added: 采购总金额（元）."""
         if key in self.header or any(key in h for h in self.header):
             return True
         if any(key.startswith(h) and _UNIT_SUFFIX.fullmatch(key[len(h):]) for h in self.header):
             return True
+        if without_remark(key) != key and without_remark(key) in self.header:
+            return True  # 上一年项目数量（指2019年事项数）: the template's filling instruction
         return _spelled_by(key, self.header)
 
     def _after_label(self, item: _Item, pos: int) -> tuple[int, bool]:
@@ -299,7 +326,7 @@ class _Reader:
         while i < len(self.pieces) and i not in self.result.consumed:
             piece = self.pieces[i]
             text = piece.text.strip()
-            if not (is_number(text) or norm(text) in DASHES or (piece.cell and is_blank(text))):
+            if not (is_number(text) or with_unit(text) or norm(text) in DASHES or (piece.cell and is_blank(text))):
                 break
             run.append(i)
             i += 1
@@ -380,6 +407,17 @@ class _Reader:
             shown = f"原表为“{text}”" if text else ("原表为空白" if piece is not None else "原表此格为空（原文为空行）")
             self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）{shown}，已记为 null（空白不是原文写出的数字）"))
             return
+        stated = self._stated.get(cell.column)
+        if stated is not None and stated[0] != cell.unit:
+            self._other_unit(cell, where, text, *stated)
+            return
+        written = with_unit(text)
+        if written is not None:
+            number, unit = written
+            if unit != cell.unit and not (not cell.unit and cell.type in ("count", "delta") and unit in _COUNT_WORDS):
+                self._other_unit(cell, where, text, unit, "格中连单位写出")
+                return
+            text = number
         reading = CELL_TYPES[cell.type].read(text)
         if reading.error or reading.value is None:
             self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）的值“{text}”不能用：{reading.error}；未导入"))
@@ -387,6 +425,12 @@ class _Reader:
         if reading.normalised_from and re.sub(r"\s", "", reading.normalised_from) != format_number(reading.value):
             self.result.findings.append(Finding(where, f"“{cell.label}”（{cell.id}）原文写作“{text}”，按 {format_number(reading.value)} 导入", INFO))
         self.result.values[cell.id] = reading.value
+
+    def _other_unit(self, cell: CellSpec, where: str, text: str, unit: str, said: str) -> None:
+        """A value in a unit other than the format's for its cell: never converted, never copied, listed for a human."""
+        self.result.findings.append(
+            Finding(where, f"“{cell.label}”（{cell.id}）原表单位为{unit}（{said}），本格式以{cell.unit or '无单位的数'}计；原文“{text}”未导入（不换算），请换算后填写")
+        )
 
     def _cells_of(self, node: HeaderNode) -> list[CellSpec]:
         cells = [c for c in self.table.cells if c.row == node.id]

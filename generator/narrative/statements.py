@@ -126,6 +126,8 @@ _OPEN, _CLOSE = "（(", "）)"
 _CLAUSES = re.compile(r"[，,：:]")  # a negation is read clause by clause, and quoted as its sentence
 MAX_LABEL = 40
 _EVERY = re.compile(r"每(?:半年|[月周年季天日]度?)$")
+_TOTAL_BEFORE = re.compile(r"、[^、，,。；;]*(?:共计|合计|总计|共)$")  # a listing, then its total: "…、城镇建设管理办公室共"
+_LISTING = re.compile(r"、[^、]*等([^、等（）()]{2,})$")
 
 
 @dataclass(frozen=True)
@@ -271,8 +273,16 @@ def _label(line: str, start: int, m: re.Match[str], words: _Words, names: tuple[
         if after:
             end = k
             head = line[start:m.start()].removesuffix("了")
-            before = _label_text(head + after, words, names) if before not in ("有",) else _label_text(after, words, names)
-    return before[:MAX_LABEL], end
+            # "有2名", or a total after the things it counts ("A、B、C共7个内设机构"): the words after the classifier
+            alone = before in ("有",) or (m.group("unit") in words.classifiers and _TOTAL_BEFORE.search(head) is not None)
+            before = _label_text(after, words, names) if alone else _label_text(head + after, words, names)
+    return _after_listing(before)[:MAX_LABEL], end
+
+
+def _after_listing(label: str) -> str:
+    """The noun after a listing that ends in 等 ("机构职能、政策解读、工作动态等各类信息" -> 各类信息), else the label."""
+    m = _LISTING.search(label)
+    return m.group(1) if m else label
 
 
 def _label_text(text: str, words: _Words, names: tuple[str, ...]) -> str:
