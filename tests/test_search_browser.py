@@ -33,6 +33,8 @@ PHRASE = "绿萝社区议事会按季召开"  # in exactly PHRASE_REPORTS report
 PHRASE_REPORTS = 7
 NONE = "区块链"  # in no report
 ALL = "政府信息公开"  # in every report
+SCATTERED = "鹭洲码头栈桥修缮"  # in SCATTERED_REPORTS reports; its four-character grams, apart, in as many others
+SCATTERED_REPORTS = 12
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _append(path, f"{NAME}码头今年完成维修。")
     for path in random.Random(17).sample([p for p in narratives if p.parent != towns[7]], PHRASE_REPORTS):
         _append(path, f"{PHRASE}，听取群众意见。")
+    grams_apart = "。".join(SCATTERED[i : i + 4] for i in range(len(SCATTERED) - 3))
+    others = [p for p in narratives if p.parent != towns[7]]
+    for n, path in enumerate(random.Random(23).sample(others, 2 * SCATTERED_REPORTS)):
+        _append(path, f"{SCATTERED}。" if n % 2 else f"{grams_apart}。")
     return content
 
 
@@ -95,12 +101,18 @@ class Searcher:
                                     state="attached")
 
     def count(self) -> int:
+        """The count the page says is exact."""
         status = self.page.locator("#search-status").inner_text()
         if "没有找到" in status:
             return 0
-        m = re.search(r"找到 (\d+) 篇", status)
+        m = re.search(r"找到 (\d+) 篇含有", status)
         assert m, status
         return int(m.group(1))
+
+    def pending(self) -> tuple[int, int] | None:
+        """(found, still to be read) while some candidates of a long term are not read yet (None: the count is exact)."""
+        m = re.search(r"已找到 (\d+) 篇含有.*另有 (\d+) 篇含有这个词语的每四个字、有待核对", self.page.locator("#search-status").inner_text())
+        return (int(m.group(1)), int(m.group(2))) if m else None
 
     def shown(self) -> list[str]:
         """The report keys of the results on screen, in order."""
@@ -139,7 +151,7 @@ def searchers(browser: Any, sites: tuple[Path, Path]) -> Iterator[tuple[Searcher
     assert all(u.startswith(offline.base) for u in offline.requests), "the archive's search loads only its own files"
 
 
-QUERIES = [NAME, PHRASE, NONE, ALL, f"{NAME} 2022", f"{ALL} {PHRASE}", "行政复议", "依申请公开"]
+QUERIES = [NAME, PHRASE, NONE, ALL, f"{NAME} 2022", f"{ALL} {PHRASE}", "行政复议", "依申请公开", SCATTERED]
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -156,6 +168,25 @@ def test_exact_counts_only_reports_with_the_query_the_same_on_the_web_and_from_d
         assert set(keys) == expected, (searcher.base, query)  # none without the query, none missing
         found[searcher.base] = keys
     assert found[web.base] == found[offline.base], "the same reports in the same order"
+
+
+def test_a_long_term_says_what_is_found_and_what_is_still_to_read(searchers: tuple[Searcher, Searcher],
+                                                                        docs: list[SearchDoc]) -> None:
+    """A term longer than four characters is looked up by its four-character grams: reports holding
+    them apart are candidates, so the page says how many it has read and found, and how many are
+    still to be read, until every candidate has been read."""
+    expected = truth(docs, SCATTERED)
+    assert len(expected) == SCATTERED_REPORTS
+    for searcher in searchers:
+        searcher.open(q=SCATTERED)
+        pending = searcher.pending()
+        assert pending is not None, searcher.base
+        found, unread = pending
+        assert found == 10 and 2 <= unread <= SCATTERED_REPORTS + 2, (searcher.base, pending)
+        assert set(searcher.shown()) <= expected and len(searcher.shown()) == 10
+        searcher.more()
+        assert searcher.pending() is None and searcher.count() == SCATTERED_REPORTS
+        assert set(searcher.shown()) == expected
 
 
 def test_the_planted_terms_are_where_they_were_planted(docs: list[SearchDoc]) -> None:
@@ -190,7 +221,7 @@ def test_filters_combine_with_the_query(searchers: tuple[Searcher, Searcher], do
 
 def test_more_loads_the_next_ten_only(searchers: tuple[Searcher, Searcher]) -> None:
     for searcher in searchers:
-        searcher.open(q=ALL)
+        searcher.open(q=ALL[-4:])  # four characters: the count is exact before any text is read
         assert len(searcher.shown()) == 10 and searcher.count() == 120
         documents = [u for u in searcher.requests if "/search-data/d/" in u]
         searcher.more()

@@ -115,7 +115,9 @@
     if (!result.count) {
       say("没有找到含有“" + query + "”的年报。请换一个词语，或减少筛选条件。");
     } else {
-      say("找到 " + result.count + " 篇含有“" + query + "”的年报。");
+      say(result.exact ? "找到 " + result.count + " 篇含有“" + query + "”的年报。"
+        : "已找到 " + result.checked + " 篇含有“" + query + "”的年报，另有 " + (result.count - result.checked)
+          + " 篇含有这个词语的每四个字、有待核对（长于四个字的词语按每四个字查找），点“显示更多”时核对。");
     }
   }
 
@@ -159,7 +161,7 @@
       return e.search(options).then(function (result) {
         if (mine !== generation) return;
         current = { result: result, shown: 0, query: query };
-        sayCount(query, result);
+        if (result.exact) sayCount(query, result); // else said once the first page has been read
         return showMore(mine, false);
       }).then(function () {
         if (mine === generation) form.setAttribute("data-state", "done");

@@ -272,7 +272,11 @@
         }
         return x.id - y.id;
       });
-      return { count: hits.length, ids: hits.map(function (h) { return h.id; }), terms: terms, files: names.length + 1 };
+      /* exact: the count is final. A term longer than four characters is looked up by its
+         four-character grams, so its hits are candidates until `page` has read them */
+      var exact = terms.every(function (t) { return Array.from(t).length <= MAX_GRAM; });
+      return { count: hits.length, ids: hits.map(function (h) { return h.id; }), terms: terms, files: names.length + 1,
+        exact: exact || !hits.length, checked: 0 };
     });
   };
 
@@ -306,7 +310,8 @@
 
   /* the results [start, start + size) of `result`, checked against their text: a report that does
      not hold every term (possible only for a term longer than four characters) is removed from
-     result.ids and result.count */
+     result.ids and result.count; result.checked is how many of the first results have been read,
+     and result.exact becomes true once that is all of them (pages are asked for in order) */
   Engine.prototype.page = function (result, start, size) {
     var self = this;
     size = size || 10;
@@ -319,9 +324,13 @@
         out.push({ id: want[i], title: d.title, url: d.url, town: d.town, region: d.region, year: d.year,
           format: d.format, snippet: snippet(d.text, result.terms) });
       });
+      if (dropped.length) {
+        result.ids = result.ids.filter(function (id) { return dropped.indexOf(id) < 0; });
+        result.count = result.ids.length;
+      }
+      result.checked = Math.max(result.checked || 0, start + out.length);
+      if (result.checked >= result.ids.length) { result.exact = true; } /* every candidate read: the count is final */
       if (!dropped.length) { return out; }
-      result.ids = result.ids.filter(function (id) { return dropped.indexOf(id) < 0; });
-      result.count = result.ids.length;
       return self.page(result, start + out.length, size - out.length).then(function (more) { return out.concat(more); });
     });
   };
