@@ -90,12 +90,12 @@ def _build(args: argparse.Namespace, content: Path, out: Path) -> int:
     snapshot.discard(out)  # until this build succeeds, no snapshot says the site is current
     started_ns = time.time_ns()
     # what the build reads, stat'ed before it reads it (the custom theme, named in site.yaml, after)
-    inputs = snapshot.Inputs()
-    inputs.add(content)
+    inputs = snapshot.Inputs()  # (the small ones first: they are compared first)
     inputs.add(GENERATOR_DIR, snapshot.CODE_SUFFIXES)
-    inputs.add(THEMES_DIR / "default")
     for path in _library_files():
         inputs.add(path)
+    inputs.add(THEMES_DIR / "default")
+    inputs.add(content)
     search = SearchOptions(not args.no_search, args.jobs)
     try:
         result = build(content, out, search, jobs=args.jobs, use_cache=not args.no_cache, staging=staging_options(os.environ))
@@ -118,10 +118,7 @@ def _build(args: argparse.Namespace, content: Path, out: Path) -> int:
         if result.custom_theme is not None:
             inputs.add(result.custom_theme)
         if inputs.settled(started_ns):
-            records = result.recorded
-            files = {url: record.stamp for url, record in records.pages.items()}
-            files.update(records.others)
-            snapshot.save(out, _key(args, content, out), inputs, files, records.folders, outcome.plain())
+            snapshot.save(out, _key(args, content, out), inputs, result.recorded, outcome.plain())
     code = outcome.say(verbose=args.verbose, strict=args.strict, content=args.content, out=args.out)
     if result.search is not None:
         print(f"全文检索：索引 {result.search_reports} 篇年报（search-data/）。", file=sys.stderr)

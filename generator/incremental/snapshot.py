@@ -13,12 +13,14 @@ output's hidden folder (`state`), what it was made from and what it left:
   folder's), and the cache file's own stamp;
 - what the build said about the content (`said`, the caller's plain values), to be said again.
 
-The next build compares (`current`): every recorded file still has its stat, no name was added to
-or removed from a recorded folder (each one listed again with `os.scandir`), the key is the same and
-the site and the cache are as left. Then the site is what a build would make, and nothing else is
-read: no library is imported, the cache is not opened.
+The next build compares (`current`): every recorded file and folder still has its stat (no name can
+be added to, removed from or renamed in a folder without changing its modification and change
+times, so no folder is listed again), the key is the same and the site and the cache are as left.
+Then the site is what a build would make, and nothing else is read: no library is imported, the
+cache is not opened. At 10,000 reports that is 75,000 `stat` calls, made from C (`stamps.stat_fields`)
+and compared as arrays; the records are kept as flat arrays too, so that reading them is quick.
 
-The inputs are stat'ed before the build reads them (`Inputs.add`), so an edit while it runs is
+The inputs are listed and stat'ed before the build reads them (`Inputs.add`), so an edit while it runs is
 seen next time; the snapshot is removed when a build starts (`discard`) and written, whole and
 atomically (`save`), only after it succeeded, so no failed or killed build leaves one claiming the
 site is current. A file changed just before the build began may share its recorded stat with a
@@ -30,97 +32,119 @@ from __future__ import annotations
 
 import marshal
 import os
-import stat
 import zlib
+from array import array
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.incremental.stamps import Stamp, files_unchanged, folders_unchanged, stamp_of
+from generator.incremental.stamps import file_stamps, flat, folder_stamps_flat, stat_fields, stamp_of
 from generator.incremental.state import CACHE_FILE, state_dir
 
+if TYPE_CHECKING:  # (not imported: the cache's module needs SQLite, pickle and the model)
+    from generator.incremental.cache import CacheData
+
 FILE_NAME = "snapshot"
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"nianbao input snapshot\n"
 
-# A file changed within this long before the build began may share its recorded stat with its
-# next content (as for the cache's report files, `stages.reports.RACY_NS`).
+# A file or folder changed within this long before the build began may share its recorded stat with
+# its next state (file times tick coarsely), as for the cache's report files (`stages.reports.RACY_NS`).
 RACY_NS = 2_000_000_000
 
-Entry = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode (size 0 for a folder)
-Listing = dict[str, Entry | None]  # relative name -> entry; "" a lone file; "<link>\0" a link's target
+# size, mtime_ns, ctime_ns, inode of a file or folder, as recorded
+_FIELDS = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 CODE_SUFFIXES = (".py", ".yaml")  # of the generator's own folder: what it runs and reads
 _SKIPPED = "__pycache__"  # written by Python beside the code it runs, never read as input
 
-
-def _entry(st: os.stat_result) -> Entry:
-    return (st.st_size if not stat.S_ISDIR(st.st_mode) else 0, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def _target(path: str) -> Entry | None:
-    try:
-        return _entry(os.stat(path))
-    except OSError:
-        return None
+# One path the build may read: (path, suffixes, names, values, followed names, followed values).
+# names: what is under it, relative ("" the path itself), stat'ed without following a link;
+# followed: the path itself and the targets of links, stat'ed through them. values: 4 per name
+# (`_FIELDS`), flat. names None: nothing was at the path.
+Record = tuple[str, tuple[str, ...], list[str] | None, bytes, list[str], bytes]
 
 
-def listing(path: str, suffixes: tuple[str, ...] = ()) -> Listing | None:
-    """The entries of a folder the build may read (all of it, or its files ending in `suffixes`,
-    without folders' own entries), or of one file; None if there is nothing at `path`.
+def _under(base: str, rel: str) -> str:
+    return f"{base}/{rel}" if rel else base
 
-    Links are not followed into: a link's own entry, and its target's under "<name>\\0".
-    """
-    try:
-        top = os.stat(path)
-    except OSError:
-        return None
-    if not stat.S_ISDIR(top.st_mode):
-        return {"": _entry(top)}
-    found: Listing = {}
-    folders = not suffixes
-    stack = [(path, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for e in entries:
-                rel = prefix + e.name
-                if e.is_dir(follow_symlinks=False):
-                    if e.name == _SKIPPED and not folders:
-                        continue
-                    stack.append((e.path, rel + "/"))
-                    if folders:
-                        found[rel + "/"] = _entry(e.stat(follow_symlinks=False))
-                elif folders or e.name.endswith(suffixes):
-                    found[rel] = _entry(e.stat(follow_symlinks=False))
-                    if e.is_symlink():
-                        found[rel + "\0"] = _target(e.path)
+
+def _fields(base: str, names: list[str], *, follow: bool) -> array | None:
+    return stat_fields([_under(base, rel) for rel in names], _FIELDS, follow=follow)
+
+
+def _array(values: bytes) -> array:
+    found = array("q")
+    found.frombytes(values)
     return found
 
 
+def record(path: Path, suffixes: tuple[str, ...] = ()) -> Record:
+    """List and stat what is at `path`: a folder (all of it, or the files ending in `suffixes`, with
+    the folders holding them), one file, or nothing. A link is recorded, and followed by its target's
+    stat, never walked into."""
+    base = os.path.abspath(path)
+    if not os.path.exists(base):
+        return (base, suffixes, None, b"", [], b"")
+    names: list[str] = []
+    followed = [""]
+    if os.path.isdir(base):
+        stack = [(base, "")]
+        while stack:
+            folder, prefix = stack.pop()
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    rel = prefix + e.name
+                    if e.is_dir(follow_symlinks=False):
+                        if e.name != _SKIPPED or not suffixes:
+                            names.append(rel)
+                            stack.append((e.path, rel + "/"))
+                    elif not suffixes or e.name.endswith(suffixes):
+                        names.append(rel)
+                        if e.is_symlink():
+                            followed.append(rel)
+    values = _fields(base, names, follow=False)
+    followed_values = _fields(base, followed, follow=True)
+    if values is None or followed_values is None:
+        raise FileNotFoundError(f"gone while listed, or a link to nothing, under {base}")
+    return (base, suffixes, names, values.tobytes(), followed, followed_values.tobytes())
+
+
+def _unchanged(recorded: Record) -> bool:
+    base, _, names, values, followed, followed_values = recorded
+    if names is None:
+        return not os.path.exists(base)
+    return _fields(base, followed, follow=True) == _array(followed_values) and _fields(base, names, follow=False) == _array(values)
+
+
 class Inputs:
-    """What a build may read, stat'ed when added: folders (`listing`) and single files."""
+    """What a build may read, listed and stat'ed when added."""
 
     def __init__(self) -> None:
-        self.recorded: list[tuple[str, tuple[str, ...], Listing | None]] = []
+        self.recorded: list[Record] = []
+        self.complete = True  # False once a path could not be recorded (no snapshot is written)
 
     def add(self, path: Path, suffixes: tuple[str, ...] = ()) -> None:
         """Record `path` (a folder, a file, or nothing yet: then it must still be missing)."""
         try:
-            self.recorded.append((os.path.abspath(path), suffixes, listing(os.path.abspath(path), suffixes)))
-        except OSError:
-            self.recorded.append((os.path.abspath(path), suffixes, {"\0unlistable": None}))  # never matches again
+            self.recorded.append(record(path, suffixes))
+        except OSError:  # a folder that cannot be listed, a file gone while it was
+            self.complete = False
 
     def settled(self, started_ns: int) -> bool:
-        """Was nothing recorded changed within `RACY_NS` before `started_ns` (nor after)?"""
+        """Was everything recorded, and nothing changed within `RACY_NS` before `started_ns` (nor after)?"""
+        if not self.complete:
+            return False
         limit = started_ns - RACY_NS
-        return all(entry is None or entry[2] < limit
-                   for _, _, found in self.recorded if found is not None for entry in found.values())
+        for _, _, _, values, _, followed_values in self.recorded:
+            for raw in (values, followed_values):
+                change_times = _array(raw)[2::4]
+                if change_times and max(change_times) >= limit:
+                    return False
+        return True
 
     def unchanged(self) -> bool:
-        """Does every recorded path list and stat as recorded?"""
-        try:
-            return all(listing(path, suffixes) == found for path, suffixes, found in self.recorded)
-        except OSError:  # a folder that can no longer be listed
-            return False
+        """Is every recorded path as recorded (same names, each with the same stat)?"""
+        return all(_unchanged(recorded) for recorded in self.recorded)
 
 
 def snapshot_path(out: Path) -> Path:
@@ -135,14 +159,21 @@ def discard(out: Path) -> None:
         pass
 
 
-def save(out: Path, key: tuple[str, ...], inputs: Inputs, files: dict[str, Stamp], folders: dict[str, tuple[int, int]], said: Any) -> bool:
+def save(out: Path, key: tuple[str, ...], inputs: Inputs, site: CacheData, said: Any) -> bool:
     """Write the snapshot of a build that succeeded, whole or not at all; False if it could not be.
 
-    `files` and `folders`: the site as the build left it (its cache's records, the cache being
-    complete: its file's stamp is recorded with them); `said`: plain values (marshal's types).
+    `site`: the cache's records of the site as the build left it (the cache being complete: its
+    file's stamp is recorded with them); `said`: plain values (marshal's types).
     """
-    value = (FORMAT, key, inputs.recorded, files, folders, stamp_of(state_dir(out) / CACHE_FILE), said)
-    payload = marshal.dumps(value)
+    files = {url: record.stamp for url, record in site.pages.items()}
+    files.update(site.others)
+    folders = sorted(site.folders)  # "" first
+    try:
+        value = (FORMAT, key, inputs.recorded, list(files), flat(files.values()).tobytes(),
+                 folders, flat(site.folders[rel] for rel in folders).tobytes(), stamp_of(state_dir(out) / CACHE_FILE), said)
+        payload = marshal.dumps(value)
+    except (OverflowError, ValueError):  # a number that does not fit, a value marshal cannot write
+        return False
     target = snapshot_path(out)
     temporary = target.with_name(f"{FILE_NAME}-{os.getpid()}.tmp")
     try:
@@ -174,7 +205,7 @@ def _read(out: Path) -> tuple[Any, ...] | None:
         value = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    if not isinstance(value, tuple) or len(value) != 7 or value[0] != FORMAT:
+    if not isinstance(value, tuple) or len(value) != 9 or value[0] != FORMAT:
         return None
     return value
 
@@ -185,13 +216,17 @@ def current(out: Path, key: tuple[str, ...]) -> Any | None:
     value = _read(out)
     if value is None:
         return None
-    _, recorded_key, recorded, files, folders, cache_stamp, said = value
-    inputs = Inputs()
-    inputs.recorded = recorded
+    _, recorded_key, recorded, file_names, file_values, folder_names, folder_values, cache_stamp, said = value
     if recorded_key != key or cache_stamp is None or stamp_of(state_dir(out) / CACHE_FILE) != cache_stamp:
         return None
-    if not inputs.unchanged():
-        return None
-    if not folders_unchanged(out, folders) or not files_unchanged(out, files):
+    inputs = Inputs()
+    inputs.recorded = recorded
+    base = os.fspath(out)
+    try:  # the cheap checks first: the code, the themes, then the content, then the site
+        if not inputs.unchanged():
+            return None
+        if folder_stamps_flat(base, folder_names) != _array(folder_values) or file_stamps(base, file_names) != _array(file_values):
+            return None
+    except (TypeError, ValueError):  # values of the wrong shape: not a snapshot this version wrote
         return None
     return said
