@@ -20,8 +20,9 @@ Then the site is what a build would make, and nothing else is read: no library i
 cache is not opened. At 10,000 reports that is 75,000 `stat` calls, made from C (`stamps.stat_fields`)
 and compared as arrays; the records are kept as flat arrays too, so that reading them is quick.
 
-The inputs are listed and stat'ed before the build reads them (`Inputs.add`), so an edit while it runs is
-seen next time; the snapshot is removed when a build starts (`discard`) and written, whole and
+The inputs are listed and stat'ed before the build reads them (`Inputs.add`), so an edit while it
+runs is seen next time (a custom theme, named in site.yaml, is listed after the build: a change to
+it while the build ran is within `RACY_NS` of its start, and refused as below); the snapshot is removed when a build starts (`discard`) and written, whole and
 atomically (`save`), only after it succeeded, so no failed or killed build leaves one claiming the
 site is current. A file changed just before the build began may share its recorded stat with a
 later edit (file times tick coarsely): then no snapshot is written (`Inputs.settled`). A damaged,
@@ -152,11 +153,23 @@ def snapshot_path(out: Path) -> Path:
 
 
 def discard(out: Path) -> None:
-    """Remove the snapshot of `out`: a build has begun, and until it succeeds none describes the site."""
+    """Remove the snapshot of `out`: a build has begun, and until it succeeds none describes the site.
+    (With it, what a build killed while writing one left: `snapshot-<pid>.tmp`.)"""
+    target = snapshot_path(out)
     try:
-        os.unlink(snapshot_path(out))
+        os.unlink(target)
     except FileNotFoundError:
         pass
+    try:
+        with os.scandir(target.parent) as entries:
+            stale = [e.path for e in entries if e.name.startswith(f"{FILE_NAME}-") and e.name.endswith(".tmp")]
+    except OSError:
+        return
+    for path in stale:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def save(out: Path, key: tuple[str, ...], inputs: Inputs, site: CacheData, said: Any) -> bool:
