@@ -15,7 +15,8 @@ from pathlib import Path
 from generator.diagnostics import Diagnostics, Level, Problem, Where
 from generator.incremental.cache import BuildCache, CacheData, Memory, PageRecord, cache_size
 from generator.incremental.fingerprint import digest, theme_fingerprint
-from generator.incremental.reuse import Work, decide, folder_stamps, identities, page_fingerprints, site_folders
+from generator.incremental.reuse import Work, decide, identities, page_fingerprints, site_folders
+from generator.incremental.stamps import folder_stamps
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.parallel import Beside, default_jobs

@@ -87,7 +87,6 @@ def _build(args: argparse.Namespace, content: Path, out: Path) -> int:
     from generator.stages.render import THEMES_DIR
     from generator.stages.write import OutputError
 
-    snapshot.discard(out)  # until this build succeeds, no snapshot says the site is current
     started_ns = time.time_ns()
     # what the build reads, stat'ed before it reads it (the custom theme, named in site.yaml, after)
     inputs = snapshot.Inputs()  # (the small ones first: they are compared first)
@@ -98,6 +97,7 @@ def _build(args: argparse.Namespace, content: Path, out: Path) -> int:
     inputs.add(content)
     search = SearchOptions(not args.no_search, args.jobs)
     try:
+        snapshot.discard(out)  # until this build succeeds, no snapshot says the site is current
         result = build(content, out, search, jobs=args.jobs, use_cache=not args.no_cache, staging=staging_options(os.environ))
     except OutputError as exc:
         print(f"nianbao: 用法错误：{exc}", file=sys.stderr)

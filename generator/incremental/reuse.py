@@ -5,7 +5,7 @@ build recorded and the current site's file is still the one that build wrote (sa
 modification time and inode). Everything else is made. Pages of the last build that this one does
 not plan are removed. When nothing is to be made or removed and the site's other files are as
 written (`Work.nothing_to_do`), the build writes nothing at all. That is learnt from the records
-and one `stat` per page, file and folder of the site, without listing it (`folder_stamps`).
+and one `stat` per page, file and folder of the site, without listing it (`stamps.folder_stamps`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from generator.incremental.cache import CacheData, PageRecord
 from generator.incremental.clone import folders_above
 from generator.incremental.fingerprint import digest, model_fingerprint, theme_fingerprint
 from generator.incremental.splice import PieceIndex
-from generator.incremental.stamps import Stamp, files_unchanged, folder_stamps, folders_unchanged, stamp_of
+from generator.incremental.stamps import Stamp, files_unchanged, folders_unchanged, stamp_of
 from generator.model import Site
 
 

@@ -158,7 +158,7 @@ def discard(out: Path) -> None:
     target = snapshot_path(out)
     try:
         os.unlink(target)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none there (nor, maybe, its folder)
         pass
     try:
         with os.scandir(target.parent) as entries:
