@@ -45,6 +45,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    started_ns = time.time_ns()  # before the pipeline's code is imported, let alone any content read
     content, out = Path(args.content), Path(args.out)
     if args.jobs < 0:
         print(f"nianbao: 用法错误：--jobs 不能为负数（{args.jobs}）", file=sys.stderr)
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         code = _unchanged(args, content, out)
         if code is not None:
             return code
-    return _build(args, content, out)
+    return _build(args, content, out, started_ns)
 
 
 def _key(args: argparse.Namespace, content: Path, out: Path) -> tuple[str, ...]:
@@ -80,14 +81,15 @@ def _unchanged(args: argparse.Namespace, content: Path, out: Path) -> int | None
     return code
 
 
-def _build(args: argparse.Namespace, content: Path, out: Path) -> int:
+def _build(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> int:
+    """Build; record the input snapshot if the build left the site as its own and nothing it read
+    changed within `snapshot.RACY_NS` of `started_ns`."""
     from generator.build import SearchOptions, build
     from generator.commands.report import counts, print_problems, problem_lines, summary
     from generator.incremental.fingerprint import GENERATOR_DIR
     from generator.stages.render import THEMES_DIR
     from generator.stages.write import OutputError
 
-    started_ns = time.time_ns()
     # what the build reads, stat'ed before it reads it (the custom theme, named in site.yaml, after)
     inputs = snapshot.Inputs()  # (the small ones first: they are compared first)
     inputs.add(GENERATOR_DIR, snapshot.CODE_SUFFIXES)
