@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics, Level, Problem, Where
-from generator.incremental.cache import BuildCache, Memory, PageRecord, cache_size
+from generator.incremental.cache import BuildCache, CacheData, Memory, PageRecord, cache_size
 from generator.incremental.fingerprint import digest, theme_fingerprint
-from generator.incremental.reuse import Work, decide, folder_stamps, identities, page_fingerprints, site_folders
+from generator.incremental.reuse import Work, decide, identities, page_fingerprints, site_folders
+from generator.incremental.stamps import folder_stamps
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.model import Site
 from generator.parallel import Beside, default_jobs
@@ -53,6 +54,8 @@ class BuildResult:
     reports_processed: int = 0
     search: IndexSummary | None = None  # what the search index holds, when the build made one
     search_reports: int = 0  # reports in the search index
+    custom_theme: Path | None = None  # the theme folder site.yaml names, whether it is there or not
+    recorded: CacheData | None = None  # the cache's records of the site as this build left it (when caching)
 
     @property
     def ok(self) -> bool:
@@ -157,7 +160,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
             if result.exclusions.blocks_site or (not partial and diags.has_errors):
                 return result
             pages = plan(site, Diagnostics(), search.enabled)
-    custom_theme = (content.parent / site.config.theme) if site.config.theme else None
+    custom_theme = result.custom_theme = (content.parent / site.config.theme) if site.config.theme else None
     if custom_theme is not None and not custom_theme.is_dir():
         diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到自定义主题目录，使用默认主题", field="theme", found=site.config.theme)
     dirs = theme_dirs(custom_theme)
@@ -175,6 +178,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         # nothing to write: the current site is, file for file, what this build would make
         result.rendered = RenderResult(unchanged=[p.url for p in pages])
         result.written = True
+        result.recorded = cache.old
         return result
     with Staging(out, staging_options, previous_files=work.previous_files(cache.old)) as staging:
         with timings.stage("render"):  # pages taken over from the current site, then the others rendered and written
@@ -203,6 +207,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
             cache.new.folders = folder_stamps(staging.out, site_folders([*cache.new.pages, *cache.new.others]))
             cache.save()  # the site is in place: the cache is complete (only what changed written) before the build returns
     result.written = True
+    result.recorded = cache.new if use_cache else None
     return result
 
 

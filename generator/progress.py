@@ -25,7 +25,7 @@ class Timings:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
     def describe(self) -> str:
-        names = {"load": "读取", "validate": "校验", "plan": "规划", "render": "渲染", "index": "索引", "write": "写出"}
+        names = {"snapshot": "核对", "load": "读取", "validate": "校验", "plan": "规划", "render": "渲染", "index": "索引", "write": "写出"}
         return "，".join(f"{names.get(k, k)} {v:.2f} 秒" for k, v in self.seconds.items())
 
 

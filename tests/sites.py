@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -33,6 +34,19 @@ def narrative_content(root: Path, towns: int, *, edition: str = "一", years: tu
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def edit_keeping_size_and_time(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a text file by `new` (as many bytes), then set its modification
+    time back: only the change time tells that the file is not the same."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace(old, new, 1)
+    assert changed != text and len(changed.encode()) == before.st_size
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -3,6 +3,10 @@
 Exit codes (docs/cli.md): 0 written, no errors; 1 content errors (the site was written
 without the parts that have them, or, for errors about the whole site, not at all);
 2 usage (bad arguments, missing content folder, unusable output folder); 3 internal.
+
+When the input snapshot (`generator.incremental.snapshot`) shows that nothing the last build read
+or wrote has changed, the site is what a build would make: what that build said is said again,
+and nothing else is done (the pipeline, and the libraries it needs, are not even imported).
 """
 
 from __future__ import annotations
@@ -10,16 +14,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from generator.build import BuildResult, SearchOptions, build
-from generator.commands.report import exit_code, print_problems, summary
+import generator
+from generator.commands.outcome import Excluded, Outcome, pages_line
+from generator.incremental import snapshot
 from generator.incremental.state import state_dir
-from generator.stages.write import OutputError, StagingOptions
+from generator.progress import Timings
+
+if TYPE_CHECKING:
+    from generator.build import BuildResult
+    from generator.stages.write import StagingOptions
 
 
 HELP = "检查内容并生成站点"
+# The libraries whose code turns content into pages: an upgrade of one is a change of input.
+LIBRARIES = ("jinja2", "markupsafe", "markdown_it", "mdurl", "yaml")
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -33,6 +45,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    started_ns = time.time_ns()  # before the pipeline's code is imported, let alone any content read
     content, out = Path(args.content), Path(args.out)
     if args.jobs < 0:
         print(f"nianbao: 用法错误：--jobs 不能为负数（{args.jobs}）", file=sys.stderr)
@@ -43,8 +56,50 @@ def run(args: argparse.Namespace) -> int:
     if _unsafe_output(content, out):
         print(f"nianbao: 用法错误：输出目录 {out} 不能是内容目录或其上级目录", file=sys.stderr)
         return 2
+    if not args.no_cache:
+        code = _unchanged(args, content, out)
+        if code is not None:
+            return code
+    return _build(args, content, out, started_ns)
+
+
+def _key(args: argparse.Namespace, content: Path, out: Path) -> tuple[str, ...]:
+    """What decides the output and what is printed, besides the files read: for the input snapshot."""
+    return ("no search" if args.no_search else "search", generator.__version__, os.path.dirname(os.path.abspath(generator.__file__)),
+            sys.version, sys.prefix, args.content, str(content.resolve()), str(out.resolve()))
+
+
+def _unchanged(args: argparse.Namespace, content: Path, out: Path) -> int | None:
+    """If the snapshot says the site is current, say what the build that made it said; its exit code."""
+    timings = Timings()
+    with timings.stage("snapshot"):
+        outcome = Outcome.from_plain(snapshot.current(out, _key(args, content, out)))
+    if outcome is None:
+        return None
+    code = outcome.say(verbose=args.verbose, strict=args.strict, content=args.content, out=args.out)
+    print(pages_line(0, outcome.pages, 0, "（内容、主题与程序均未改变，沿用现有站点）", timings.describe()), file=sys.stderr)
+    return code
+
+
+def _build(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> int:
+    """Build; record the input snapshot if the build left the site as its own and nothing it read
+    changed within `snapshot.RACY_NS` of `started_ns`."""
+    from generator.build import SearchOptions, build
+    from generator.commands.report import counts, print_problems, problem_lines, summary
+    from generator.incremental.fingerprint import GENERATOR_DIR
+    from generator.stages.render import THEMES_DIR
+    from generator.stages.write import OutputError
+
+    # what the build reads, stat'ed before it reads it (the custom theme, named in site.yaml, after)
+    inputs = snapshot.Inputs()  # (the small ones first: they are compared first)
+    inputs.add(GENERATOR_DIR, snapshot.CODE_SUFFIXES)
+    for path in _library_files():
+        inputs.add(path)
+    inputs.add(THEMES_DIR / "default")
+    inputs.add(content)
     search = SearchOptions(not args.no_search, args.jobs)
     try:
+        snapshot.discard(out)  # until this build succeeds, no snapshot says the site is current
         result = build(content, out, search, jobs=args.jobs, use_cache=not args.no_cache, staging=staging_options(os.environ))
     except OutputError as exc:
         print(f"nianbao: 用法错误：{exc}", file=sys.stderr)
@@ -55,28 +110,41 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao: 用法错误：无法写入输出目录 {out}：{exc.strerror}（{exc.filename}）。原有站点保持不变。", file=sys.stderr)
         return 2
     diags = result.check.diags
-    print_problems(diags, verbose=args.verbose)
     if not result.written:
+        print_problems(diags, verbose=args.verbose)
         print(f"未生成站点（{summary(diags)}）：以上错误涉及整个站点。原有站点保持不变。", file=sys.stderr)
         return 1
-    parts = result.exclusions.parts
-    if parts:
-        print(f"以下 {len(parts)} 处内容有错误，未发布（改正后重新生成即可）：", file=sys.stderr)
-        for part in parts:
-            what = "该年报" if part.is_report else f"目录 {args.content.rstrip('/')}/{part.scope}/ 下的全部内容"
-            print(f"  {part.label}（{len(part.problems)} 个错误）：未发布{what}", file=sys.stderr)
-    code = exit_code(diags, args.strict)
-    print(f"已生成 {len(result.pages)} 个页面到 {out}/（{summary(diags)}）。用浏览器打开 {out}/index.html 即可查看。", file=sys.stderr)
+    excluded = tuple(Excluded(part.label, len(part.problems), part.is_report, part.scope) for part in result.exclusions.parts)
+    outcome = Outcome(tuple(problem_lines(diags)), counts(diags), excluded, len(result.pages))
+    if result.recorded is not None:
+        if result.custom_theme is not None:
+            inputs.add(result.custom_theme)
+        if inputs.settled(started_ns):
+            snapshot.save(out, _key(args, content, out), inputs, result.recorded, outcome.plain())
+    code = outcome.say(verbose=args.verbose, strict=args.strict, content=args.content, out=args.out)
     if result.search is not None:
         print(f"全文检索：索引 {result.search_reports} 篇年报（search-data/）。", file=sys.stderr)
     print(build_summary(result), file=sys.stderr)
     return code
 
 
+def _library_files() -> list[Path]:
+    """The files that say which version of each library is installed (its package's `__init__`)."""
+    found = []
+    for name in LIBRARIES:
+        module = sys.modules.get(name)
+        where = getattr(module, "__file__", None)
+        if where:
+            found.append(Path(where))
+    return found
+
+
 def staging_options(environ: Mapping[str, str]) -> StagingOptions:
     """How the site is swapped in: the defaults, unless `NIANBAO_SWAP` ("exchange" or "rename") or
     `NIANBAO_CLONE_MIN_FILES` say otherwise (for tests, and deployments on unusual file systems).
     Read here, once per command; the build takes them as parameters."""
+    from generator.stages.write import StagingOptions
+
     default = StagingOptions()
     return StagingOptions(swap=environ.get("NIANBAO_SWAP", default.swap),
                           clone_min_files=int(environ.get("NIANBAO_CLONE_MIN_FILES", default.clone_min_files)))
@@ -92,10 +160,7 @@ def build_summary(result: BuildResult) -> str:
     r = result.rendered
     reused = f"，沿用缓存中的年报 {result.reports_reused} 份" if result.reports_reused else ""
     ignored = "（缓存无效，已忽略并完整重建）" if result.cache_status.startswith("ignored") else ""
-    return (
-        f"页面：新写 {len(r.written)}，未变 {len(r.unchanged)}，删除 {len(r.removed)}{reused}{ignored}。"
-        f"用时：{result.timings.describe()}。"
-    )
+    return pages_line(len(r.written), len(r.unchanged), len(r.removed), reused + ignored, result.timings.describe())
 
 
 def _unsafe_output(content: Path, out: Path) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from generator.commands.outcome import Counts, exit_code_of, print_lines, summary_of
 from generator.diagnostics import Diagnostics, Level
 
 
@@ -14,20 +15,21 @@ def print_problems(diags: Diagnostics, *, verbose: bool, as_json: bool = False) 
         json.dump([p.to_dict() for p in problems], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
-    for p in problems:
-        if p.level >= Level.WARNING or verbose:
-            print(p.format(), file=sys.stderr)
+    print_lines(problem_lines(diags), verbose=verbose)
+
+
+def problem_lines(diags: Diagnostics) -> list[tuple[bool, str]]:
+    """Every problem in the order printed: (shown without --verbose, its lines)."""
+    return [(p.level >= Level.WARNING, p.format()) for p in diags.sorted()]
+
+
+def counts(diags: Diagnostics) -> Counts:
+    return diags.count(Level.ERROR), diags.count(Level.WARNING), diags.count(Level.NOTICE)
 
 
 def summary(diags: Diagnostics) -> str:
-    e, w, n = diags.count(Level.ERROR), diags.count(Level.WARNING), diags.count(Level.NOTICE)
-    return f"{e} 个错误，{w} 个警告，{n} 个提示"
+    return summary_of(counts(diags))
 
 
 def exit_code(diags: Diagnostics, strict: bool) -> int:
-    if diags.has_errors:
-        return 1
-    if strict and diags.count(Level.WARNING):
-        print("严格模式（--strict）：有警告，视为失败。", file=sys.stderr)
-        return 1
-    return 0
+    return exit_code_of(counts(diags), strict)

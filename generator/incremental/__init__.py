@@ -9,6 +9,9 @@ renders the pages to make, staging writes and swaps.
 - `cache`: the last build's reports and records, read whole and written by changed rows (SQLite);
   `cache.Memory` keeps them in memory for a caller that builds again and again (`serve`);
 - `reuse`: page fingerprints, the decision (`Work`) and whether the current site is intact;
+- `stamps`: how a file or folder of the site is recognised as the one written (one `stat`);
+- `snapshot`: every input's stat and the site's stamps after a build, so that the next one,
+  finding nothing changed, does nothing at all (not even reading the cache);
 - `splice`: the site-wide data files written piece by piece from the previous file;
 - `clone`: the next build's staging folder, made from the replaced site;
 - `state`: the one hidden folder beside the output that holds all of it.

@@ -30,23 +30,12 @@ from typing import Any, Iterable, Mapping, NamedTuple
 from generator import __version__
 from generator.diagnostics import Problem
 from generator.incremental.splice import PieceIndex
-from generator.incremental.state import state_dir
+from generator.incremental.stamps import Stamp, stamp_of
+from generator.incremental.state import CACHE_FILE, state_dir
 from generator.model import Report
 
 CACHE_FORMAT = 4
-FILE_NAME = "cache.sqlite"
-
-
-Stamp = tuple[int, int, int]  # size, mtime_ns, inode: a file as written, unless edited or replaced since
-
-
-def stamp_of(path: Path | str) -> Stamp | None:
-    """The file's stamp, or None if it is not there."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+FILE_NAME = CACHE_FILE
 
 
 class PageRecord(NamedTuple):

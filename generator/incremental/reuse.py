@@ -5,22 +5,22 @@ build recorded and the current site's file is still the one that build wrote (sa
 modification time and inode). Everything else is made. Pages of the last build that this one does
 not plan are removed. When nothing is to be made or removed and the site's other files are as
 written (`Work.nothing_to_do`), the build writes nothing at all. That is learnt from the records
-and one `stat` per page, file and folder of the site, without listing it (`folder_stamps`).
+and one `stat` per page, file and folder of the site, without listing it (`stamps.folder_stamps`).
 """
 
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
-from generator.incremental.cache import CacheData, PageRecord, Stamp, stamp_of
+from generator.incremental.cache import CacheData, PageRecord
 from generator.incremental.clone import folders_above
 from generator.incremental.fingerprint import digest, model_fingerprint, theme_fingerprint
 from generator.incremental.splice import PieceIndex
+from generator.incremental.stamps import Stamp, files_unchanged, folders_unchanged, stamp_of
 from generator.model import Site
 
 
@@ -117,29 +117,10 @@ def decide(pages: Sequence[Planned], fingerprints: Sequence[str], old: CacheData
             work.previous[url] = old_splices[url]
     planned = {page.url for page in pages}
     work.removed = sorted(url for url in old_pages if url not in planned)
-    work.folders_intact = bool(old.folders) and folder_stamps(out, old.folders) == old.folders
+    work.folders_intact = folders_unchanged(out, old.folders)
     work.others_intact = work.folders_intact and bool(old.others) and old.others_made_from == others_made_from \
-        and all(stamp_of(f"{base}/{rel}") == stamp for rel, stamp in old.others.items())
+        and files_unchanged(out, old.others)
     return work
-
-
-def folder_stamps(out: Path, folders: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """(mtime_ns, inode) of each of the site's `folders` ("" the site itself) that is a real folder.
-
-    A folder's modification time changes whenever a name in it is added, removed or renamed, so
-    these stamps unchanged, with every recorded file's, mean that the site holds exactly the
-    recorded files: no listing of the site's 11,000 folders (1.5 s at 10,000 reports).
-    """
-    base = os.fspath(out)
-    found: dict[str, tuple[int, int]] = {}
-    for rel in folders:
-        try:
-            st = os.lstat(f"{base}/{rel}") if rel else os.stat(base)  # (the site may be a link to its folder)
-        except OSError:
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            found[rel] = (st.st_mtime_ns, st.st_ino)
-    return found
 
 
 def site_folders(files: Iterable[str]) -> set[str]:

@@ -5,6 +5,7 @@ staging folder is swapped with the output by a rename):
 
 - `lock`: held by the one build writing to `out`;
 - `cache.sqlite`, `templates/`: the build cache (`cache`) and Jinja's compiled templates;
+- `snapshot`: what the last build read and left, when the site is its own (`snapshot`);
 - `building-<pid>/`: the staging folder of a running build;
 - `next/`: the next build's staging folder (`clone`), `next-tmp-<pid>/` while it is made;
 - `old/`: the replaced site, for a moment, where the swap takes two renames;
@@ -15,6 +16,8 @@ Nothing else appears beside the output.
 from __future__ import annotations
 
 from pathlib import Path
+
+CACHE_FILE = "cache.sqlite"
 
 
 def state_dir(out: Path) -> Path:

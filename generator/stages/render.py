@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from generator.render import urls
-from generator.incremental.cache import Stamp
+from generator.incremental.stamps import Stamp
 from generator.render.data_export import SPLICED_FILES, spliced_file
 from generator.formats import Catalogue
 from generator.model import Site

@@ -30,7 +30,7 @@ from typing import Any, Callable, Mapping
 from generator.incremental import clone
 from generator.incremental.clone import folders_above
 from generator.incremental.state import state_dir
-from generator.incremental.cache import Stamp, stamp_of
+from generator.incremental.stamps import Stamp, stamp_of
 
 MARKER = ".nianbao-site"
 MAX_NAME_BYTES = 255  # one path segment, as most file systems allow

@@ -1,0 +1,245 @@
+"""The input snapshot: is the current site, file for file, what a build would make now?
+
+A build that leaves the site as its own (written, or found with nothing to do) records, in the
+output's hidden folder (`state`), what it was made from and what it left:
+
+- the stat of every file and folder it may have read (size, mtime_ns, ctime_ns, inode): the whole
+  content folder, the theme folders in use, the generator's own code, the libraries it renders
+  with. The change time cannot be set by a user tool, so an edit that keeps a file's size and
+  modification time is still seen;
+- what else decides the output (`key`: the options, the generator's version and place, the
+  folders);
+- the site as the build left it, as the cache records it (`stamps`: every file's stamp, every
+  folder's), and the cache file's own stamp;
+- what the build said about the content (`said`, the caller's plain values), to be said again.
+
+The next build compares (`current`): every recorded file and folder still has its stat (no name can
+be added to, removed from or renamed in a folder without changing its modification and change
+times, so no folder is listed again), the key is the same and the site and the cache are as left.
+Then the site is what a build would make, and nothing else is read: no library is imported, the
+cache is not opened. At 10,000 reports that is 75,000 `stat` calls, made from C (`stamps.stat_fields`)
+and compared as arrays; the records are kept as flat arrays too, so that reading them is quick.
+
+The inputs are listed and stat'ed before the build reads them (`Inputs.add`), so an edit while it
+runs is seen next time (a custom theme, named in site.yaml, is listed after the build: a change to
+it while the build ran is within `RACY_NS` of its start, and refused as below); the snapshot is removed when a build starts (`discard`) and written, whole and
+atomically (`save`), only after it succeeded, so no failed or killed build leaves one claiming the
+site is current. A file changed just before the build began may share its recorded stat with a
+later edit (file times tick coarsely): then no snapshot is written (`Inputs.settled`). A damaged,
+truncated or foreign snapshot is ignored.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import zlib
+from array import array
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.incremental.stamps import file_stamps, flat, folder_stamps_flat, stat_fields, stamp_of
+from generator.incremental.state import CACHE_FILE, state_dir
+
+if TYPE_CHECKING:  # (not imported: the cache's module needs SQLite, pickle and the model)
+    from generator.incremental.cache import CacheData
+
+FILE_NAME = "snapshot"
+FORMAT = 2
+_MAGIC = b"nianbao input snapshot\n"
+
+# A file or folder changed within this long before the build began may share its recorded stat with
+# its next state (file times tick coarsely), as for the cache's report files (`stages.reports.RACY_NS`).
+RACY_NS = 2_000_000_000
+
+# size, mtime_ns, ctime_ns, inode of a file or folder, as recorded
+_FIELDS = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+CODE_SUFFIXES = (".py", ".yaml")  # of the generator's own folder: what it runs and reads
+_SKIPPED = "__pycache__"  # written by Python beside the code it runs, never read as input
+
+# One path the build may read: (path, suffixes, names, values, followed names, followed values).
+# names: what is under it, relative ("" the path itself), stat'ed without following a link;
+# followed: the path itself and the targets of links, stat'ed through them. values: 4 per name
+# (`_FIELDS`), flat. names None: nothing was at the path.
+Record = tuple[str, tuple[str, ...], list[str] | None, bytes, list[str], bytes]
+
+
+def _under(base: str, rel: str) -> str:
+    return f"{base}/{rel}" if rel else base
+
+
+def _fields(base: str, names: list[str], *, follow: bool) -> array | None:
+    return stat_fields([_under(base, rel) for rel in names], _FIELDS, follow=follow)
+
+
+def _array(values: bytes) -> array:
+    found = array("q")
+    found.frombytes(values)
+    return found
+
+
+def record(path: Path, suffixes: tuple[str, ...] = ()) -> Record:
+    """List and stat what is at `path`: a folder (all of it, or the files ending in `suffixes`, with
+    the folders holding them), one file, or nothing. A link is recorded, and followed by its target's
+    stat, never walked into."""
+    base = os.path.abspath(path)
+    if not os.path.exists(base):
+        return (base, suffixes, None, b"", [], b"")
+    names: list[str] = []
+    followed = [""]
+    if os.path.isdir(base):
+        stack = [(base, "")]
+        while stack:
+            folder, prefix = stack.pop()
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    rel = prefix + e.name
+                    if e.is_dir(follow_symlinks=False):
+                        if e.name != _SKIPPED or not suffixes:
+                            names.append(rel)
+                            stack.append((e.path, rel + "/"))
+                    elif not suffixes or e.name.endswith(suffixes):
+                        names.append(rel)
+                        if e.is_symlink():
+                            followed.append(rel)
+    values = _fields(base, names, follow=False)
+    followed_values = _fields(base, followed, follow=True)
+    if values is None or followed_values is None:
+        raise FileNotFoundError(f"gone while listed, or a link to nothing, under {base}")
+    return (base, suffixes, names, values.tobytes(), followed, followed_values.tobytes())
+
+
+def _unchanged(recorded: Record) -> bool:
+    base, _, names, values, followed, followed_values = recorded
+    if names is None:
+        return not os.path.exists(base)
+    return _fields(base, followed, follow=True) == _array(followed_values) and _fields(base, names, follow=False) == _array(values)
+
+
+class Inputs:
+    """What a build may read, listed and stat'ed when added."""
+
+    def __init__(self) -> None:
+        self.recorded: list[Record] = []
+        self.complete = True  # False once a path could not be recorded (no snapshot is written)
+
+    def add(self, path: Path, suffixes: tuple[str, ...] = ()) -> None:
+        """Record `path` (a folder, a file, or nothing yet: then it must still be missing)."""
+        try:
+            self.recorded.append(record(path, suffixes))
+        except OSError:  # a folder that cannot be listed, a file gone while it was
+            self.complete = False
+
+    def settled(self, started_ns: int) -> bool:
+        """Was everything recorded, and nothing changed within `RACY_NS` before `started_ns` (nor after)?"""
+        if not self.complete:
+            return False
+        limit = started_ns - RACY_NS
+        for _, _, _, values, _, followed_values in self.recorded:
+            for raw in (values, followed_values):
+                change_times = _array(raw)[2::4]
+                if change_times and max(change_times) >= limit:
+                    return False
+        return True
+
+    def unchanged(self) -> bool:
+        """Is every recorded path as recorded (same names, each with the same stat)?"""
+        return all(_unchanged(recorded) for recorded in self.recorded)
+
+
+def snapshot_path(out: Path) -> Path:
+    return state_dir(out) / FILE_NAME
+
+
+def discard(out: Path) -> None:
+    """Remove the snapshot of `out`: a build has begun, and until it succeeds none describes the site.
+    (With it, what a build killed while writing one left: `snapshot-<pid>.tmp`.)"""
+    target = snapshot_path(out)
+    try:
+        os.unlink(target)
+    except (FileNotFoundError, NotADirectoryError):  # none there (nor, maybe, its folder)
+        pass
+    try:
+        with os.scandir(target.parent) as entries:
+            stale = [e.path for e in entries if e.name.startswith(f"{FILE_NAME}-") and e.name.endswith(".tmp")]
+    except OSError:
+        return
+    for path in stale:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def save(out: Path, key: tuple[str, ...], inputs: Inputs, site: CacheData, said: Any) -> bool:
+    """Write the snapshot of a build that succeeded, whole or not at all; False if it could not be.
+
+    `site`: the cache's records of the site as the build left it (the cache being complete: its
+    file's stamp is recorded with them); `said`: plain values (marshal's types).
+    """
+    files = {url: record.stamp for url, record in site.pages.items()}
+    files.update(site.others)
+    folders = sorted(site.folders)  # "" first
+    try:
+        value = (FORMAT, key, inputs.recorded, list(files), flat(files.values()).tobytes(),
+                 folders, flat(site.folders[rel] for rel in folders).tobytes(), stamp_of(state_dir(out) / CACHE_FILE), said)
+        payload = marshal.dumps(value)
+    except (OverflowError, ValueError):  # a number that does not fit, a value marshal cannot write
+        return False
+    target = snapshot_path(out)
+    temporary = target.with_name(f"{FILE_NAME}-{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as sink:
+            sink.write(_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
+        os.replace(temporary, target)
+        return True
+    except OSError:  # a snapshot only saves time: without it, the next build is an ordinary one
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return False
+
+
+def _read(out: Path) -> tuple[Any, ...] | None:
+    try:
+        with open(snapshot_path(out), "rb") as source:
+            data = source.read()
+    except OSError:
+        return None
+    head = len(_MAGIC)
+    if not data.startswith(_MAGIC) or len(data) < head + 4:
+        return None
+    payload = data[head + 4:]
+    if zlib.crc32(payload).to_bytes(4, "big") != data[head:head + 4]:
+        return None
+    try:
+        value = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(value, tuple) or len(value) != 9 or value[0] != FORMAT:
+        return None
+    return value
+
+
+def current(out: Path, key: tuple[str, ...]) -> Any | None:
+    """What the last build said, if its snapshot shows that the site is what a build would make
+    now (same key, inputs, site and cache); None otherwise, and for no snapshot or a damaged one."""
+    value = _read(out)
+    if value is None:
+        return None
+    _, recorded_key, recorded, file_names, file_values, folder_names, folder_values, cache_stamp, said = value
+    if recorded_key != key or cache_stamp is None or stamp_of(state_dir(out) / CACHE_FILE) != cache_stamp:
+        return None
+    inputs = Inputs()
+    inputs.recorded = recorded
+    base = os.fspath(out)
+    try:  # the cheap checks first: the code, the themes, then the content, then the site
+        if not inputs.unchanged():
+            return None
+        if folder_stamps_flat(base, folder_names) != _array(folder_values) or file_stamps(base, file_names) != _array(file_values):
+            return None
+    except (TypeError, ValueError):  # values of the wrong shape: not a snapshot this version wrote
+        return None
+    return said
