@@ -26,7 +26,7 @@ from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
 from generator.stages.load import Sources, content_prefix, load
 from generator.stages.plan import Page, plan
-from generator.stages.render import Made, RenderResult, render_pages, spliced, theme_dirs
+from generator.stages.render import Made, RenderResult, RenderSetup, render_pages, spliced, theme_dirs
 from generator.stages.reports import build_reports
 from generator.stages.validate import assemble, validate, validate_places
 from generator.stages.write import MARKER, Staging, StagingOptions
@@ -53,6 +53,7 @@ class BuildResult:
     reports_processed: int = 0
     search: IndexSummary | None = None  # what the search index holds, when the build made one
     search_reports: int = 0  # reports in the search index
+    setup: RenderSetup | None = None  # what the pages were (or would have been) rendered with, once planned
 
     @property
     def ok(self) -> bool:
@@ -165,6 +166,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     env_globals = {"badge_src": badge_url(site.config.badge) if badge else ""}
     # what every page may show besides its deps: the badge, and whether there is a search index
     shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None, "search" if search.enabled else None)
+    result.setup = RenderSetup(site, cat, dirs, env_globals, cache.templates_dir())
     with timings.stage("plan"):  # what each page is made from, and what is to be made, kept and removed
         fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
         # what the files other than pages (assets, badge, search index) are made from

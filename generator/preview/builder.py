@@ -4,65 +4,119 @@
 fork from a process with threads copies locks that other threads may hold. So the builds run in
 a process of their own, started with the "spawn" method (a fresh interpreter, no thread, no
 inherited lock), which may fork freely. It lives as long as the preview and keeps between builds
-what a build would otherwise read again: the imported generator, the formats, and the last
-build's cache (`generator.incremental.cache.Memory`), so a save costs what it changes.
+what a build would otherwise read again: the imported generator, the formats, the last build's
+cache (`generator.incremental.cache.Memory`), so a save costs what it changes, and what the last
+good build rendered with (`preview.fast_lane`), so the page of a report just saved is rendered
+before the rest of the site.
 
-The builder ignores Ctrl+C (the terminal sends it to the whole process group): the preview
-stops it by closing its end of the pipe, and waits for it to leave.
+It answers each request (the files changed) with, in order:
+
+- `("fast", {url: bytes})`: the changed reports' pages, when the fast lane could make them;
+- `("building",)`: the full build starts (after a fast lane, once no other save has come for
+  `FULL_BUILD_AFTER` seconds: a save that comes meanwhile is answered by the fast lane first);
+- `("done", errors)`: the full build is over (its errors, empty if it succeeded).
+
+The fast lane writes nothing and runs only between full builds, so one process alone writes the
+output, one build at a time. The builder ignores Ctrl+C (the terminal sends it to the whole
+process group): the preview stops it by closing its end of the pipe, and waits for it to leave.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import signal
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from generator.preview.rebuild import rebuild
 
 STOP_SECONDS = 30.0  # a build under way is let finish (its staging folder is removed by itself)
+FULL_BUILD_AFTER = 1.0  # seconds without another save, after a fast lane, before the full build
+
+Reply = tuple[Any, ...]
 
 
-def _serve_builds(conn: Connection, content: str, out: str) -> None:
+def _serve_builds(conn: Connection, content: str, out: str, full_build_after: float) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from generator.incremental.cache import Memory
+    from generator.preview.fast_lane import FastLane
 
     memory = Memory()
-    while True:
-        try:
-            conn.recv()
-        except (EOFError, OSError):
-            return  # the preview has gone
-        errors = rebuild(Path(content), Path(out), memory=memory)
-        try:
-            conn.send(errors)
-        except OSError:
-            return  # stopped while building
+    lane = FastLane(Path(content))
+    try:
+        while True:
+            changes = _requests(conn)
+            while (pages := _fast(lane, changes)) is not None:
+                conn.send(("fast", pages))
+                if not conn.poll(full_build_after):
+                    break
+                changes = _requests(conn)
+            conn.send(("building",))
+            errors, setup = rebuild(Path(content), Path(out), memory=memory)
+            lane.keep(setup)
+            conn.send(("done", errors))
+    except (EOFError, OSError):
+        return  # the preview has gone (maybe while building)
+
+
+def _requests(conn: Connection) -> list[str]:
+    """The files changed, from every request waiting (at least one)."""
+    changes = list(conn.recv())
+    while conn.poll():
+        changes += conn.recv()
+    return changes
+
+
+def _fast(lane: Any, changes: list[str]) -> dict[str, bytes] | None:
+    try:
+        return lane.pages(changes)  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - whatever fails here, the full build that follows reports it
+        return None
 
 
 class Builder:
-    """The builder process, as the preview talks to it: `rebuild()` returns the build's errors."""
+    """The builder process, as the preview talks to it: `request` a build, read its `replies`."""
 
-    def __init__(self, content: Path, out: Path) -> None:
+    def __init__(self, content: Path, out: Path, full_build_after: float = FULL_BUILD_AFTER) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve_builds, args=(child, str(content), str(out)),
+        self._process = context.Process(target=_serve_builds, args=(child, str(content), str(out), full_build_after),
                                         name="nianbao-preview-builder")  # not a daemon: a build forks its workers
         self._process.start()
         child.close()
+        self._since: float | None = None  # when the first request not yet answered by a full build was sent
 
     @property
     def pid(self) -> int | None:
         return self._process.pid
 
-    def rebuild(self) -> tuple[str, ...]:
-        if not self._process.is_alive():
-            return ("nianbao: 预览的生成进程已退出，请重新运行 nianbao serve",)
-        self._conn.send("build")
+    def request(self, changes: list[str]) -> None:
+        """Ask for a build after these changes ([]: whatever changed); the replies come in `replies`."""
+        if self._since is None:
+            self._since = time.monotonic()
+        try:
+            self._conn.send(changes)
+        except OSError:
+            pass  # the builder has gone: `replies` says so
+
+    def waited(self) -> float:
+        """Seconds since the first request that no full build has answered yet."""
+        return time.monotonic() - self._since if self._since is not None else 0.0
+
+    def answered(self) -> None:
+        """A full build is over: the requests sent so far are answered."""
+        self._since = None
+
+    def replies(self) -> Reply:
+        """The next reply (blocking); ("gone", message) when the builder has left."""
         try:
             return tuple(self._conn.recv())
-        except EOFError:
-            return ("nianbao: 预览的生成进程意外退出，请重新运行 nianbao serve",)
+        except (EOFError, OSError):
+            if not self._process.is_alive():
+                return ("gone", "nianbao: 预览的生成进程已退出，请重新运行 nianbao serve")
+            return ("gone", "nianbao: 预览的生成进程意外退出，请重新运行 nianbao serve")
 
     def close(self) -> None:
         self._conn.close()

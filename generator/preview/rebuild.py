@@ -10,25 +10,26 @@ import yaml
 from generator.build import build
 from generator.incremental.cache import Memory
 from generator.diagnostics import Level
-from generator.stages.render import THEMES_DIR
+from generator.stages.render import THEMES_DIR, RenderSetup
 from generator.stages.write import OutputError
 
 
-def rebuild(content: Path, out: Path, memory: Memory | None = None) -> tuple[str, ...]:
-    """Build `content` into `out`; return the errors (empty on success). On failure `out` keeps the last good site.
+def rebuild(content: Path, out: Path, memory: Memory | None = None) -> tuple[tuple[str, ...], RenderSetup | None]:
+    """Build `content` into `out`; return the errors (empty on success) and, when the site was written
+    without errors, what its pages were rendered with. On failure `out` keeps the last good site.
 
     `memory` is kept by the caller between rebuilds (the last build's cache stays in memory)."""
     try:
         result = build(content, out, partial=False, memory=memory)  # a preview shows the last good page with the errors over it
     except jinja2.TemplateSyntaxError as exc:
-        return (f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}",)
+        return (f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}",), None
     except jinja2.TemplateError as exc:
-        return (f"{_template_place(exc)}模板错误：{exc}",)
+        return (f"{_template_place(exc)}模板错误：{exc}",), None
     except OutputError as exc:
-        return (str(exc),)
+        return (str(exc),), None
     if result.ok:
-        return ()
-    return tuple(p.format() for p in result.check.diags.sorted() if p.level >= Level.ERROR)
+        return (), result.setup if result.written else None
+    return tuple(p.format() for p in result.check.diags.sorted() if p.level >= Level.ERROR), None
 
 
 def _template_place(exc: Exception) -> str:

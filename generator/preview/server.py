@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import threading
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from generator.preview.state import BuildState, Status
 
@@ -23,8 +25,9 @@ POLL_MS = 700
 _SCRIPT = """<script>
 (function () {
   var seen = %(version)d;
+  var status = "%(path)s?page=" + encodeURIComponent(location.pathname);
   function poll() {
-    fetch("%(path)s", {cache: "no-store"})
+    fetch(status, {cache: "no-store"})
       .then(function (r) { return r.json(); })
       .then(function (s) { if (s.version !== seen) { location.reload(); } })
       .catch(function () {})
@@ -47,12 +50,14 @@ _NO_SITE = """<!DOCTYPE html>
 """
 
 
-def decorate(page: bytes, status: Status) -> bytes:
-    """Add the reload script (and the error overlay, when the last build failed) before </body>."""
+def decorate(page: bytes, status: Status, version: int | None = None) -> bytes:
+    """Add the reload script (and the error overlay, when the last build failed) before </body>.
+
+    `version`: the page's own (`Status.of`), which the script compares with the server's."""
     extra = ""
     if status.errors:
         extra += _OVERLAY % html.escape("\n".join(status.errors))
-    extra += _SCRIPT % {"version": status.version, "path": STATUS_PATH, "ms": POLL_MS}
+    extra += _SCRIPT % {"version": status.version if version is None else version, "path": STATUS_PATH, "ms": POLL_MS}
     data = extra.encode("utf-8")
     at = page.lower().rfind(b"</body>")
     return page + data if at < 0 else page[:at] + data + page[at:]
@@ -70,10 +75,13 @@ class _Handler(SimpleHTTPRequestHandler):
             self._get()
 
     def _get(self) -> None:
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        path, _, query = self.path.partition("?")
+        path = path.split("#", 1)[0]
         if path == STATUS_PATH:
             status = self.state.get()
-            self._send(HTTPStatus.OK, "application/json", json.dumps({"version": status.version, "errors": list(status.errors)}, ensure_ascii=False).encode("utf-8"))
+            shown = parse_qs(query).get("page", [""])[0]
+            version = status.of(self._site_file(Path(self.translate_path(shown)))) if shown else status.version
+            self._send(HTTPStatus.OK, "application/json", json.dumps({"version": version, "errors": list(status.errors)}, ensure_ascii=False).encode("utf-8"))
             return
         target = Path(self.translate_path(path))
         if target.is_dir():
@@ -82,14 +90,24 @@ class _Handler(SimpleHTTPRequestHandler):
                 return
             target = target / "index.html"
         if target.suffix == ".html" or not target.suffix:
-            try:
-                page = target.read_bytes()
-                code = HTTPStatus.OK
-            except OSError:
-                page, code = _NO_SITE.encode("utf-8"), HTTPStatus.NOT_FOUND
-            self._send(code, "text/html; charset=utf-8", decorate(page, self.state.get()))
+            name = self._site_file(target)
+            page = self.state.overlaid(name)  # the fast lane's page, newer than the file
+            code = HTTPStatus.OK
+            if page is None:
+                try:
+                    page = target.read_bytes()
+                except OSError:
+                    page, code = _NO_SITE.encode("utf-8"), HTTPStatus.NOT_FOUND
+            status = self.state.get()
+            self._send(code, "text/html; charset=utf-8", decorate(page, status, status.of(name)))
             return
         super().do_GET()
+
+    def _site_file(self, target: Path) -> str:
+        """The site-relative name of a file under the served folder (a folder stands for its index.html)."""
+        if target.is_dir():
+            target = target / "index.html"
+        return os.path.relpath(target, self.directory).replace(os.sep, "/")
 
     def _send(self, code: int, ctype: str, body: bytes) -> None:
         self.send_response(code)
