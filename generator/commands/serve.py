@@ -80,6 +80,8 @@ def _follow(builder: Builder, state: BuildState, out: Path, first: threading.Eve
     locked = False
     while True:
         reply = builder.replies()
+        if reply[0] == "closed":
+            return
         if reply[0] == "fast":
             state.show_fast(reply[1])
             print(f"已先生成改动的年报页面（{len(reply[1])} 个，用时 {builder.waited():.2f} 秒），接着重新生成整个站点。", file=sys.stderr, flush=True)

@@ -38,7 +38,7 @@ FULL_BUILD_AFTER = 1.0  # seconds without another save, after a fast lane, befor
 Reply = tuple[Any, ...]
 
 
-def _serve_builds(conn: Connection, content: str, out: str, full_build_after: float) -> None:
+def _serve_builds(conn: Connection, replies: Connection, content: str, out: str, full_build_after: float) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from generator.incremental.cache import Memory
     from generator.preview.fast_lane import FastLane
@@ -49,14 +49,14 @@ def _serve_builds(conn: Connection, content: str, out: str, full_build_after: fl
         while True:
             changes = _requests(conn)
             while (pages := _fast(lane, changes)) is not None:
-                conn.send(("fast", pages))
+                replies.send(("fast", pages))
                 if not conn.poll(full_build_after):
                     break
                 changes = _requests(conn)
-            conn.send(("building",))
+            replies.send(("building",))
             errors, setup = rebuild(Path(content), Path(out), memory=memory)
             lane.keep(setup)
-            conn.send(("done", errors))
+            replies.send(("done", errors))
     except (EOFError, OSError):
         return  # the preview has gone (maybe while building)
 
@@ -81,11 +81,16 @@ class Builder:
 
     def __init__(self, content: Path, out: Path, full_build_after: float = FULL_BUILD_AFTER) -> None:
         context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve_builds, args=(child, str(content), str(out), full_build_after),
+        # one pipe each way: closing the requests' end (`close`) ends the builder, whose leaving ends
+        # the replies (a thread may be reading them meanwhile)
+        requests, self._conn = context.Pipe(duplex=False)
+        self._replies, replies = context.Pipe(duplex=False)
+        self._process = context.Process(target=_serve_builds, args=(requests, replies, str(content), str(out), full_build_after),
                                         name="nianbao-preview-builder")  # not a daemon: a build forks its workers
         self._process.start()
-        child.close()
+        requests.close()
+        replies.close()
+        self._closing = False
         self._since: float | None = None  # when the first request not yet answered by a full build was sent
 
     @property
@@ -110,15 +115,18 @@ class Builder:
         self._since = None
 
     def replies(self) -> Reply:
-        """The next reply (blocking); ("gone", message) when the builder has left."""
+        """The next reply (blocking); ("gone", message) when the builder has left, ("closed",) once stopped by `close`."""
         try:
-            return tuple(self._conn.recv())
+            return tuple(self._replies.recv())
         except (EOFError, OSError):
+            if self._closing:
+                return ("closed",)
             if not self._process.is_alive():
                 return ("gone", "nianbao: 预览的生成进程已退出，请重新运行 nianbao serve")
             return ("gone", "nianbao: 预览的生成进程意外退出，请重新运行 nianbao serve")
 
     def close(self) -> None:
+        self._closing = True
         self._conn.close()
         self._process.join(STOP_SECONDS)
         if self._process.is_alive():
