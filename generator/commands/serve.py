@@ -16,7 +16,7 @@ from generator.preview.builder import Builder
 from generator.preview.rebuild import watched
 from generator.preview.server import HOST, start
 from generator.preview.state import BuildState
-from generator.preview.watch import Watcher, open_watcher
+from generator.preview.watch import Unavailable, Watcher, open_watcher
 
 HELP = "本地预览：生成站点并在本机提供访问，内容或主题改动后自动重新生成并刷新页面"
 
@@ -55,7 +55,12 @@ def run(args: argparse.Namespace) -> int:
         first.wait()
         print(f"预览地址：http://{HOST}:{server.server_address[1]}/index.html（站点文件在 {out}；按 Ctrl+C 结束）", file=sys.stderr, flush=True)
         while True:
-            edits = watcher.changes(timeout=1.0)
+            try:
+                edits = watcher.changes(timeout=1.0)
+            except Unavailable:  # inotify past its watch limit: poll from now on, and build once to catch up
+                watcher.close()
+                watcher = open_watcher(watched(content), "poll")
+                edits = [str(root) for root in watched(content)]
             if not edits:
                 continue
             print(f"检测到改动：{', '.join(edits[:3])}{' 等' if len(edits) > 3 else ''}", file=sys.stderr, flush=True)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from generator.preview.watch import SETTLE_SECONDS
+from generator.preview.watch import SETTLE_SECONDS, Unavailable
 
 IN_CLOSE_WRITE = 0x8
 IN_MOVED_FROM = 0x40
@@ -38,10 +38,6 @@ IN_CLOEXEC = os.O_CLOEXEC
 MASK = IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF
 EVENT = struct.Struct("iIII")  # wd, mask, cookie, len (then the name, NUL-padded)
 MAX_SETTLE_SECONDS = 1.0  # a save that keeps writing is taken as it is after this long
-
-
-class Unavailable(Exception):
-    """inotify cannot watch these roots here."""
 
 
 def _libc() -> Any:

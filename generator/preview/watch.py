@@ -19,12 +19,18 @@ POLL_SECONDS = 0.3  # polling: how often every file is looked at
 SETTLE_SECONDS = 0.05  # inotify: a save is over when no event came for this long (an editor's save is several events)
 
 
+class Unavailable(Exception):
+    """This way of watching cannot watch these roots here (inotify: not Linux, or the watch limit reached)."""
+
+
 class Watcher(Protocol):
     def watch(self, roots: list[Path]) -> None:
         """Watch these roots (files or folders, maybe not there yet) from now on."""
 
     def changes(self, timeout: float) -> list[str]:
-        """The files changed since the last call, once the changes have settled; [] after `timeout` without any."""
+        """The files changed since the last call, once the changes have settled; [] after `timeout` without any.
+
+        Raises `Unavailable` when it can watch no longer (a new folder past the watch limit)."""
 
     def close(self) -> None: ...
 
@@ -32,7 +38,7 @@ class Watcher(Protocol):
 def open_watcher(roots: list[Path], method: str = "auto") -> Watcher:
     """`method`: "auto" (inotify where it works, else polling), "inotify" or "poll"."""
     if method != "poll":
-        from generator.preview.inotify import InotifyWatcher, Unavailable
+        from generator.preview.inotify import InotifyWatcher
 
         try:
             return InotifyWatcher(roots)
