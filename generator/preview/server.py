@@ -20,7 +20,7 @@ from generator.preview.state import BuildState, Status
 
 STATUS_PATH = "/__nianbao/status"
 HOST = "127.0.0.1"
-POLL_MS = 700
+POLL_MS = 100  # a status request costs little on the loopback; a save shows at most this long after it is served
 
 _SCRIPT = """<script>
 (function () {
@@ -71,18 +71,18 @@ class _Handler(SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server naming
-        with self.state.lock:
-            self._get()
-
-    def _get(self) -> None:
         path, _, query = self.path.partition("?")
         path = path.split("#", 1)[0]
-        if path == STATUS_PATH:
+        if path == STATUS_PATH:  # the status as recorded: not kept waiting by a build
             status = self.state.get()
             shown = parse_qs(query).get("page", [""])[0]
             version = status.of(self._site_file(Path(self.translate_path(shown)))) if shown else status.version
             self._send(HTTPStatus.OK, "application/json", json.dumps({"version": version, "errors": list(status.errors)}, ensure_ascii=False).encode("utf-8"))
             return
+        with self.state.lock:
+            self._get(path)
+
+    def _get(self, path: str) -> None:
         target = Path(self.translate_path(path))
         if target.is_dir():
             if not path.endswith("/"):
