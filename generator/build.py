@@ -11,6 +11,7 @@ import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from generator.diagnostics import Diagnostics, Level, Problem, Where
 from generator.incremental.cache import BuildCache, Memory, PageRecord, cache_size
@@ -53,6 +54,7 @@ class BuildResult:
     reports_processed: int = 0
     search: IndexSummary | None = None  # what the search index holds, when the build made one
     search_reports: int = 0  # reports in the search index
+    given_up: bool = False  # `keep_going` said stop before anything was written
     setup: RenderSetup | None = None  # what the pages were (or would have been) rendered with, once planned
 
     @property
@@ -94,6 +96,7 @@ def build(
     partial: bool = True,
     staging: StagingOptions = StagingOptions(),
     memory: Memory | None = None,
+    keep_going: Callable[[], bool] | None = None,
 ) -> BuildResult:
     """Check, leave out every part with errors, then write the rest of the site atomically.
 
@@ -108,11 +111,16 @@ def build(
 
     `memory` (`generator.incremental.cache.Memory`): a long-lived caller's, passed to every build,
     so that the last build's cache is taken from memory instead of being read again.
+
+    `keep_going`: asked once, when everything is planned and nothing written yet; if it says no, the
+    build stops there (`result.given_up`; the site and the cache stay as they were). The preview
+    gives up a build when another save has come meanwhile.
     """
     gc_enabled = gc.isenabled()
     gc.disable()  # the model makes many objects and no cycles; measured: docs/architecture.md, "State that is not a parameter"
     try:
-        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial, staging, memory)
+        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial, staging, memory,
+                      keep_going)
     finally:
         gc.unfreeze()
         if gc_enabled:
@@ -120,7 +128,7 @@ def build(
 
 
 def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache: bool, progress: Progress, partial: bool,
-           staging_options: StagingOptions, memory: Memory | None) -> BuildResult:
+           staging_options: StagingOptions, memory: Memory | None, keep_going: Callable[[], bool] | None) -> BuildResult:
     timings = Timings()
     diags = Diagnostics()
     cat = load_catalogue()
@@ -177,6 +185,9 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         # nothing to write: the current site is, file for file, what this build would make
         result.rendered = RenderResult(unchanged=[p.url for p in pages])
         result.written = True
+        return result
+    if keep_going is not None and not keep_going():
+        result.given_up = True
         return result
     with Staging(out, staging_options, previous_files=work.previous_files(cache.old)) as staging:
         with timings.stage("render"):  # pages taken over from the current site, then the others rendered and written

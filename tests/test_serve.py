@@ -462,3 +462,22 @@ def test_the_watcher_polls_when_told_to_or_when_inotify_is_unavailable(watched_t
     assert str(narrative) in _settled(watcher, {str(narrative)})
     (watched_tree / "town" / ".hidden").write_text("x", encoding="utf-8")
     assert watcher.changes(timeout=0.3) == []
+
+
+def test_a_build_given_up_before_writing_leaves_the_site_and_its_cache_as_they_were(make_content, tmp_path: Path) -> None:
+    from generator.build import build
+    from generator.incremental.cache import cache_dir
+    from sites import snapshot
+
+    content = make_content({"sheng/shi/xian/zhen/2016.yaml": REPORT_YAML, "sheng/shi/xian/zhen/2016.md": REPORT_MD})
+    out = tmp_path / "site"
+    assert build(content, out).written
+    site, cache = snapshot(out), snapshot(cache_dir(out))
+    _edit(content, "放弃的那次生成之后的正文。")
+    asked: list[bool] = []
+    given_up = build(content, out, keep_going=lambda: asked.append(True) or False)
+    assert asked == [True] and given_up.given_up and not given_up.written
+    assert snapshot(out) == site and snapshot(cache_dir(out)) == cache
+    after = build(content, out)
+    assert after.written and after.cache_status == "used" and not after.given_up
+    assert "放弃的那次生成之后的正文" in (out / REPORT_PAGE).read_text(encoding="utf-8")

@@ -89,10 +89,13 @@ def _follow(builder: Builder, state: BuildState, out: Path, first: threading.Eve
             return
         if reply[0] == "fast":
             state.show_fast(reply[1])
-            print(f"已先生成改动的年报页面（{len(reply[1])} 个，用时 {builder.waited():.2f} 秒），接着重新生成整个站点。", file=sys.stderr, flush=True)
+            if locked:  # a build given up for this save: its pages are served at once
+                state.lock.release()
+                locked = False
+            print(f"已先生成改动的年报页面（{len(reply[1])} 个，用时 {builder.waited(latest=True):.2f} 秒），接着重新生成整个站点。", file=sys.stderr, flush=True)
             continue
         if reply[0] == "building":
-            if not state.fast_lane_shown:
+            if not locked and not state.fast_lane_shown:
                 state.lock.acquire()
                 locked = True
             continue

@@ -13,7 +13,9 @@ It answers each request (the files changed) with, in order:
 
 - `("fast", {url: bytes})`: the changed reports' pages, when the fast lane could make them;
 - `("building",)`: the full build starts (after a fast lane, once no other save has come for
-  `FULL_BUILD_AFTER` seconds: a save that comes meanwhile is answered by the fast lane first);
+  `FULL_BUILD_AFTER` seconds: a save that comes meanwhile is answered by the fast lane first). A
+  save that comes while the build plans makes it give up before it writes anything
+  (`build(keep_going=...)`): that save is answered first, and the build starts again;
 - `("done", errors)`: the full build is over (its errors, empty if it succeeded).
 
 The fast lane writes nothing and runs only between full builds, so one process alone writes the
@@ -30,6 +32,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from generator.preview.fast_lane import FastLane
 from generator.preview.rebuild import rebuild
 
 STOP_SECONDS = 30.0  # a build under way is let finish (its staging folder is removed by itself)
@@ -41,22 +44,27 @@ Reply = tuple[Any, ...]
 def _serve_builds(conn: Connection, replies: Connection, content: str, out: str, full_build_after: float) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from generator.incremental.cache import Memory
-    from generator.preview.fast_lane import FastLane
 
     memory = Memory()
     lane = FastLane(Path(content))
     try:
         while True:
             changes = _requests(conn)
-            while (pages := _fast(lane, changes)) is not None:
-                replies.send(("fast", pages))
-                if not conn.poll(full_build_after):
+            while True:
+                while (pages := _fast(lane, changes)) is not None:
+                    replies.send(("fast", pages))
+                    if not conn.poll(full_build_after):
+                        break
+                    changes = _requests(conn)
+                if pages is None:
+                    lane.suspend()  # until this build is over, the model does not say what the files hold
+                replies.send(("building",))
+                built = rebuild(Path(content), Path(out), memory=memory, keep_going=lambda: not conn.poll())
+                if not built.given_up:
                     break
-                changes = _requests(conn)
-            replies.send(("building",))
-            errors, setup = rebuild(Path(content), Path(out), memory=memory)
-            lane.keep(setup)
-            replies.send(("done", errors))
+                changes = _requests(conn)  # a save came while it planned: that one first, then the build anew
+            lane.keep(built.setup)
+            replies.send(("done", built.errors))
     except (EOFError, OSError):
         return  # the preview has gone (maybe while building)
 
@@ -69,9 +77,9 @@ def _requests(conn: Connection) -> list[str]:
     return changes
 
 
-def _fast(lane: Any, changes: list[str]) -> dict[str, bytes] | None:
+def _fast(lane: FastLane, changes: list[str]) -> dict[str, bytes] | None:
     try:
-        return lane.pages(changes)  # type: ignore[no-any-return]
+        return lane.pages(changes)
     except Exception:  # noqa: BLE001 - whatever fails here, the full build that follows reports it
         return None
 
@@ -91,7 +99,8 @@ class Builder:
         requests.close()
         replies.close()
         self._closing = False
-        self._since: float | None = None  # when the first request not yet answered by a full build was sent
+        self._since: float | None = None
+        self._last: float | None = None  # when the first request not yet answered by a full build was sent
 
     @property
     def pid(self) -> int | None:
@@ -99,16 +108,18 @@ class Builder:
 
     def request(self, changes: list[str]) -> None:
         """Ask for a build after these changes ([]: whatever changed); the replies come in `replies`."""
+        self._last = time.monotonic()
         if self._since is None:
-            self._since = time.monotonic()
+            self._since = self._last
         try:
             self._conn.send(changes)
         except OSError:
             pass  # the builder has gone: `replies` says so
 
-    def waited(self) -> float:
-        """Seconds since the first request that no full build has answered yet."""
-        return time.monotonic() - self._since if self._since is not None else 0.0
+    def waited(self, *, latest: bool = False) -> float:
+        """Seconds since the first request that no full build has answered yet (or since the latest request)."""
+        since = self._last if latest else self._since
+        return time.monotonic() - since if since is not None else 0.0
 
     def answered(self) -> None:
         """A full build is over: the requests sent so far are answered."""

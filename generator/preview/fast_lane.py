@@ -39,6 +39,7 @@ class FastLane:
         self._base = os.path.abspath(content)
         self.setup: RenderSetup | None = None
         self._env: jinja2.Environment | None = None
+        self.suspended = False
 
     def keep(self, setup: RenderSetup | None) -> None:
         """What the last build rendered with, if it wrote the site without errors; else None (no fast lane)."""
@@ -46,12 +47,17 @@ class FastLane:
                 or setup.catalogue is not self.setup.catalogue:
             self._env = None  # another theme: its templates are loaded anew
         self.setup = setup
+        self.suspended = False
+
+    def suspend(self) -> None:
+        """Some change is not in the model (a new report, the theme...): no fast lane until the next build is kept."""
+        self.suspended = True
 
     def pages(self, changes: list[str]) -> dict[str, bytes] | None:
         """The report pages of the changed reports, rendered with them validated again; None when the
         changes are not only reports of the model's, or one of them has an error: the full build decides."""
         setup = self.setup
-        if setup is None or not changes:
+        if setup is None or self.suspended or not changes:
             return None
         keys = self._reports_changed(changes, setup.site)
         if not keys:
