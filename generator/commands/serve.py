@@ -95,6 +95,7 @@ def _follow(builder: Builder, state: BuildState, out: Path, first: threading.Eve
             print(f"已先生成改动的年报页面（{len(reply[1])} 个，用时 {builder.waited(latest=True):.2f} 秒），接着重新生成整个站点。", file=sys.stderr, flush=True)
             continue
         if reply[0] == "building":
+            state.building()
             if not locked and not state.fast_lane_shown:
                 state.lock.acquire()
                 locked = True

@@ -9,18 +9,22 @@ cache (`generator.incremental.cache.Memory`), so a save costs what it changes, a
 good build rendered with (`preview.fast_lane`), so the page of a report just saved is rendered
 before the rest of the site.
 
-It answers each request (the files changed) with, in order:
+It answers each request (the files changed) with:
 
 - `("fast", {url: bytes})`: the changed reports' pages, when the fast lane could make them;
-- `("building",)`: the full build starts (after a fast lane, once no other save has come for
-  `FULL_BUILD_AFTER` seconds: a save that comes meanwhile is answered by the fast lane first). A
-  save that comes while the build plans makes it give up before it writes anything
-  (`build(keep_going=...)`): that save is answered first, and the build starts again;
-- `("done", errors)`: the full build is over (its errors, empty if it succeeded).
+- `("building",)`: a full build starts;
+- `("done", errors)`: that build is over (its errors, empty if it succeeded).
 
-The fast lane writes nothing and runs only between full builds, so one process alone writes the
-output, one build at a time. The builder ignores Ctrl+C (the terminal sends it to the whole
-process group): the preview stops it by closing its end of the pipe, and waits for it to leave.
+A change the fast lane cannot make is built here and then, one build after the other. A fast lane
+is followed by a full build that brings every other page, the downloads and the search index up to
+date, once no other save has come for `FULL_BUILD_AFTER` seconds; that build runs in a forked
+process (`parallel.Beside`), so that a save coming meanwhile is answered by the fast lane at once.
+The fast lane writes nothing, and only one build runs at a time: the builds alone write the
+output. A build that finds another save come while it plans gives up before it writes anything
+(`build(keep_going=...)`), and a new one follows that save's fast lane.
+
+The builder ignores Ctrl+C (the terminal sends it to the whole process group): the preview
+stops it by closing its end of the pipe, and waits for it to leave.
 """
 
 from __future__ import annotations
@@ -28,12 +32,14 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import time
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from generator.incremental.cache import Memory
+from generator.parallel import Beside
 from generator.preview.fast_lane import FastLane
-from generator.preview.rebuild import rebuild
+from generator.preview.rebuild import Rebuilt, rebuild
 
 STOP_SECONDS = 30.0  # a build under way is let finish (its staging folder is removed by itself)
 FULL_BUILD_AFTER = 1.0  # seconds without another save, after a fast lane, before the full build
@@ -43,30 +49,80 @@ Reply = tuple[Any, ...]
 
 def _serve_builds(conn: Connection, replies: Connection, content: str, out: str, full_build_after: float) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from generator.incremental.cache import Memory
-
-    memory = Memory()
-    lane = FastLane(Path(content))
+    session = _Session(conn, replies, Path(content), Path(out), full_build_after)
     try:
-        while True:
-            changes = _requests(conn)
-            while True:
-                while (pages := _fast(lane, changes)) is not None:
-                    replies.send(("fast", pages))
-                    if not conn.poll(full_build_after):
-                        break
-                    changes = _requests(conn)
-                if pages is None:
-                    lane.suspend()  # until this build is over, the model does not say what the files hold
-                replies.send(("building",))
-                built = rebuild(Path(content), Path(out), memory=memory, keep_going=lambda: not conn.poll())
-                if not built.given_up:
-                    break
-                changes = _requests(conn)  # a save came while it planned: that one first, then the build anew
-            lane.keep(built.setup)
-            replies.send(("done", built.errors))
+        session.run()
     except (EOFError, OSError):
-        return  # the preview has gone (maybe while building)
+        pass  # the preview has gone (maybe while building)
+    finally:
+        if session.behind is not None:
+            session.behind.wait()  # a build under way is let finish
+
+
+class _Session:
+    def __init__(self, conn: Connection, replies: Connection, content: Path, out: Path, full_build_after: float) -> None:
+        self.conn, self.replies = conn, replies
+        self.content, self.out = content, out
+        self.full_build_after = full_build_after
+        self.memory = Memory()
+        self.lane = FastLane(content)
+        self.behind: Beside | None = None  # the full build after fast lanes, running in a forked process
+        self.due: float | None = None  # when the full build after the last fast lane is to start
+
+    def run(self) -> None:
+        while True:
+            waiting: list[Any] = [self.conn] + ([self.behind.fd] if self.behind is not None else [])
+            timeout = None if self.due is None or self.behind is not None else max(0.0, self.due - time.monotonic())
+            ready = wait(waiting, timeout)
+            if self.behind is not None and self.behind.fd in ready:
+                self._finish_behind()
+            elif self.conn in ready:
+                self._answer(_requests(self.conn))
+            elif self.due is not None and self.behind is None and time.monotonic() >= self.due:
+                self.due = None
+                self.replies.send(("building",))
+                self.behind = Beside(_build_behind, self.content, self.out, self.memory, self.conn)
+                if not self.behind.pid:  # no fork on this system: it is built now, in this process
+                    self._finish_behind()
+
+    def _answer(self, changes: list[str]) -> None:
+        pages = _fast(self.lane, changes)
+        if pages is not None:
+            self.replies.send(("fast", pages))
+            self.due = time.monotonic() + self.full_build_after
+            return
+        self.lane.suspend()  # until the build is over, the model does not say what the files hold
+        if self.behind is not None:
+            self._finish_behind()  # one build at a time
+        self.due = None
+        self.replies.send(("building",))
+        built = _build(self.content, self.out, self.memory, None)
+        self.lane.keep(built.setup)
+        self.replies.send(("done", built.errors))
+
+    def _finish_behind(self) -> None:
+        assert self.behind is not None
+        try:
+            built: Rebuilt = self.behind.result()
+        except Exception as exc:  # noqa: BLE001 - the forked build died: said as an error, the next save builds again
+            built = Rebuilt((f"nianbao: 预览的生成过程意外结束：{exc}",), None)
+        self.behind = None
+        if built.given_up:
+            return  # a save came while it planned: its fast lane set the next one
+        if built.errors:
+            self.lane.suspend()  # (the fast lane's model is still its own: kept, but not used until a build succeeds)
+        self.replies.send(("done", built.errors))
+
+
+def _build(content: Path, out: Path, memory: Memory, requests: Connection | None) -> Rebuilt:
+    """A full build; with `requests`, one that gives up if a request has come before it writes anything."""
+    return rebuild(content, out, memory=memory, keep_going=None if requests is None else (lambda: not requests.poll()))
+
+
+def _build_behind(content: Path, out: Path, memory: Memory, requests: Connection) -> Rebuilt:
+    """The full build after fast lanes, in a forked process: what it rendered with is not sent back
+    (the fast lane's model already holds the same reports)."""
+    return _build(content, out, memory, requests)._replace(setup=None)
 
 
 def _requests(conn: Connection) -> list[str]:

@@ -41,7 +41,8 @@ class BuildState:
         self.lock = threading.RLock()
         self._status = Status(0, ())
         self._counter = 0
-        self._overlay: dict[str, bytes] = {}
+        self._overlay: dict[str, tuple[int, bytes]] = {}  # page -> (the version the fast lane made it at, its bytes)
+        self._build_from = 0  # the version when the last full build started
 
     def get(self) -> Status:
         with self.lock:
@@ -50,7 +51,8 @@ class BuildState:
     def overlaid(self, page: str) -> bytes | None:
         """The fast lane's bytes of a page, while the site on disk is older."""
         with self.lock:
-            return self._overlay.get(page)
+            made = self._overlay.get(page)
+            return made[1] if made is not None else None
 
     @property
     def fast_lane_shown(self) -> bool:
@@ -61,24 +63,32 @@ class BuildState:
         """The fast lane made these pages: serve them, and give them (only) a new version."""
         with self.lock:
             self._counter += 1
-            self._overlay.update(pages)
+            self._overlay.update((page, (self._counter, data)) for page, data in pages.items())
             status = self._status
             self._status = Status(status.version, status.errors, MappingProxyType({**status.pages, **dict.fromkeys(pages, self._counter)}))
             return self._status
 
+    def building(self) -> None:
+        """A full build starts: the fast lane's pages made from now on are newer than what it writes."""
+        with self.lock:
+            self._build_from = self._counter
+
     def record(self, errors: tuple[str, ...], out: Path | None = None) -> Status:
         """A full build is over: every page gets a new version, but for the fast lane's pages that it wrote
-        as they were already shown (read from `out`). After a failed build the fast lane's pages stay
-        served: they are the last good ones."""
+        as they were already shown (read from `out`), and those the fast lane made while it ran (still
+        served from memory). After a failed build the fast lane's pages stay served: they are the last good ones."""
         with self.lock:
             self._counter += 1
-            same: dict[str, int] = {}
+            kept: dict[str, int] = {}
             if not errors:
-                for page, data in self._overlay.items():
+                for page, (made, data) in list(self._overlay.items()):
+                    if made > self._build_from:
+                        kept[page] = made
+                        continue
                     if out is not None and _read(out / page) == data:
-                        same[page] = self._status.of(page)
-                self._overlay.clear()
-            self._status = Status(self._counter, errors, MappingProxyType(same))
+                        kept[page] = self._status.of(page)
+                    del self._overlay[page]
+            self._status = Status(self._counter, errors, MappingProxyType(kept))
             return self._status
 
 
