@@ -20,8 +20,9 @@ is followed by a full build that brings every other page, the downloads and the 
 date, once no other save has come for `FULL_BUILD_AFTER` seconds; that build runs in a forked
 process (`parallel.Beside`), so that a save coming meanwhile is answered by the fast lane at once.
 The fast lane writes nothing, and only one build runs at a time: the builds alone write the
-output. A build that finds another save come while it plans gives up before it writes anything
-(`build(keep_going=...)`), and a new one follows that save's fast lane.
+output. A build made here (for a change the fast lane cannot make) that finds another save come
+while it plans gives up before it writes anything (`build(keep_going=...)`), and starts again
+with that save too.
 
 The builder ignores Ctrl+C (the terminal sends it to the whole process group): the preview
 stops it by closing its end of the pipe, and waits for it to leave.
@@ -81,7 +82,7 @@ class _Session:
             elif self.due is not None and self.behind is None and time.monotonic() >= self.due:
                 self.due = None
                 self.replies.send(("building",))
-                self.behind = Beside(_build_behind, self.content, self.out, self.memory, self.conn)
+                self.behind = Beside(_build_behind, self.content, self.out, self.memory)
                 if not self.behind.pid:  # no fork on this system: it is built now, in this process
                     self._finish_behind()
 
@@ -95,8 +96,12 @@ class _Session:
         if self.behind is not None:
             self._finish_behind()  # one build at a time
         self.due = None
-        self.replies.send(("building",))
-        built = _build(self.content, self.out, self.memory, None)
+        while True:
+            self.replies.send(("building",))
+            built = _build(self.content, self.out, self.memory, self.conn)
+            if not built.given_up:
+                break
+            _requests(self.conn)  # what came while it planned is built by the next one, which starts now
         self.lane.keep(built.setup)
         self.replies.send(("done", built.errors))
 
@@ -107,8 +112,6 @@ class _Session:
         except Exception as exc:  # noqa: BLE001 - the forked build died: said as an error, the next save builds again
             built = Rebuilt((f"nianbao: 预览的生成过程意外结束：{exc}",), None)
         self.behind = None
-        if built.given_up:
-            return  # a save came while it planned: its fast lane set the next one
         if built.errors:
             self.lane.suspend()  # (the fast lane's model is still its own: kept, but not used until a build succeeds)
         self.replies.send(("done", built.errors))
@@ -119,10 +122,11 @@ def _build(content: Path, out: Path, memory: Memory, requests: Connection | None
     return rebuild(content, out, memory=memory, keep_going=None if requests is None else (lambda: not requests.poll()))
 
 
-def _build_behind(content: Path, out: Path, memory: Memory, requests: Connection) -> Rebuilt:
-    """The full build after fast lanes, in a forked process: what it rendered with is not sent back
-    (the fast lane's model already holds the same reports)."""
-    return _build(content, out, memory, requests)._replace(setup=None)
+def _build_behind(content: Path, out: Path, memory: Memory) -> Rebuilt:
+    """The full build after fast lanes, in a forked process: it does not give up for a save (the fast
+    lane answers that one meanwhile), and what it rendered with is not sent back (the fast lane's
+    model already holds the same reports)."""
+    return _build(content, out, memory, None)._replace(setup=None)
 
 
 def _requests(conn: Connection) -> list[str]:
