@@ -11,6 +11,7 @@ import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from generator.diagnostics import Diagnostics, Level, Problem, Where
 from generator.incremental.cache import BuildCache, CacheData, Memory, PageRecord, cache_size
@@ -27,7 +28,7 @@ from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
 from generator.stages.load import Sources, content_prefix, load
 from generator.stages.plan import Page, plan
-from generator.stages.render import Made, RenderResult, render_pages, spliced, theme_dirs
+from generator.stages.render import Made, RenderResult, RenderSetup, render_pages, spliced, theme_dirs
 from generator.stages.reports import build_reports
 from generator.stages.validate import assemble, validate, validate_places
 from generator.stages.write import MARKER, Staging, StagingOptions
@@ -56,6 +57,8 @@ class BuildResult:
     search_reports: int = 0  # reports in the search index
     custom_theme: Path | None = None  # the theme folder site.yaml names, whether it is there or not
     recorded: CacheData | None = None  # the cache's records of the site as this build left it (when caching)
+    given_up: bool = False  # `keep_going` said stop before anything was written
+    setup: RenderSetup | None = None  # what the pages were (or would have been) rendered with, once planned
 
     @property
     def ok(self) -> bool:
@@ -96,6 +99,7 @@ def build(
     partial: bool = True,
     staging: StagingOptions = StagingOptions(),
     memory: Memory | None = None,
+    keep_going: Callable[[], bool] | None = None,
 ) -> BuildResult:
     """Check, leave out every part with errors, then write the rest of the site atomically.
 
@@ -110,11 +114,16 @@ def build(
 
     `memory` (`generator.incremental.cache.Memory`): a long-lived caller's, passed to every build,
     so that the last build's cache is taken from memory instead of being read again.
+
+    `keep_going`: asked once, when everything is planned and nothing written yet; if it says no, the
+    build stops there (`result.given_up`; the site and the cache stay as they were). The preview
+    gives up a build when another save has come meanwhile.
     """
     gc_enabled = gc.isenabled()
     gc.disable()  # the model makes many objects and no cycles; measured: docs/architecture.md, "State that is not a parameter"
     try:
-        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial, staging, memory)
+        return _build(content, out, search, jobs or search.jobs or default_jobs(), use_cache, progress or Progress(), partial, staging, memory,
+                      keep_going)
     finally:
         gc.unfreeze()
         if gc_enabled:
@@ -122,7 +131,7 @@ def build(
 
 
 def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache: bool, progress: Progress, partial: bool,
-           staging_options: StagingOptions, memory: Memory | None) -> BuildResult:
+           staging_options: StagingOptions, memory: Memory | None, keep_going: Callable[[], bool] | None) -> BuildResult:
     timings = Timings()
     diags = Diagnostics()
     cat = load_catalogue()
@@ -168,6 +177,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     env_globals = {"badge_src": badge_url(site.config.badge) if badge else ""}
     # what every page may show besides its deps: the badge, and whether there is a search index
     shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None, "search" if search.enabled else None)
+    result.setup = RenderSetup(site, cat, dirs, env_globals, cache.templates_dir())
     with timings.stage("plan"):  # what each page is made from, and what is to be made, kept and removed
         fingerprints = page_fingerprints(pages, site, dirs, reports.fingerprints, shared_by_all)
         # what the files other than pages (assets, badge, search index) are made from
@@ -179,6 +189,9 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
         result.rendered = RenderResult(unchanged=[p.url for p in pages])
         result.written = True
         result.recorded = cache.old
+        return result
+    if keep_going is not None and not keep_going():
+        result.given_up = True
         return result
     with Staging(out, staging_options, previous_files=work.previous_files(cache.old)) as staging:
         with timings.stage("render"):  # pages taken over from the current site, then the others rendered and written

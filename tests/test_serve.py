@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import queue
 import re
@@ -78,18 +80,45 @@ class Preview:
         pytest.fail(f"timed out waiting on {path}; last page:\n{page[-2000:]}\nterminal:\n{self.terminal()}")
 
 
-@pytest.fixture
-def preview(make_content, tmp_path: Path) -> Iterator[tuple[Preview, Path, Path]]:
-    content = make_content({"sheng/shi/xian/zhen/2016.yaml": REPORT_YAML, "sheng/shi/xian/zhen/2016.md": REPORT_MD})
-    out = tmp_path / "preview-site"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
+    def lines_with(self, text: str) -> int:
+        return self.terminal().count(text)
+
+    def wait_terminal(self, text: str, count: int) -> None:
+        """Until the terminal has said `text` `count` times."""
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            if self.lines_with(text) >= count:
+                return
+            time.sleep(0.1)
+        pytest.fail(f"the terminal did not say {text!r} {count} times:\n{self.terminal()}")
+
+    def version(self, page: str) -> int:
+        """The version the server gives for a page (the open page reloads when it changes)."""
+        return int(json.loads(self.get(f"__nianbao/status?page=/{page}"))["version"])
+
+
+def served_version(page: str) -> int:
+    """The version a served page was served at (its reload script compares it with the server's)."""
+    m = re.search(r"var seen = (\d+);", page)
+    assert m, page[-500:]
+    return int(m.group(1))
+
+
+def start_serve(content: Path, out: Path, **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--content", str(content), "--port", "0", "--out", str(out)],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1", **env},
     )
+
+
+@pytest.fixture
+def preview(make_content, tmp_path: Path) -> Iterator[tuple[Preview, Path, Path]]:
+    content = make_content({"sheng/shi/xian/zhen/2016.yaml": REPORT_YAML, "sheng/shi/xian/zhen/2016.md": REPORT_MD})
+    out = tmp_path / "preview-site"
+    proc = start_serve(content, out)
     try:
         yield Preview(proc), content, out
     finally:
@@ -127,6 +156,84 @@ def test_serve_status_changes_with_each_build(preview) -> None:
     (content / "site.yaml").write_text("title: 改名后的门户\n", encoding="utf-8")
     server.wait_for("index.html", lambda p: "改名后的门户" in p)
     assert server.get("__nianbao/status") != first
+
+
+NARRATIVE = "sheng/shi/xian/zhen/2016.md"
+FAST = "已先生成改动的年报页面"
+BUILT = "已生成（"
+
+
+def _edit(content: Path, text: str) -> None:
+    (content / NARRATIVE).write_text(f"## 一、概述\n\n{text}\n", encoding="utf-8")
+
+
+def test_a_saved_narrative_shows_before_the_full_build_which_then_equals_a_clean_build(preview, tmp_path: Path) -> None:
+    from conftest import run_cli
+    from generator.incremental.state import state_dir
+    from sites import snapshot
+
+    server, content, out = preview
+    server.wait_for(REPORT_PAGE, lambda p: "第一版正文" in p)
+    server.wait_terminal(BUILT, 1)
+    # while this lock is held, no build can write the site (`nianbao build` would say another is running)
+    lock = os.open(state_dir(out) / "lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _edit(content, "快速通道的正文。")
+        fast = server.wait_for(REPORT_PAGE, lambda p: "快速通道的正文" in p)
+        assert "快速通道的正文" not in (out / REPORT_PAGE).read_text(encoding="utf-8"), "no build has written the site yet"
+        assert server.lines_with(FAST) == 1
+        # the full build that follows cannot write: the fast lane's page stays, the last good one, with the error over it
+        failed = server.wait_for(REPORT_PAGE, lambda p: "nianbao-preview-error" in p)
+        assert "快速通道的正文" in failed and "另一个 nianbao 正在生成站点" in failed
+        assert served_version(failed) > served_version(fast)
+    finally:
+        os.close(lock)
+
+    _edit(content, "锁放开以后的正文。")  # after a failed build, the full build alone (no fast lane)
+    server.wait_for(REPORT_PAGE, lambda p: "锁放开以后的正文" in p and "nianbao-preview-error" not in p)
+    assert server.lines_with(FAST) == 1
+
+    builds = server.lines_with(BUILT)
+    _edit(content, "第四版正文。")
+    shown = server.wait_for(REPORT_PAGE, lambda p: "第四版正文" in p)
+    server.wait_terminal(BUILT, builds + 1)
+    assert server.lines_with(FAST) == 2
+    assert "第四版正文" in (out / REPORT_PAGE).read_text(encoding="utf-8")
+    assert server.version(REPORT_PAGE) == served_version(shown), "the full build wrote the page as shown: no second reload"
+    assert server.version("index.html") > served_version(shown), "the pages the fast lane did not make reload after the full build"
+
+    clean = tmp_path / "clean"
+    built = run_cli("build", "--content", str(content), "--out", str(clean))
+    assert built.code == 0, built.err
+    assert snapshot(out) == snapshot(clean)
+
+
+def test_a_new_report_and_a_deleted_one_go_the_full_way(preview) -> None:
+    server, content, _ = preview
+    server.wait_for(REPORT_PAGE, lambda p: "第一版正文" in p)
+    (content / "sheng/shi/xian/zhen/2017.yaml").write_text(REPORT_YAML.replace("2016", "2017"), encoding="utf-8")
+    (content / "sheng/shi/xian/zhen/2017.md").write_text("## 一、概述\n\n新的一年。\n", encoding="utf-8")
+    server.wait_for("sheng/shi/xian/zhen/2017/index.html", lambda p: "新的一年" in p)
+    server.wait_for("sheng/shi/xian/zhen/index.html", lambda p: "zhen/2017/index.html" in p)
+    assert server.lines_with(FAST) == 0
+    (content / "sheng/shi/xian/zhen/2017.yaml").unlink()
+    (content / "sheng/shi/xian/zhen/2017.md").unlink()
+    server.wait_for("sheng/shi/xian/zhen/index.html", lambda p: "zhen/2016/index.html" in p and "zhen/2017/index.html" not in p)
+    assert server.lines_with(FAST) == 0
+
+
+def test_serve_polls_when_told_to(make_content, tmp_path: Path) -> None:
+    content = make_content({"sheng/shi/xian/zhen/2016.yaml": REPORT_YAML, "sheng/shi/xian/zhen/2016.md": REPORT_MD})
+    proc = start_serve(content, tmp_path / "site", NIANBAO_WATCH="poll")
+    try:
+        server = Preview(proc)
+        server.wait_for(REPORT_PAGE, lambda p: "第一版正文" in p)
+        _edit(content, "轮询看到的正文。")
+        server.wait_for(REPORT_PAGE, lambda p: "轮询看到的正文" in p)
+    finally:
+        proc.kill()
+        proc.wait(timeout=WAIT)
 
 
 def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
@@ -274,3 +381,103 @@ def test_serve_builds_in_a_spawned_builder_and_ctrl_c_leaves_no_process(make_con
     finally:
         proc.kill()
         proc.wait(timeout=WAIT)
+
+
+# ---- the watcher, in this process ----
+
+
+def _settled(watcher, expected: set[str]) -> set[str]:  # type: ignore[no-untyped-def]
+    """What the watcher says changed, gathered until `expected` is among it (or WAIT runs out)."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + WAIT
+    while not expected <= seen and time.monotonic() < deadline:
+        seen.update(watcher.changes(timeout=0.5))
+    return seen
+
+
+@pytest.fixture
+def watched_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    (root / "town").mkdir(parents=True)
+    (root / "town" / "2016.md").write_text("第一版\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_inotify_sees_in_place_writes_rename_saves_new_folders_and_deletions(watched_tree: Path) -> None:
+    from generator.preview.inotify import InotifyWatcher
+    from generator.preview.watch import open_watcher
+
+    watcher = open_watcher([watched_tree], "inotify")
+    try:
+        assert isinstance(watcher, InotifyWatcher)
+        assert watcher.changes(timeout=0.2) == []
+        narrative = watched_tree / "town" / "2016.md"
+        with narrative.open("a", encoding="utf-8") as f:  # in place
+            f.write("追加\n")
+        assert str(narrative) in _settled(watcher, {str(narrative)})
+
+        temp = watched_tree / "town" / ".2016.md.swp"  # an editor's save: a hidden temporary file renamed over the file
+        temp.write_text("第二版\n", encoding="utf-8")
+        os.replace(temp, narrative)
+        seen = _settled(watcher, {str(narrative)})
+        assert str(narrative) in seen and not any(".swp" in path for path in seen), seen
+
+        made = watched_tree / "new-town" / "deeper"  # folders made, then a file in the deepest, watched as it appears
+        made.mkdir(parents=True)
+        (made / "2020.yaml").write_text("year: 2020\n", encoding="utf-8")
+        assert str(made / "2020.yaml") in _settled(watcher, {str(made / "2020.yaml")})
+        (made / "2021.yaml").write_text("year: 2021\n", encoding="utf-8")
+        assert str(made / "2021.yaml") in _settled(watcher, {str(made / "2021.yaml")})
+
+        moved_in = watched_tree.parent / "elsewhere"  # a folder moved in with its files
+        moved_in.mkdir()
+        (moved_in / "2019.md").write_text("搬来的\n", encoding="utf-8")
+        os.rename(moved_in, watched_tree / "moved")
+        assert str(watched_tree / "moved" / "2019.md") in _settled(watcher, {str(watched_tree / "moved" / "2019.md")})
+
+        narrative.unlink()
+        assert str(narrative) in _settled(watcher, {str(narrative)})
+    finally:
+        watcher.close()
+
+
+def test_the_watcher_polls_when_told_to_or_when_inotify_is_unavailable(watched_tree: Path, monkeypatch) -> None:
+    from generator.preview import inotify
+    from generator.preview.watch import PollingWatcher, Unavailable, open_watcher
+
+    def unavailable() -> None:
+        raise Unavailable("the watch limit is reached")
+
+    monkeypatch.setattr(inotify, "_libc", unavailable)
+    assert isinstance(open_watcher([watched_tree]), PollingWatcher)
+    with pytest.raises(Unavailable):
+        open_watcher([watched_tree], "inotify")
+    monkeypatch.undo()
+
+    watcher = open_watcher([watched_tree], "poll")
+    assert isinstance(watcher, PollingWatcher)
+    narrative = watched_tree / "town" / "2016.md"
+    narrative.write_text("改过的一版，长度也不同\n", encoding="utf-8")
+    assert str(narrative) in _settled(watcher, {str(narrative)})
+    (watched_tree / "town" / ".hidden").write_text("x", encoding="utf-8")
+    assert watcher.changes(timeout=0.3) == []
+
+
+def test_a_build_given_up_before_writing_leaves_the_site_and_its_cache_as_they_were(make_content, tmp_path: Path) -> None:
+    from generator.build import build
+    from generator.incremental.cache import cache_dir
+    from sites import snapshot
+
+    content = make_content({"sheng/shi/xian/zhen/2016.yaml": REPORT_YAML, "sheng/shi/xian/zhen/2016.md": REPORT_MD})
+    out = tmp_path / "site"
+    assert build(content, out).written
+    site, cache = snapshot(out), snapshot(cache_dir(out))
+    _edit(content, "放弃的那次生成之后的正文。")
+    asked: list[bool] = []
+    given_up = build(content, out, keep_going=lambda: asked.append(True) or False)
+    assert asked == [True] and given_up.given_up and not given_up.written
+    assert snapshot(out) == site and snapshot(cache_dir(out)) == cache
+    after = build(content, out)
+    assert after.written and after.cache_status == "used" and not after.given_up
+    assert "放弃的那次生成之后的正文" in (out / REPORT_PAGE).read_text(encoding="utf-8")

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import signal
 import sys
 import tempfile
-import time
+import threading
 from pathlib import Path
 
 from generator.preview.builder import Builder
 from generator.preview.rebuild import watched
 from generator.preview.server import HOST, start
 from generator.preview.state import BuildState
-from generator.preview.watch import changed, snapshot
+from generator.preview.watch import Unavailable, Watcher, open_watcher
 
 HELP = "本地预览：生成站点并在本机提供访问，内容或主题改动后自动重新生成并刷新页面"
-POLL_SECONDS = 0.3
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     state = BuildState()
     signal.signal(signal.SIGTERM, _stop)  # stopped by a process manager: clean up as for Ctrl+C
     builder: Builder | None = None
+    watcher: Watcher | None = None
     try:
         builder = Builder(content, out)  # before the server's thread: builds never fork from this process
         try:
@@ -46,22 +47,27 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"nianbao: 无法在 {HOST}:{args.port} 上提供预览：{exc.strerror}（端口被占用时请用 --port 换一个）", file=sys.stderr)
             return 2
-        roots = watched(content)
-        seen = snapshot(roots)
-        _build(builder, state)
+        watcher = open_watcher(watched(content), os.environ.get("NIANBAO_WATCH", "auto"))
+        first = threading.Event()
+        threading.Thread(target=_follow, args=(builder, state, out, first), name="nianbao-preview-builds", daemon=True).start()
+        builder.request([])
+        first.wait()
         print(f"预览地址：http://{HOST}:{server.server_address[1]}/index.html（站点文件在 {out}；按 Ctrl+C 结束）", file=sys.stderr, flush=True)
         while True:
-            time.sleep(POLL_SECONDS)
-            roots = watched(content)
-            now = snapshot(roots)
-            edits = changed(seen, now)
+            try:
+                edits = watcher.changes(timeout=1.0)
+            except Unavailable:  # inotify past its watch limit: poll from now on, and build once to catch up
+                watcher.close()
+                watcher = open_watcher(watched(content), "poll")
+                edits = [str(root) for root in watched(content)]
             if not edits:
                 continue
-            time.sleep(POLL_SECONDS)  # let an editor finish writing, then take the files as they are
-            seen = snapshot(roots)
             print(f"检测到改动：{', '.join(edits[:3])}{' 等' if len(edits) > 3 else ''}", file=sys.stderr, flush=True)
-            _build(builder, state)
+            builder.request(edits)
+            watcher.watch(watched(content))  # site.yaml may name another theme
     finally:
+        if watcher is not None:
+            watcher.close()
         if builder is not None:
             builder.close()
         if scratch is not None:
@@ -72,17 +78,42 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _build(builder: Builder, state: BuildState) -> None:
-    started = time.monotonic()
-    with state.lock:
-        errors = builder.rebuild()
-        status = state.record(errors)
-    took = time.monotonic() - started
-    if errors:
-        print("\n".join(errors), file=sys.stderr)
-        print(f"生成失败（第 {status.version} 次），继续提供上一次成功生成的站点。", file=sys.stderr, flush=True)
-    else:
-        print(f"已生成（第 {status.version} 次，用时 {took:.1f} 秒）。", file=sys.stderr, flush=True)
+def _follow(builder: Builder, state: BuildState, out: Path, first: threading.Event) -> None:
+    """Take the builder's replies as they come: show the fast lane's pages, record each build (holding
+    the state's lock through a build that no fast lane came before), and say so in the terminal."""
+    locked = False
+    while True:
+        reply = builder.replies()
+        if reply[0] == "closed":
+            return
+        if reply[0] == "fast":
+            state.show_fast(reply[1])
+            if locked:  # a build given up for this save: its pages are served at once
+                state.lock.release()
+                locked = False
+            print(f"已先生成改动的年报页面（{len(reply[1])} 个，用时 {builder.waited(latest=True):.2f} 秒），接着重新生成整个站点。", file=sys.stderr, flush=True)
+            continue
+        if reply[0] == "building":
+            state.building()
+            if not locked and not state.fast_lane_shown:
+                state.lock.acquire()
+                locked = True
+            continue
+        errors = tuple(reply[1]) if reply[0] == "done" else (reply[1],)
+        status = state.record(errors, out)
+        if locked:
+            state.lock.release()
+            locked = False
+        took = builder.waited()
+        builder.answered()
+        if errors:
+            print("\n".join(errors), file=sys.stderr)
+            print(f"生成失败（第 {status.version} 次），继续提供上一次成功生成的站点。", file=sys.stderr, flush=True)
+        else:
+            print(f"已生成（第 {status.version} 次，用时 {took:.1f} 秒）。", file=sys.stderr, flush=True)
+        first.set()
+        if reply[0] == "gone":
+            return
 
 
 def _unsafe_output(content: Path, out: Path) -> bool:

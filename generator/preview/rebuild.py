@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 import jinja2
 import yaml
@@ -10,25 +11,32 @@ import yaml
 from generator.build import build
 from generator.incremental.cache import Memory
 from generator.diagnostics import Level
-from generator.stages.render import THEMES_DIR
+from generator.stages.render import THEMES_DIR, RenderSetup
 from generator.stages.write import OutputError
 
 
-def rebuild(content: Path, out: Path, memory: Memory | None = None) -> tuple[str, ...]:
-    """Build `content` into `out`; return the errors (empty on success). On failure `out` keeps the last good site.
+class Rebuilt(NamedTuple):
+    errors: tuple[str, ...]  # "file:line: message", empty on success
+    setup: RenderSetup | None  # what the pages were rendered with, when the site was written without errors
+    given_up: bool = False  # stopped before writing anything, as `keep_going` asked
 
-    `memory` is kept by the caller between rebuilds (the last build's cache stays in memory)."""
+
+def rebuild(content: Path, out: Path, memory: Memory | None = None, keep_going: Callable[[], bool] | None = None) -> Rebuilt:
+    """Build `content` into `out`. On failure `out` keeps the last good site.
+
+    `memory` is kept by the caller between rebuilds (the last build's cache stays in memory);
+    `keep_going` is asked once, before anything is written (`build`)."""
     try:
-        result = build(content, out, partial=False, memory=memory)  # a preview shows the last good page with the errors over it
+        result = build(content, out, partial=False, memory=memory, keep_going=keep_going)  # a preview shows the last good page with the errors over it
     except jinja2.TemplateSyntaxError as exc:
-        return (f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}",)
+        return Rebuilt((f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}",), None)
     except jinja2.TemplateError as exc:
-        return (f"{_template_place(exc)}模板错误：{exc}",)
+        return Rebuilt((f"{_template_place(exc)}模板错误：{exc}",), None)
     except OutputError as exc:
-        return (str(exc),)
+        return Rebuilt((str(exc),), None)
     if result.ok:
-        return ()
-    return tuple(p.format() for p in result.check.diags.sorted() if p.level >= Level.ERROR)
+        return Rebuilt((), result.setup if result.written else None, result.given_up)
+    return Rebuilt(tuple(p.format() for p in result.check.diags.sorted() if p.level >= Level.ERROR), None)
 
 
 def _template_place(exc: Exception) -> str:

@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import threading
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from generator.preview.state import BuildState, Status
 
 STATUS_PATH = "/__nianbao/status"
 HOST = "127.0.0.1"
-POLL_MS = 700
+POLL_MS = 100  # a status request costs little on the loopback; a save shows at most this long after it is served
 
 _SCRIPT = """<script>
 (function () {
   var seen = %(version)d;
+  var status = "%(path)s?page=" + encodeURIComponent(location.pathname);
   function poll() {
-    fetch("%(path)s", {cache: "no-store"})
+    fetch(status, {cache: "no-store"})
       .then(function (r) { return r.json(); })
       .then(function (s) { if (s.version !== seen) { location.reload(); } })
       .catch(function () {})
@@ -47,12 +50,14 @@ _NO_SITE = """<!DOCTYPE html>
 """
 
 
-def decorate(page: bytes, status: Status) -> bytes:
-    """Add the reload script (and the error overlay, when the last build failed) before </body>."""
+def decorate(page: bytes, status: Status, version: int | None = None) -> bytes:
+    """Add the reload script (and the error overlay, when the last build failed) before </body>.
+
+    `version`: the page's own (`Status.of`), which the script compares with the server's."""
     extra = ""
     if status.errors:
         extra += _OVERLAY % html.escape("\n".join(status.errors))
-    extra += _SCRIPT % {"version": status.version, "path": STATUS_PATH, "ms": POLL_MS}
+    extra += _SCRIPT % {"version": status.version if version is None else version, "path": STATUS_PATH, "ms": POLL_MS}
     data = extra.encode("utf-8")
     at = page.lower().rfind(b"</body>")
     return page + data if at < 0 else page[:at] + data + page[at:]
@@ -66,15 +71,18 @@ class _Handler(SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server naming
-        with self.state.lock:
-            self._get()
-
-    def _get(self) -> None:
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
-        if path == STATUS_PATH:
+        path, _, query = self.path.partition("?")
+        path = path.split("#", 1)[0]
+        if path == STATUS_PATH:  # the status as recorded: not kept waiting by a build
             status = self.state.get()
-            self._send(HTTPStatus.OK, "application/json", json.dumps({"version": status.version, "errors": list(status.errors)}, ensure_ascii=False).encode("utf-8"))
+            shown = parse_qs(query).get("page", [""])[0]
+            version = status.of(self._site_file(Path(self.translate_path(shown)))) if shown else status.version
+            self._send(HTTPStatus.OK, "application/json", json.dumps({"version": version, "errors": list(status.errors)}, ensure_ascii=False).encode("utf-8"))
             return
+        with self.state.lock:
+            self._get(path)
+
+    def _get(self, path: str) -> None:
         target = Path(self.translate_path(path))
         if target.is_dir():
             if not path.endswith("/"):
@@ -82,14 +90,24 @@ class _Handler(SimpleHTTPRequestHandler):
                 return
             target = target / "index.html"
         if target.suffix == ".html" or not target.suffix:
-            try:
-                page = target.read_bytes()
-                code = HTTPStatus.OK
-            except OSError:
-                page, code = _NO_SITE.encode("utf-8"), HTTPStatus.NOT_FOUND
-            self._send(code, "text/html; charset=utf-8", decorate(page, self.state.get()))
+            name = self._site_file(target)
+            page = self.state.overlaid(name)  # the fast lane's page, newer than the file
+            code = HTTPStatus.OK
+            if page is None:
+                try:
+                    page = target.read_bytes()
+                except OSError:
+                    page, code = _NO_SITE.encode("utf-8"), HTTPStatus.NOT_FOUND
+            status = self.state.get()
+            self._send(code, "text/html; charset=utf-8", decorate(page, status, status.of(name)))
             return
         super().do_GET()
+
+    def _site_file(self, target: Path) -> str:
+        """The site-relative name of a file under the served folder (a folder stands for its index.html)."""
+        if target.is_dir():
+            target = target / "index.html"
+        return os.path.relpath(target, self.directory).replace(os.sep, "/")
 
     def _send(self, code: int, ctype: str, body: bytes) -> None:
         self.send_response(code)

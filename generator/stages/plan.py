@@ -24,7 +24,7 @@ from generator.pages.tree import region_tree, town_groups
 from generator.render.series import by_year
 from generator.render.urls import COMPARE, DATA, SITEMAP_PAGE, YEARS, compare_url, region_url, report_data_url, report_url, town_url, year_url
 
-__all__ = ["Page", "plan", "report_url", "town_url", "RESERVED"]
+__all__ = ["Page", "plan", "town_report_pages", "report_url", "town_url", "RESERVED"]
 
 RESERVED = {
     "assets", "years", "compare", "data", "search", "search-data", "regions",
@@ -145,15 +145,19 @@ def _year_deps(reports: list[Report]) -> tuple[str, ...]:
 
 
 def _reports(by_town: dict[str, list[Report]]) -> list[Page]:
+    return [page for town_reports in by_town.values() for page in town_report_pages(town_reports)]
+
+
+def town_report_pages(town_reports: list[Report]) -> list[Page]:
+    """The pages of one town's reports (sorted by year): each report's page and its two data files."""
     pages: list[Page] = []
-    for town_reports in by_town.values():
-        for i, report in enumerate(town_reports):
-            previous = town_reports[i - 1] if i > 0 else None
-            following = town_reports[i + 1] if i + 1 < len(town_reports) else None
-            url = report_url(report)
-            context = {"report": report, "previous": previous, "next": following}
-            shown = tuple(r.key for r in (report, previous, following) if r is not None)
-            pages.append(Page(url, "report.html", "report", context, deps=shown))
-            pages.append(Page(report_data_url(report, "csv"), "", "report-csv", {"report": report}, deps=(report.key,)))
-            pages.append(Page(report_data_url(report, "json"), "", "report-json", {"report": report}, deps=(report.key,)))
+    for i, report in enumerate(town_reports):
+        previous = town_reports[i - 1] if i > 0 else None
+        following = town_reports[i + 1] if i + 1 < len(town_reports) else None
+        url = report_url(report)
+        context = {"report": report, "previous": previous, "next": following}
+        shown = tuple(r.key for r in (report, previous, following) if r is not None)
+        pages.append(Page(url, "report.html", "report", context, deps=shown))
+        pages.append(Page(report_data_url(report, "csv"), "", "report-csv", {"report": report}, deps=(report.key,)))
+        pages.append(Page(report_data_url(report, "json"), "", "report-json", {"report": report}, deps=(report.key,)))
     return pages

@@ -146,6 +146,25 @@ class Renderer:
         return html.encode("utf-8")
 
 
+@dataclass(frozen=True)
+class RenderSetup:
+    """What a build rendered its pages with: the model, the formats, the theme and its globals.
+
+    A caller that keeps it (the preview's fast lane, `generator.preview.fast_lane`) can render a
+    page again, as the build would, without building."""
+
+    site: Site
+    catalogue: Catalogue
+    dirs: list[Path]
+    env_globals: dict[str, Any]
+    compiled: Path | None  # where compiled templates are kept between builds (None: no cache)
+
+    def environment(self) -> jinja2.Environment:
+        env = make_env(self.dirs, self.compiled)
+        env.globals.update(self.env_globals)
+        return env
+
+
 # ---- rendering many pages: streamed to the staging folder, in parallel ----
 
 
