@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 HELP = "检查内容并生成站点"
 # The libraries whose code turns content into pages: an upgrade of one is a change of input.
-LIBRARIES = ("jinja2", "markupsafe", "markdown_it", "mdurl", "yaml")
+LIBRARIES = ("jinja2", "markupsafe", "markdown_it", "mdurl", "yaml", "numpy")
 
 
 def configure(p: argparse.ArgumentParser) -> None:
