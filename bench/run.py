@@ -7,6 +7,8 @@ written as a Hugo site (front matter + Markdown), then, each measured as a separ
 nianbao cold (no output, no cache), warm (nothing changed), after one edited narrative (five edits
 back to back, each build started as the last returned, the median and all five reported; with
 `--edits-without-search` five more without the search index, to show the rest of the build);
+the preview loop (`nianbao serve` with the report's page open in headless Chromium: five saves,
+from each to the page showing it, bench/serve_loop.py);
 Hugo (its binary from the `hugo` package, not the Python wrapper); Pagefind (extended) over
 Hugo's output; and Pagefind over nianbao's output. The cold build and the reference are run
 alternately, twice each by default (`--rounds`), and the best of each is compared. Printed per run: wall time, pages per second,
@@ -24,6 +26,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import sys
 import time
 import zipfile
@@ -34,6 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.hugo_corpus import write_hugo_corpus  # noqa: E402
 from bench.measure import Measured, run  # noqa: E402
+from bench.serve_loop import serve_loop  # noqa: E402
 
 STAGES = ("load", "validate", "plan", "render", "write", "index")
 EDITS = 5  # one-report edits measured back to back; the median is reported, and all of them
@@ -58,13 +62,7 @@ def nianbao(content: Path, out: Path, jobs: int, search: bool = True) -> tuple[M
             env=env)
     if m.code != 0:
         sys.exit(f"nianbao build failed:\n{m.stderr[-3000:]}")
-    result = json.loads(m.stdout)
-    result["cache_later"] = 0.0  # the cache is saved before the command returns
-    return m, result
-
-
-def cache_note(result: dict) -> str:  # type: ignore[type-arg]
-    return f"; cache saved {result['cache_later']:.1f} s later" if result["cache_later"] >= 0.05 else ""
+    return m, json.loads(m.stdout)
 
 
 def row(name: str, m: Measured, pages: int, reference: float | None, stages: dict | None = None, note: str = "") -> str:  # type: ignore[type-arg]
@@ -144,7 +142,7 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     cold_m, cold = min(colds, key=lambda c: c[0].wall)
     rounds_note = f"; best of {rounds}: {', '.join(f'{m.wall:.1f}' for m, _ in colds)} s" if rounds > 1 else ""
     lines.append(row("nianbao cold", cold_m, cold["pages"], reference, cold["stages"],
-                     f"{cold['written']} written{cache_note(cold)}{rounds_note}"))
+                     f"{cold['written']} written{rounds_note}"))
     if serial:
         set_aside(out, work)
         for leftover in out.parent.glob(f".{out.name}.nianbao"):
@@ -153,7 +151,8 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
         lines.append(row("nianbao cold, 1 process", one_m, one["pages"], reference, one["stages"]))
     warm_m, warm = nianbao(content, out, jobs)
     lines.append(row("nianbao warm, no change", warm_m, warm["pages"], reference, warm["stages"],
-                     f"{warm['written']} written, {warm['unchanged']} unchanged{cache_note(warm)}"))
+                     f"{warm['written']} written, {warm['unchanged']} unchanged"
+                     + (" (the input snapshot: nothing read)" if warm.get("snapshot") else "")))
     # One narrative edited, EDITS times back to back (another sentence each time), each build started
     # as soon as the last one returned: nothing runs after a build, so there is nothing to wait for.
     edited = sorted(md)[len(md) // 2]
@@ -161,6 +160,11 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     if edits_without_search:
         nianbao(content, out, jobs, search=False)  # the index removed once, not measured
         lines.append(edit_row("nianbao after one edit, no search index", edit_loop(content, out, jobs, edited, False), reference))
+    # The preview loop: `nianbao serve` on the same content and site, the edited report's page open in
+    # headless Chromium, from each save to the open page showing it (bench/serve_loop.py).
+    first, saves = serve_loop(content, out, edited, EDITS)
+    serve_line = (f"`nianbao serve`, save → page shows it: median {statistics.median(saves):.2f} s of {len(saves)} saves "
+                  f"({', '.join(f'{w:.2f}' for w in saves)} s); its first build {first:.2f} s")
     if monolithic:
         ours_pagefind = run([sys.executable, "-m", "pagefind", "--site", str(out)])
         lines.append(row("Pagefind over nianbao's pages", ours_pagefind, warm["pages"], reference, None, "one index, for comparison"))
@@ -175,6 +179,8 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     print("| run | wall s | pages | pages/s | peak MB (tree) | " + " | ".join(STAGES) + " | vs Hugo + Pagefind | |")
     print("|" + "---|" * (7 + len(STAGES)))
     print("\n".join(lines))
+    print()
+    print(serve_line)
     if search:
         print()
         print(search_figures(out, root / "archive"))
@@ -194,7 +200,7 @@ def edit_row(name: str, edits: list[tuple[Measured, dict]], reference: float | N
     edit_m, edit = sorted(edits, key=lambda e: e[0].wall)[len(edits) // 2]
     return row(name, edit_m, edit["pages"], reference, edit["stages"],
                f"{edit['written']} written, {edit['reports_processed']} report re-validated, "
-               f"{edit['search_files_written']} search file(s) rewritten{cache_note(edit)}; "
+               f"{edit['search_files_written']} search file(s) rewritten; "
                f"median of {len(edits)} back to back: {', '.join(f'{m.wall:.2f}' for m, _ in edits)} s")
 
 

@@ -56,19 +56,15 @@ def _page_url(content: Path, narrative: Path) -> str:
     return f"{rel.as_posix()}/index.html"
 
 
-def main() -> None:
-    args = loop_options(__doc__, "/tmp/nianbao-serve-loop", jobs=False)
-    content, out = args.work / "content", args.work / "site"
-    subprocess.run([sys.executable, "-m", "generator", "synth", "--towns", str(args.towns), "--out", str(content)],
-                   env=_env(), check=True, capture_output=True)
-    narratives = sorted(content.rglob("*.md"))
-    edited = narratives[len(narratives) // 2]
+def serve_loop(content: Path, out: Path, edited: Path, edits: int) -> tuple[float, list[float]]:
+    """`nianbao serve` on `content` (writing `out`), `edited`'s page open in headless Chromium, `edits` saves:
+    the time to the first build, and from each save to the page showing it."""
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(content), "--port", "0",
                              "--out", str(out)], env=_env(), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:
         started = time.monotonic()
         base = _address(proc)
-        print(f"first build: {time.monotonic() - started:.2f} s", flush=True)
+        first = time.monotonic() - started
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
@@ -77,7 +73,7 @@ def main() -> None:
                 page = browser.new_page()
                 page.goto(base + _page_url(content, edited))
                 walls = []
-                for i in range(args.edits):
+                for i in range(edits):
                     sentence = f"预览测量第{i + 1}句。"
                     with edited.open("a", encoding="utf-8") as narrative:
                         narrative.write(f"\n{sentence}\n")
@@ -85,13 +81,27 @@ def main() -> None:
                     page.wait_for_function("s => document.body && document.body.innerText.includes(s)", arg=sentence,
                                            timeout=SHOW_SECONDS * 1000, polling=20)
                     walls.append(time.monotonic() - saved)
-                    print(f"save {i + 1} -> page shows it: {walls[-1]:.2f} s", flush=True)
-                print(f"median of {len(walls)}: {statistics.median(walls):.2f} s", flush=True)
             finally:
                 browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+    return first, walls
+
+
+def main() -> None:
+    args = loop_options(__doc__, "/tmp/nianbao-serve-loop", jobs=False)
+    content, out = args.work / "content", args.work / "site"
+    try:
+        subprocess.run([sys.executable, "-m", "generator", "synth", "--towns", str(args.towns), "--out", str(content)],
+                       env=_env(), check=True, capture_output=True)
+        narratives = sorted(content.rglob("*.md"))
+        first, walls = serve_loop(content, out, narratives[len(narratives) // 2], args.edits)
+        print(f"first build: {first:.2f} s")
+        for i, wall in enumerate(walls):
+            print(f"save {i + 1} -> page shows it: {wall:.2f} s")
+        print(f"median of {len(walls)}: {statistics.median(walls):.2f} s")
+    finally:
         if not args.keep:
             shutil.rmtree(args.work, ignore_errors=True)
 

@@ -21,13 +21,13 @@ from sites import narrative_content, snapshot
 
 def leftovers(out: Path) -> list[str]:
     """What a build left beside the output and in its hidden folder, besides the hidden folder itself,
-    its lock and the build cache (they belong there).
+    its lock, the build cache and the input snapshot (they belong there).
 
     The replaced site is deleted before the build returns: nothing is waited for.
     """
     beside = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}") and p.name != f".{out.name}.nianbao"]
     hidden = out.parent / f".{out.name}.nianbao"
-    inside = [f"{hidden.name}/{p.name}" for p in hidden.iterdir() if p.name not in ("lock", "cache.sqlite", "templates")] if hidden.is_dir() else []
+    inside = [f"{hidden.name}/{p.name}" for p in hidden.iterdir() if p.name not in ("lock", "cache.sqlite", "templates", "snapshot")] if hidden.is_dir() else []
     return sorted(beside + inside)
 
 

@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
@@ -56,11 +57,27 @@ def run(args: argparse.Namespace) -> int:
     if _unsafe_output(content, out):
         print(f"nianbao: 用法错误：输出目录 {out} 不能是内容目录或其上级目录", file=sys.stderr)
         return 2
+    return build_command(args, content, out, started_ns).code
+
+
+@dataclass(frozen=True)
+class Done:
+    """How `nianbao build` ended: its exit code, the build's result (None when the input snapshot
+    showed nothing to do, or the output folder was unusable) and the number of pages of the site."""
+
+    code: int
+    result: BuildResult | None
+    pages: int
+
+
+def build_command(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> Done:
+    """What `nianbao build` does once its arguments are checked (the benchmark times it through this)."""
     if not args.no_cache:
-        code = _unchanged(args, content, out)
-        if code is not None:
-            return code
-    return _build(args, content, out, started_ns)
+        done = _unchanged(args, content, out)
+        if done is not None:
+            return done
+    code, result = _build(args, content, out, started_ns)
+    return Done(code, result, len(result.pages) if result is not None else 0)
 
 
 def _key(args: argparse.Namespace, content: Path, out: Path) -> tuple[str, ...]:
@@ -69,8 +86,8 @@ def _key(args: argparse.Namespace, content: Path, out: Path) -> tuple[str, ...]:
             sys.version, sys.prefix, args.content, str(content.resolve()), str(out.resolve()))
 
 
-def _unchanged(args: argparse.Namespace, content: Path, out: Path) -> int | None:
-    """If the snapshot says the site is current, say what the build that made it said; its exit code."""
+def _unchanged(args: argparse.Namespace, content: Path, out: Path) -> Done | None:
+    """If the snapshot says the site is current, say what the build that made it said; how it ended."""
     timings = Timings()
     with timings.stage("snapshot"):
         outcome = Outcome.from_plain(snapshot.current(out, _key(args, content, out)))
@@ -78,10 +95,10 @@ def _unchanged(args: argparse.Namespace, content: Path, out: Path) -> int | None
         return None
     code = outcome.say(verbose=args.verbose, strict=args.strict, content=args.content, out=args.out)
     print(pages_line(0, outcome.pages, 0, "（内容、主题与程序均未改变，沿用现有站点）", timings.describe()), file=sys.stderr)
-    return code
+    return Done(code, None, outcome.pages)
 
 
-def _build(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> int:
+def _build(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> tuple[int, BuildResult | None]:
     """Build; record the input snapshot if the build left the site as its own and nothing it read
     changed within `snapshot.RACY_NS` of `started_ns`."""
     from generator.build import SearchOptions, build
@@ -103,17 +120,17 @@ def _build(args: argparse.Namespace, content: Path, out: Path, started_ns: int) 
         result = build(content, out, search, jobs=args.jobs, use_cache=not args.no_cache, staging=staging_options(os.environ))
     except OutputError as exc:
         print(f"nianbao: 用法错误：{exc}", file=sys.stderr)
-        return 2
+        return 2, None
     except OSError as exc:
         if exc.filename is None or not _inside(Path(exc.filename), out):
             raise  # not about the output folder: an internal error
         print(f"nianbao: 用法错误：无法写入输出目录 {out}：{exc.strerror}（{exc.filename}）。原有站点保持不变。", file=sys.stderr)
-        return 2
+        return 2, None
     diags = result.check.diags
     if not result.written:
         print_problems(diags, verbose=args.verbose)
         print(f"未生成站点（{summary(diags)}）：以上错误涉及整个站点。原有站点保持不变。", file=sys.stderr)
-        return 1
+        return 1, result
     excluded = tuple(Excluded(part.label, len(part.problems), part.is_report, part.scope) for part in result.exclusions.parts)
     outcome = Outcome(tuple(problem_lines(diags)), counts(diags), excluded, len(result.pages))
     if result.recorded is not None:
@@ -125,7 +142,7 @@ def _build(args: argparse.Namespace, content: Path, out: Path, started_ns: int) 
     if result.search is not None:
         print(f"全文检索：索引 {result.search_reports} 篇年报（search-data/）。", file=sys.stderr)
     print(build_summary(result), file=sys.stderr)
-    return code
+    return code, result
 
 
 def _library_files() -> list[Path]:
