@@ -25,9 +25,10 @@ def main() -> int:
     args = parser.parse_args(["--content", sys.argv[1], "--out", sys.argv[2], "--jobs", sys.argv[3], *sys.argv[4:]])
     done = command.build_command(args, Path(args.content), Path(args.out), started_ns)
     result = done.result
-    if result is None:  # the snapshot said nothing changed (or the output folder was unusable: the code says)
-        summary = {"ok": done.code == 0, "stages": {}, "pages": done.pages, "written": 0, "unchanged": done.pages, "removed": 0,
-                   "reports_processed": 0, "reports_reused": 0, "search_files_written": 0, "snapshot": True}
+    if result is None:  # the snapshot said nothing changed, or only narratives' texts did (or the output folder was unusable)
+        summary = {"ok": done.code == 0, "stages": done.stages, "pages": done.pages, "written": done.written,
+                   "unchanged": done.pages - done.written, "removed": 0, "reports_processed": done.written,
+                   "reports_reused": 0, "search_files_written": 0, "how": done.how}
     else:
         r = result.rendered
         summary = {
@@ -40,7 +41,7 @@ def main() -> int:
             "reports_processed": result.reports_processed,
             "reports_reused": result.reports_reused,
             "search_files_written": result.search.written if result.search is not None else 0,
-            "snapshot": False,
+            "how": done.how,
         }
     json.dump(summary, sys.stdout)
     return done.code

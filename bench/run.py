@@ -152,7 +152,7 @@ def bench(n_reports: int, work: Path, jobs: int, seed: int, serial: bool, monoli
     warm_m, warm = nianbao(content, out, jobs)
     lines.append(row("nianbao warm, no change", warm_m, warm["pages"], reference, warm["stages"],
                      f"{warm['written']} written, {warm['unchanged']} unchanged"
-                     + (" (the input snapshot: nothing read)" if warm.get("snapshot") else "")))
+                     + (" (the input snapshot: nothing read)" if warm.get("how") == "snapshot" else "")))
     # One narrative edited, EDITS times back to back (another sentence each time), each build started
     # as soon as the last one returned: nothing runs after a build, so there is nothing to wait for.
     edited = sorted(md)[len(md) // 2]
@@ -200,8 +200,8 @@ def edit_row(name: str, edits: list[tuple[Measured, dict]], reference: float | N
     edit_m, edit = sorted(edits, key=lambda e: e[0].wall)[len(edits) // 2]
     return row(name, edit_m, edit["pages"], reference, edit["stages"],
                f"{edit['written']} written, {edit['reports_processed']} report re-validated, "
-               f"{edit['search_files_written']} search file(s) rewritten; "
-               f"median of {len(edits)} back to back: {', '.join(f'{m.wall:.2f}' for m, _ in edits)} s")
+               + ("by the text edit (generator/text_edit.py); " if edit.get("how") == "text" else f"{edit['search_files_written']} search file(s) rewritten; ")
+               + f"median of {len(edits)} back to back: {', '.join(f'{m.wall:.2f}' for m, _ in edits)} s")
 
 
 def search_figures(site: Path, work: Path) -> str:

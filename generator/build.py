@@ -173,7 +173,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
     if custom_theme is not None and not custom_theme.is_dir():
         diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到自定义主题目录，使用默认主题", field="theme", found=site.config.theme)
     dirs = theme_dirs(custom_theme)
-    badge = _badge(content, site.config.badge, diags)
+    badge = badge_source(content, site.config.badge, diags)
     env_globals = {"badge_src": badge_url(site.config.badge) if badge else ""}
     # what every page may show besides its deps: the badge, and whether there is a search index
     shared_by_all = digest(repr(env_globals), badge.read_bytes() if badge else None, "search" if search.enabled else None)
@@ -260,7 +260,7 @@ def _listing(content: Path) -> tuple[Sources, list[Problem]]:
     return sources, diags.problems
 
 
-def _badge(content: Path, badge: str, diags: Diagnostics) -> Path | None:
+def badge_source(content: Path, badge: str, diags: Diagnostics) -> Path | None:
     """The badge image named in site.yaml: a file inside the content folder (never fetched)."""
     if not badge:
         return None

@@ -15,7 +15,7 @@ import argparse
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 
 HELP = "检查内容并生成站点"
+TEXT_EDITED = "只有年报正文的文字有改动"  # what the last line says of a build by `generator.text_edit`
+TEXT_UNCHANGED = "（改动过的文件经核对内容未变，沿用现有站点）"
 # The libraries whose code turns content into pages: an upgrade of one is a change of input.
 LIBRARIES = ("jinja2", "markupsafe", "markdown_it", "mdurl", "yaml", "numpy")
 
@@ -63,17 +65,23 @@ def run(args: argparse.Namespace) -> int:
 @dataclass(frozen=True)
 class Done:
     """How `nianbao build` ended: its exit code, the build's result (None when the input snapshot
-    showed nothing to do, or the output folder was unusable) and the number of pages of the site."""
+    showed nothing to do, when only narratives' texts changed, or when the output folder was
+    unusable) and the number of pages of the site."""
 
     code: int
     result: BuildResult | None
     pages: int
+    how: str = "build"  # "snapshot": nothing to do; "text": only narratives' texts (`generator.text_edit`)
+    written: int = 0  # pages written, when not by a build
+    stages: dict[str, float] = field(default_factory=dict)  # time per stage, when not by a build
 
 
 def build_command(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> Done:
     """What `nianbao build` does once its arguments are checked (the benchmark times it through this)."""
     if not args.no_cache:
         done = _unchanged(args, content, out)
+        if done is None:
+            done = _text_edited(args, content, out, started_ns)
         if done is not None:
             return done
     code, result = _build(args, content, out, started_ns)
@@ -95,12 +103,37 @@ def _unchanged(args: argparse.Namespace, content: Path, out: Path) -> Done | Non
         return None
     code = outcome.say(verbose=args.verbose, strict=args.strict, content=args.content, out=args.out)
     print(pages_line(0, outcome.pages, 0, "（内容、主题与程序均未改变，沿用现有站点）", timings.describe()), file=sys.stderr)
-    return Done(code, None, outcome.pages)
+    return Done(code, None, outcome.pages, "snapshot", 0, timings.seconds)
+
+
+def _text_edited(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> Done | None:
+    """If only report narratives changed, and only in their text, the build of their pages and of
+    the search index alone (`generator.text_edit`); None when it is not that (the full build runs)."""
+    key = _key(args, content, out)
+    changes = snapshot.changes(out, key, content)
+    outcome = Outcome.from_plain(changes.said) if changes is not None else None
+    if changes is None or outcome is None:
+        return None
+    from generator.text_edit import edit_texts
+
+    snapshot.discard(out)  # until this build succeeds, no snapshot says the site is current
+    made = edit_texts(content, out, changes, search=not args.no_search, staging=staging_options(os.environ))
+    if made is None:
+        return None
+    changes.inputs.unsettle(started_ns)
+    snapshot.save(out, key, changes.inputs, made.recorded, changes.said)
+    code = outcome.say(verbose=args.verbose, strict=args.strict, content=args.content, out=args.out)
+    if not args.no_search:
+        print(f"全文检索：索引 {made.search_reports} 篇年报（search-data/）。", file=sys.stderr)
+    written = len(made.written)
+    note = f"（{TEXT_EDITED}：只重写了这些年报的页面{'' if args.no_search else '和全文检索索引'}）" if written else TEXT_UNCHANGED
+    print(pages_line(written, outcome.pages - written, 0, note, made.timings.describe()), file=sys.stderr)
+    return Done(code, None, outcome.pages, "text", written, made.timings.seconds)
 
 
 def _build(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> tuple[int, BuildResult | None]:
-    """Build; record the input snapshot if the build left the site as its own and nothing it read
-    changed within `snapshot.RACY_NS` of `started_ns`."""
+    """Build; record the input snapshot if the build left the site as its own (what changed within
+    `snapshot.RACY_NS` of `started_ns` recorded as changed)."""
     from generator.build import SearchOptions, build
     from generator.commands.report import counts, print_problems, problem_lines, summary
     from generator.incremental.fingerprint import GENERATOR_DIR
@@ -136,7 +169,8 @@ def _build(args: argparse.Namespace, content: Path, out: Path, started_ns: int) 
     if result.recorded is not None:
         if result.custom_theme is not None:
             inputs.add(result.custom_theme)
-        if inputs.settled(started_ns):
+        if inputs.complete:
+            inputs.unsettle(started_ns)
             snapshot.save(out, _key(args, content, out), inputs, result.recorded, outcome.plain())
     code = outcome.say(verbose=args.verbose, strict=args.strict, content=args.content, out=args.out)
     if result.search is not None:

@@ -25,7 +25,8 @@ runs is seen next time (a custom theme, named in site.yaml, is listed after the 
 it while the build ran is within `RACY_NS` of its start, and refused as below); the snapshot is removed when a build starts (`discard`) and written, whole and
 atomically (`save`), only after it succeeded, so no failed or killed build leaves one claiming the
 site is current. A file changed just before the build began may share its recorded stat with a
-later edit (file times tick coarsely): then no snapshot is written (`Inputs.settled`). A damaged,
+later edit (file times tick coarsely): it is recorded as changed (`Inputs.unsettle`), so that the
+next build looks at it again. A damaged,
 truncated or foreign snapshot is ignored.
 """
 
@@ -37,7 +38,7 @@ import zlib
 from array import array
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.incremental.stamps import file_stamps, flat, folder_stamps_flat, stat_fields, stamp_of
 from generator.incremental.state import CACHE_FILE, state_dir
@@ -131,17 +132,22 @@ class Inputs:
         except OSError:  # a folder that cannot be listed, a file gone while it was
             self.complete = False
 
-    def settled(self, started_ns: int) -> bool:
-        """Was everything recorded, and nothing changed within `RACY_NS` before `started_ns` (nor after)?"""
-        if not self.complete:
-            return False
+    def unsettle(self, started_ns: int) -> None:
+        """Record every file and folder changed within `RACY_NS` before `started_ns` (or after) as
+        changed: its size is recorded as -1, which no stat has, so the next build looks at it again
+        (a narrative, by its content: `generator.text_edit`) instead of trusting a stat that its
+        next edit may share."""
         limit = started_ns - RACY_NS
-        for _, _, _, values, _, followed_values in self.recorded:
-            for raw in (values, followed_values):
-                change_times = _array(raw)[2::4]
-                if change_times and max(change_times) >= limit:
-                    return False
-        return True
+        for n, (base, suffixes, names, values, followed, followed_values) in enumerate(self.recorded):
+            fields = [_array(values), _array(followed_values)]
+            touched = False
+            for array_ in fields:
+                for k in range(2, len(array_), 4):
+                    if array_[k] >= limit:
+                        array_[k - 2] = -1
+                        touched = True
+            if touched:
+                self.recorded[n] = (base, suffixes, names, fields[0].tobytes(), followed, fields[1].tobytes())
 
     def unchanged(self) -> bool:
         """Is every recorded path as recorded (same names, each with the same stat)?"""
@@ -221,6 +227,51 @@ def _read(out: Path) -> tuple[Any, ...] | None:
     if not isinstance(value, tuple) or len(value) != 9 or value[0] != FORMAT:
         return None
     return value
+
+
+class Changes(NamedTuple):
+    """What differs from the last build's snapshot, when only files and folders inside the content
+    folder changed (same names everywhere) and the site and the cache are as that build left them."""
+
+    said: Any  # what that build said
+    inputs: Inputs  # the snapshot's inputs, with the content folder recorded anew
+    names: list[str]  # content-relative names whose stat differs (folders and files)
+    site_files: list[str]  # the site as recorded: its files' names ...
+    site_folders: list[str]  # ... and its folders' names
+
+
+def changes(out: Path, key: tuple[str, ...], content: Path) -> Changes | None:
+    """Compare the snapshot of `out` with the inputs as they are now; `Changes` if the only
+    differences are in the stats of names inside `content` (no name added, removed or renamed),
+    None otherwise (no snapshot, another key, the code, a theme or the site changed...)."""
+    value = _read(out)
+    if value is None:
+        return None
+    _, recorded_key, recorded, file_names, file_values, folder_names, folder_values, cache_stamp, said = value
+    if recorded_key != key or cache_stamp is None or stamp_of(state_dir(out) / CACHE_FILE) != cache_stamp:
+        return None
+    base_of_content = os.path.abspath(content)
+    mine = [n for n, r in enumerate(recorded) if r[0] == base_of_content and not r[1]]
+    if len(mine) != 1 or recorded[mine[0]][2] is None:
+        return None
+    at = mine[0]
+    try:
+        if not all(_unchanged(r) for n, r in enumerate(recorded) if n != at):
+            return None
+        base = os.fspath(out)
+        if folder_stamps_flat(base, folder_names) != _array(folder_values) or file_stamps(base, file_names) != _array(file_values):
+            return None
+        now = record(content)
+    except (OSError, TypeError, ValueError):
+        return None
+    before = recorded[at]
+    if now[2] != before[2] or now[4] != before[4] or now[5] != before[5]:
+        return None  # a name added, removed or renamed, a link changed, or the folder itself
+    old_values, new_values = _array(before[3]), _array(now[3])
+    names = [name for n, name in enumerate(now[2]) if old_values[4 * n:4 * n + 4] != new_values[4 * n:4 * n + 4]]
+    inputs = Inputs()
+    inputs.recorded = [*recorded[:at], now, *recorded[at + 1:]]
+    return Changes(said, inputs, names, file_names, folder_names)
 
 
 def current(out: Path, key: tuple[str, ...]) -> Any | None:

@@ -183,6 +183,74 @@ def patched_files(docs: list[SearchDoc], previous: Path, stamps: Mapping[str, st
         was = SearchDoc(key=before["key"], url=before["url"], title=before["title"], town=before["town"], town_path=doc.town_path,
                         region=tuple(before["region"]), year=before["year"], format=before["format"], format_name="", text=before["text"])
         changed.append((i, was, doc))
+    patched = _patch_postings(changed, previous, old_meta, files)
+    if patched is None:
+        return None
+    buckets, big, grams, small_total = patched
+    files["meta.js"] = script("meta.js", meta(docs, buckets, big, grams, small_total))
+    return files, len(changed)
+
+
+def patch_texts(previous: Path, docs: Mapping[str, SearchDoc], stamps: Mapping[str, str]) -> tuple[dict[str, bytes | None], int] | None:
+    """The files of the index `previous` with only the texts of `docs` (report key -> its new
+    document) changed (None: a file that stays as it is; `write_files` writes them) and how many
+    texts changed: what `update_index` would write for the whole site, without the other reports'
+    documents. That holds when each of `docs` has the id, title, town, regions, year and format it
+    had (so `meta.js` keeps its years, formats, towns and regions); `stamps` are their new stamps.
+    None when it does not, or the index cannot be patched: the caller makes it in full."""
+    from generator.search.reader import payload
+
+    try:
+        old_meta: dict = payload(previous / "meta.js")  # type: ignore[assignment]
+    except (OSError, ValueError):
+        return None
+    old_stamps = _old_stamps(previous)
+    if old_meta.get("version") != VERSION or old_meta.get("count") != len(old_stamps) or "smallBytes" not in old_meta:
+        return None
+    ids = {line.split(" ", 1)[-1]: i for i, line in enumerate(old_stamps)}
+    files: dict[str, bytes | None] = {doc_file(i): None for i in range(len(old_stamps))}
+    lines = list(old_stamps)
+    changed: list[tuple[int, SearchDoc | None, SearchDoc]] = []
+    for key, doc in sorted(docs.items()):
+        i = ids.get(key)
+        if i is None or doc.text is None:
+            return None
+        lines[i] = f"{stamps.get(key, '-')} {key}"
+        name = doc_file(i)
+        new = shown(i, doc)
+        try:
+            before: dict = payload(previous / name)  # type: ignore[assignment]
+        except (OSError, ValueError):
+            return None
+        if {k: v for k, v in before.items() if k != "text"} != {k: v for k, v in new.items() if k != "text"}:
+            return None  # more than the text: ids, the towns' and regions' ranges may move
+        if before["text"] == doc.text:
+            continue
+        files[name] = script(name, new)
+        was = replace(doc, text=before["text"])
+        changed.append((i, was, doc))
+    files[STAMPS] = None if lines == old_stamps else "".join(f"{line}\n" for line in lines).encode("utf-8")
+    patched = _patch_postings(changed, previous, old_meta, files)
+    if patched is None:
+        return None
+    buckets, big, grams, small_total = patched
+    files["meta.js"] = script("meta.js", {**old_meta, "buckets": buckets, "big": big, "grams": grams, "smallBytes": small_total})
+    return files, len(changed)
+
+
+def write_files(files: Mapping[str, bytes | None], out: Path, previous: Path, segmented: int) -> IndexSummary:
+    """Write `files` (from `patch_texts`) into `out`, those given as None linked from `previous`."""
+    return replace(_write(files, out, previous=previous), segmented=segmented)
+
+
+def _patch_postings(changed: list[tuple[int, SearchDoc | None, SearchDoc]], previous: Path, old_meta: dict,  # type: ignore[type-arg]
+                    files: dict[str, bytes | None]) -> tuple[int, list[str], int, int] | None:
+    """Into `files`: every bucket and big-gram file of the index `previous` with the postings of the
+    `changed` reports (id, old document, new) patched (None for a file that stays as it is).
+    Returns (buckets, big grams, grams, small bytes) for `meta.js`; None if the number of buckets
+    would change (a clean build would choose another: the index is then made in full)."""
+    from generator.search.reader import payload
+
     # per gram: the changed reports' new tf (0: no longer there), body and title-and-town apart
     delta: dict[str, dict[int, int]] = {}
     for i, was, doc in changed:
@@ -255,8 +323,7 @@ def patched_files(docs: list[SearchDoc], previous: Path, stamps: Mapping[str, st
             files[big_file(n)] = None
         else:
             files[big_file(n)] = script(big_file(n), read(big_file(old_big[gram])))
-    files["meta.js"] = script("meta.js", meta(docs, buckets, big, grams, small_total))
-    return files, len(changed)
+    return buckets, big, grams, small_total
 
 
 def shown(i: int, doc: SearchDoc) -> dict[str, object]:

@@ -38,7 +38,7 @@ def validate(sources: Sources, catalogue: Catalogue, diags: Diagnostics) -> Site
 
 
 def validate_places(sources: Sources, diags: Diagnostics) -> Places:
-    config = _site_config(sources, diags)
+    config = site_config(sources, diags)
     regions = {path: _region(path, doc, diags) for path, doc in sources.regions.items()}
     towns: dict[str, Town] = {}
     for path, doc in sources.towns.items():
@@ -57,7 +57,7 @@ def assemble(places: Places, reports: list[Report]) -> Site:
     )
 
 
-def _site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
+def site_config(sources: Sources, diags: Diagnostics) -> SiteConfig:
     if sources.site is None:
         return SiteConfig(title="政府信息公开工作年度报告")
     f = Fields.root(sources.site, diags)
