@@ -24,6 +24,7 @@ from generator.parallel import Beside, default_jobs
 from generator.progress import Progress, Timings
 from generator.search.stage import FOLDER, search_signature, write_search
 from generator.search.writer import IndexSummary
+from generator.stages.badge import badge_source
 from generator.stages.exclude import Exclusions, exclude
 from generator.stages.lint import lint
 from generator.stages.load import Sources, content_prefix, load
@@ -258,14 +259,3 @@ def _listing(content: Path) -> tuple[Sources, list[Problem]]:
     diags = Diagnostics()
     sources = load(content, diags, parse_reports=False)
     return sources, diags.problems
-
-
-def badge_source(content: Path, badge: str, diags: Diagnostics) -> Path | None:
-    """The badge image named in site.yaml: a file inside the content folder (never fetched)."""
-    if not badge:
-        return None
-    source = (content / badge).resolve()
-    if not source.is_relative_to(content.resolve()) or not source.is_file():
-        diags.warning("missing-file", Where(f"{content.name}/site.yaml"), "找不到网站标识图片，页脚不显示", field="badge", found=badge)
-        return None
-    return source

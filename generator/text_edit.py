@@ -31,27 +31,27 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build import badge_source
 from generator.diagnostics import Diagnostics
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.incremental.cache import BuildCache, CacheData, Outcome, PageRecord
 from generator.incremental.fingerprint import digest
 from generator.incremental.reuse import identities, page_fingerprints, site_folders
 from generator.incremental.snapshot import Changes
-from generator.incremental.stamps import folder_stamps, stamp_of
+from generator.incremental.stamps import Stamp, folder_stamps, stamp_of
 from generator.model import Report, Site
 from generator.progress import Timings
 from generator.render.urls import badge_url
 from generator.search.documents import SearchDoc, report_doc, stamp
 from generator.search.stage import FOLDER
-from generator.search.writer import patch_texts, write_files
+from generator.search.writer import patch_texts
 from generator.source.yaml_source import MAX_BYTES as MAX_YAML_BYTES, load_yaml
+from generator.stages.badge import badge_source
 from generator.stages.load import MAX_NARRATIVE_BYTES, REPORT_FILE, FileId, ReportSource, Sources, content_prefix
 from generator.stages.plan import Page, town_report_pages
 from generator.stages.render import Renderer, make_env, theme_dirs
 from generator.stages.reports import content_hash, process_report, report_fingerprint, without_narrative
 from generator.stages.validate import site_config
-from generator.stages.write import MARKER, Staging, StagingOptions
+from generator.stages.write import MARKER, Staging, StagingOptions, write_new
 
 MAX_REPORTS = 16  # edited at once; more than that is left to the full build
 
@@ -333,10 +333,10 @@ def _write(out: Path, options: StagingOptions, cache: BuildCache, made: dict[str
         for theme in dirs:
             if (theme / "static").is_dir():
                 staging.copy_tree(theme / "static", "assets")
-        staging.set_aside(FOLDER)
         if index is not None:
-            files, segmented = index
-            write_files(files, staging.stage / FOLDER, out / FOLDER, segmented)
+            _index_in_place(staging, index[0], out, old.others)
+        else:
+            staging.set_aside(FOLDER)
         staging.write(MARKER, b"nianbao\n")
         new.others = identities(staging.stage, set(new.pages))
         # what the other files are made from includes every report's fingerprint: not known here, so
@@ -349,3 +349,31 @@ def _write(out: Path, options: StagingOptions, cache: BuildCache, made: dict[str
         new.folders = folder_stamps(staging.out, site_folders([*new.pages, *new.others]))
         cache.save()
     return sorted(made)
+
+
+def _index_in_place(staging: Staging, files: dict[str, bytes | None], out: Path, live: dict[str, Stamp]) -> None:
+    """The search index `files` (None: as in the current site) written over the staging folder's copy
+    of the current index, changing only what differs: a file of the copy that is the current site's
+    file as recorded (the same inode) stays, a changed one is unlinked and written anew (never
+    through the link), one the index no longer has is removed. (Without a clone, every file the
+    index keeps is linked from the current site.)"""
+    prefix = f"{FOLDER}/"
+    present = {rel[len(prefix):]: inode for rel, inode in staging.present.items() if rel.startswith(prefix)}
+    staging.hand_over(FOLDER)
+    folder = staging.stage / FOLDER
+    for name in sorted(present.keys() - files.keys()):
+        os.unlink(folder / name)
+    for name, data in sorted(files.items()):
+        target = folder / name
+        if data is None:
+            recorded = live.get(prefix + name)
+            if recorded is not None and present.get(name) == recorded[2]:
+                continue  # the copy's link to the current file
+        if name in present:
+            os.unlink(target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        if data is None:
+            os.link(out / FOLDER / name, target)
+        else:
+            write_new(target, data)

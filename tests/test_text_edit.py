@@ -208,3 +208,24 @@ def test_an_index_that_cannot_be_patched_leaves_it_to_the_full_build(content: Pa
     done = build(content)
     assert how(done) == "full", done.err
     assert site_bytes(content.parent / "site") == clean(content)
+
+
+def test_text_edits_over_the_staging_clone(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the replaced site kept as the next staging folder (as for any site of 2,000 files or more),
+    edit after edit: the clone's links to the current files are kept, changed files are written anew
+    beside them, never through them."""
+    monkeypatch.setenv("NIANBAO_CLONE_MIN_FILES", "1")
+    site = content.parent / "site"
+    assert how(build(content)) == "full"
+    narratives = _narratives(content)
+    for n, target in enumerate([narratives[0], narratives[7], narratives[7], narratives[12]]):
+        before = {p: p.read_bytes() for p in (site / "search-data").rglob("*.js")}
+        append(target, f"\n第{'一二三四'[n]}次补充的说明文字。\n")
+        done = build(content)
+        assert how(done) == "text" and written(done) == 1, done.err
+        assert site_bytes(site) == clean(content)
+        state = content.parent / ".site.nianbao"
+        assert (state / "next").is_dir()  # the replaced site, ready for the next build
+        # the replaced index (now in the clone) still holds what it held: nothing was written through a link
+        replaced = {p: (state / "next" / p.relative_to(site)).read_bytes() for p in before}
+        assert replaced == before

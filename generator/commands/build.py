@@ -79,11 +79,17 @@ class Done:
 def build_command(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> Done:
     """What `nianbao build` does once its arguments are checked (the benchmark times it through this)."""
     if not args.no_cache:
-        done = _unchanged(args, content, out)
-        if done is None:
-            done = _text_edited(args, content, out, started_ns)
-        if done is not None:
-            return done
+        timings = Timings()
+        key = _key(args, content, out)
+        with timings.stage("snapshot"):
+            changes = snapshot.changes(out, key, content)
+        outcome = Outcome.from_plain(changes.said) if changes is not None else None
+        if changes is not None and outcome is not None:
+            if not changes.names:
+                return _unchanged(args, outcome, timings)
+            done = _text_edited(args, content, out, started_ns, key, changes, outcome)
+            if done is not None:
+                return done
     code, result = _build(args, content, out, started_ns)
     return Done(code, result, len(result.pages) if result is not None else 0)
 
@@ -94,26 +100,17 @@ def _key(args: argparse.Namespace, content: Path, out: Path) -> tuple[str, ...]:
             sys.version, sys.prefix, args.content, str(content.resolve()), str(out.resolve()))
 
 
-def _unchanged(args: argparse.Namespace, content: Path, out: Path) -> Done | None:
-    """If the snapshot says the site is current, say what the build that made it said; how it ended."""
-    timings = Timings()
-    with timings.stage("snapshot"):
-        outcome = Outcome.from_plain(snapshot.current(out, _key(args, content, out)))
-    if outcome is None:
-        return None
+def _unchanged(args: argparse.Namespace, outcome: Outcome, timings: Timings) -> Done:
+    """The snapshot says the site is current: say what the build that made it said."""
     code = outcome.say(verbose=args.verbose, strict=args.strict, content=args.content, out=args.out)
     print(pages_line(0, outcome.pages, 0, "（内容、主题与程序均未改变，沿用现有站点）", timings.describe()), file=sys.stderr)
     return Done(code, None, outcome.pages, "snapshot", 0, timings.seconds)
 
 
-def _text_edited(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> Done | None:
-    """If only report narratives changed, and only in their text, the build of their pages and of
-    the search index alone (`generator.text_edit`); None when it is not that (the full build runs)."""
-    key = _key(args, content, out)
-    changes = snapshot.changes(out, key, content)
-    outcome = Outcome.from_plain(changes.said) if changes is not None else None
-    if changes is None or outcome is None:
-        return None
+def _text_edited(args: argparse.Namespace, content: Path, out: Path, started_ns: int, key: tuple[str, ...], changes: snapshot.Changes,
+                 outcome: Outcome) -> Done | None:
+    """If only reports' files changed, and only in their narratives' text, the build of their pages
+    and of the search index alone (`generator.text_edit`); None when it is not that (the full build runs)."""
     from generator.text_edit import edit_texts
 
     snapshot.discard(out)  # until this build succeeds, no snapshot says the site is current

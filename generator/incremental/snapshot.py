@@ -149,9 +149,6 @@ class Inputs:
             if touched:
                 self.recorded[n] = (base, suffixes, names, fields[0].tobytes(), followed, fields[1].tobytes())
 
-    def unchanged(self) -> bool:
-        """Is every recorded path as recorded (same names, each with the same stat)?"""
-        return all(_unchanged(recorded) for recorded in self.recorded)
 
 
 def snapshot_path(out: Path) -> Path:
@@ -243,7 +240,9 @@ class Changes(NamedTuple):
 def changes(out: Path, key: tuple[str, ...], content: Path) -> Changes | None:
     """Compare the snapshot of `out` with the inputs as they are now; `Changes` if the only
     differences are in the stats of names inside `content` (no name added, removed or renamed),
-    None otherwise (no snapshot, another key, the code, a theme or the site changed...)."""
+    with no names if there are none (the site is current); None otherwise (no snapshot, another
+    key, the code, a theme or the site changed...). The cheap checks first: the code, the themes,
+    then the site, then the content, listed and stat'ed anew."""
     value = _read(out)
     if value is None:
         return None
@@ -274,23 +273,8 @@ def changes(out: Path, key: tuple[str, ...], content: Path) -> Changes | None:
     return Changes(said, inputs, names, file_names, folder_names)
 
 
-def current(out: Path, key: tuple[str, ...]) -> Any | None:
+def current(out: Path, key: tuple[str, ...], content: Path) -> Any | None:
     """What the last build said, if its snapshot shows that the site is what a build would make
     now (same key, inputs, site and cache); None otherwise, and for no snapshot or a damaged one."""
-    value = _read(out)
-    if value is None:
-        return None
-    _, recorded_key, recorded, file_names, file_values, folder_names, folder_values, cache_stamp, said = value
-    if recorded_key != key or cache_stamp is None or stamp_of(state_dir(out) / CACHE_FILE) != cache_stamp:
-        return None
-    inputs = Inputs()
-    inputs.recorded = recorded
-    base = os.fspath(out)
-    try:  # the cheap checks first: the code, the themes, then the content, then the site
-        if not inputs.unchanged():
-            return None
-        if folder_stamps_flat(base, folder_names) != _array(folder_values) or file_stamps(base, file_names) != _array(file_values):
-            return None
-    except (TypeError, ValueError):  # values of the wrong shape: not a snapshot this version wrote
-        return None
-    return said
+    found = changes(out, key, content)
+    return found.said if found is not None and not found.names else None

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 FIELD = "#"  # key prefix of a gram's postings in the title and town name (same file as the gram)
 
 
@@ -21,6 +19,8 @@ def fnv1a(text: str) -> int:
 
 def fnv1a_all(texts: Sequence[str]) -> list[int]:
     """`fnv1a` of each text, computed for all at once (numpy): one step per byte position."""
+    import numpy as np  # (imported by the builds that make a whole index, not by the search's other readers)
+
     if not texts:
         return []
     data = [t.encode("utf-8") for t in texts]

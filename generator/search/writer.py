@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.search.counting import TooManyCharacters, counted_parts
 from generator.search.buckets import FIELD, big_file, bucket_file, bucket_of, doc_file, fnv1a_all
 from generator.search.documents import SearchDoc, field_text, searched_text
 from generator.search.normalise import index_grams
@@ -193,7 +192,7 @@ def patched_files(docs: list[SearchDoc], previous: Path, stamps: Mapping[str, st
 
 def patch_texts(previous: Path, docs: Mapping[str, SearchDoc], stamps: Mapping[str, str]) -> tuple[dict[str, bytes | None], int] | None:
     """The files of the index `previous` with only the texts of `docs` (report key -> its new
-    document) changed (None: a file that stays as it is; `write_files` writes them) and how many
+    document) changed (None: a file that stays as it is) and how many
     texts changed: what `update_index` would write for the whole site, without the other reports'
     documents. That holds when each of `docs` has the id, title, town, regions, year and format it
     had (so `meta.js` keeps its years, formats, towns and regions); `stamps` are their new stamps.
@@ -236,11 +235,6 @@ def patch_texts(previous: Path, docs: Mapping[str, SearchDoc], stamps: Mapping[s
     buckets, big, grams, small_total = patched
     files["meta.js"] = script("meta.js", {**old_meta, "buckets": buckets, "big": big, "grams": grams, "smallBytes": small_total})
     return files, len(changed)
-
-
-def write_files(files: Mapping[str, bytes | None], out: Path, previous: Path, segmented: int) -> IndexSummary:
-    """Write `files` (from `patch_texts`) into `out`, those given as None linked from `previous`."""
-    return replace(_write(files, out, previous=previous), segmented=segmented)
 
 
 def _patch_postings(changed: list[tuple[int, SearchDoc | None, SearchDoc]], previous: Path, old_meta: dict,  # type: ignore[type-arg]
@@ -436,6 +430,8 @@ def _parts_of(chunk: tuple[Sequence[SearchDoc], int]) -> list[tuple[dict[str, Pa
     """The parts of a run of reports, counted with numpy (`counting`); a run with more distinct
     characters than its gram keys can hold is cut in two, and a single such report is counted
     gram by gram (`index_grams`)."""
+    from generator.search.counting import TooManyCharacters, counted_parts  # (numpy: imported by the builds that count)
+
     docs, first = chunk
     try:
         return [(counted_parts([searched_text(d) for d in docs], first), counted_parts([field_text(d) for d in docs], first))]
