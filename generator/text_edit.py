@@ -35,7 +35,7 @@ from generator.diagnostics import Diagnostics
 from generator.formats import Catalogue, catalogue as load_catalogue
 from generator.incremental.cache import BuildCache, CacheData, Outcome, PageRecord
 from generator.incremental.fingerprint import digest
-from generator.incremental.reuse import identities, page_fingerprints, site_folders
+from generator.incremental.reuse import page_fingerprints, site_folders
 from generator.incremental.snapshot import Changes
 from generator.incremental.stamps import Stamp, folder_stamps, stamp_of
 from generator.model import Report, Site
@@ -87,7 +87,8 @@ def edit_texts(content: Path, out: Path, changes: Changes, *, search: bool, stag
         edited = _edited(content, changes.names)
         if edited is None:
             return None
-        cache = BuildCache.open_towns(out, content, {e.town_path for e in edited})
+        prefix = content_prefix(content)
+        cache = BuildCache.open_towns(out, content, {e.town_path for e in edited}, {f"{prefix}/{e.town_path}/" for e in edited})
         if cache is None:
             return None
     with timings.stage("validate"):
@@ -333,12 +334,18 @@ def _write(out: Path, options: StagingOptions, cache: BuildCache, made: dict[str
         for theme in dirs:
             if (theme / "static").is_dir():
                 staging.copy_tree(theme / "static", "assets")
+        staging.write(MARKER, b"nianbao\n")
+        # the other files' stamps: those written here stat'ed, the index's kept files as recorded (the same inodes)
+        base = os.fspath(staging.stage)
+        new.others = {rel: _stamp(f"{base}/{rel}") for rel in sorted(staging.written) if rel not in new.pages}
         if index is not None:
-            _index_in_place(staging, index[0], out, old.others)
+            written_index = _index_in_place(staging, index[0], out, old.others)
+            for name in sorted(index[0]):
+                rel = f"{FOLDER}/{name}"
+                kept = old.others.get(rel) if name not in written_index else None
+                new.others[rel] = kept if kept is not None else _stamp(f"{base}/{rel}")
         else:
             staging.set_aside(FOLDER)
-        staging.write(MARKER, b"nianbao\n")
-        new.others = identities(staging.stage, set(new.pages))
         # what the other files are made from includes every report's fingerprint: not known here, so
         # none is recorded, and the next full build writes them again (the same bytes)
         new.others_made_from = ""
@@ -351,29 +358,40 @@ def _write(out: Path, options: StagingOptions, cache: BuildCache, made: dict[str
     return sorted(made)
 
 
-def _index_in_place(staging: Staging, files: dict[str, bytes | None], out: Path, live: dict[str, Stamp]) -> None:
+def _stamp(path: str) -> Stamp:
+    found = stamp_of(path)
+    assert found is not None, path  # written by this build, in its staging folder
+    return found
+
+
+def _index_in_place(staging: Staging, files: dict[str, bytes | None], out: Path, live: dict[str, Stamp]) -> set[str]:
     """The search index `files` (None: as in the current site) written over the staging folder's copy
     of the current index, changing only what differs: a file of the copy that is the current site's
     file as recorded (the same inode) stays, a changed one is unlinked and written anew (never
     through the link), one the index no longer has is removed. (Without a clone, every file the
-    index keeps is linked from the current site.)"""
+    index keeps is linked from the current site.) Returns the names written anew."""
     prefix = f"{FOLDER}/"
     present = {rel[len(prefix):]: inode for rel, inode in staging.present.items() if rel.startswith(prefix)}
     staging.hand_over(FOLDER)
-    folder = staging.stage / FOLDER
+    folder = os.fspath(staging.stage / FOLDER)
+    current = os.fspath(out / FOLDER)
     for name in sorted(present.keys() - files.keys()):
-        os.unlink(folder / name)
-    for name, data in sorted(files.items()):
-        target = folder / name
+        os.unlink(f"{folder}/{name}")
+    written: set[str] = set()
+    for name, data in files.items():
+        inode = present.get(name)
         if data is None:
             recorded = live.get(prefix + name)
-            if recorded is not None and present.get(name) == recorded[2]:
+            if recorded is not None and inode == recorded[2]:
                 continue  # the copy's link to the current file
-        if name in present:
+        target = f"{folder}/{name}"
+        if inode is not None:
             os.unlink(target)
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
         if data is None:
-            os.link(out / FOLDER / name, target)
+            os.link(f"{current}/{name}", target)
         else:
-            write_new(target, data)
+            write_new(Path(target), data)
+            written.add(name)
+    return written

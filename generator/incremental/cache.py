@@ -167,15 +167,17 @@ class BuildCache:
         return cache
 
     @classmethod
-    def open_towns(cls, out: Path, content: Path, towns: Iterable[str]) -> "BuildCache | None":
-        """The cache with every record but only these towns' reports read, for a build that changes
-        nothing else (`generator.text_edit`); None if it cannot be used as it is."""
+    def open_towns(cls, out: Path, content: Path, towns: Iterable[str], folders: Iterable[str]) -> "BuildCache | None":
+        """The cache with only these towns' reports read, and of the report files' records only those
+        under `folders` (content-relative, as the records name them, ending in "/"); every other
+        record whole. For a build that changes nothing else (`generator.text_edit`): saved, the rows
+        it did not read stay as they are. None if it cannot be used as it is."""
         cache = cls(out, content)
         cache.enabled = True
         if not cache.path.is_file():
             return None
         try:
-            cache.old = cache._load(towns=sorted(set(towns)))
+            cache.old = cache._load(towns=sorted(set(towns)), folders=sorted(set(folders)))
         except Exception:  # noqa: BLE001 - a cache is only ever ignored (the full build then says why)
             return None
         cache.status = "used"
@@ -210,7 +212,7 @@ class BuildCache:
         if self.memory is not None:
             self.memory.keep(self.content, self.out, self.path, data)
 
-    def _load(self, towns: list[str] | None = None) -> CacheData:
+    def _load(self, towns: list[str] | None = None, folders: list[str] | None = None) -> CacheData:
         db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
             meta = dict(db.execute("SELECT key, value FROM meta"))
@@ -224,7 +226,13 @@ class BuildCache:
                 db.execute(f"SELECT town, data, sha256 FROM reports WHERE town IN ({', '.join('?' * len(towns))})", towns)
             for _, blob, sha256 in rows:
                 data.reports.update(_unblob(blob, sha256))
-            data.files = {p: ((s, m, i, c), h) for p, s, m, i, c, h in db.execute("SELECT * FROM files")}
+            if folders is None:
+                data.files = {p: ((s, m, i, c), h) for p, s, m, i, c, h in db.execute("SELECT * FROM files")}
+            else:  # each folder's range of paths ("x/" up to "x0": "0" follows "/")
+                for folder in folders:
+                    assert folder.endswith("/"), folder
+                    rows = db.execute("SELECT * FROM files WHERE path >= ? AND path < ?", (folder, folder[:-1] + "0"))
+                    data.files.update((p, ((s, m, i, c), h)) for p, s, m, i, c, h in rows)
             data.pages = {u: PageRecord(f, s, m, i) for u, f, s, m, i in db.execute("SELECT * FROM pages")}
             data.others = {p: (s, m, i) for p, s, m, i in db.execute("SELECT * FROM others")}
             data.folders = {p: (m, i) for p, m, i in db.execute("SELECT * FROM folders")}
