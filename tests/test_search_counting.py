@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from generator.search import writer
+from generator.search import counting, writer
 from generator.search.buckets import fnv1a, fnv1a_all
 from generator.search.counting import TooManyCharacters, counted_parts, gram_postings
 from generator.search.normalise import index_grams
@@ -61,7 +61,7 @@ def test_synthetic_reports_give_the_same_index_bytes_both_ways(monkeypatch: pyte
     def refuse(texts: object, first: int) -> object:
         raise TooManyCharacters(0)
 
-    monkeypatch.setattr(writer, "counted_parts", refuse)  # every run cut down to single reports, counted gram by gram
+    monkeypatch.setattr(counting, "counted_parts", refuse)  # every run cut down to single reports, counted gram by gram
     assert writer.index_files(docs, jobs=1) == counted
 
 
@@ -72,16 +72,16 @@ def test_a_run_with_too_many_characters_is_cut(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(TooManyCharacters):
         gram_postings([d.text or "" for d in docs])
     calls: list[int] = []
-    original = writer.counted_parts
+    original = counting.counted_parts
 
-    def counting(texts: list[str], first: int) -> object:
+    def counted(texts: list[str], first: int) -> object:
         calls.append(len(texts))
         return original(texts, first)
 
-    monkeypatch.setattr(writer, "counted_parts", counting)
+    monkeypatch.setattr(counting, "counted_parts", counted)
     files = writer.index_files(docs, jobs=1)
     assert calls[0] == len(docs) and len(calls) > 2 and min(calls) < len(docs)  # refused whole, then cut
-    monkeypatch.setattr(writer, "counted_parts", lambda texts, first: (_ for _ in ()).throw(TooManyCharacters(0)))
+    monkeypatch.setattr(counting, "counted_parts", lambda texts, first: (_ for _ in ()).throw(TooManyCharacters(0)))
     assert writer.index_files(docs, jobs=1) == files
 
 

@@ -22,16 +22,18 @@ from an empty folder). The swap stays what it was: one atomic exchange of comple
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import shutil
 import stat
+import zlib
 from pathlib import Path
 from typing import Iterable
 
 from generator.incremental.state import state_dir
 
 MANIFEST = ".nianbao-clone"
+_MAGIC = b"nianbao clone manifest 2\n"
 # Below this many files a build is fast anyway: no clone (the default of `StagingOptions.clone_min_files`).
 MIN_FILES = 2000
 
@@ -55,6 +57,24 @@ def folders_above(names: Iterable[str]) -> set[str]:
     return folders
 
 
+def read_manifest(folder: Path) -> dict[str, int] | None:
+    """The files (name -> inode) a clone's manifest lists; None if it is missing or damaged."""
+    try:
+        data = (folder / MANIFEST).read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_MAGIC) or len(data) < len(_MAGIC) + 4:
+        return None
+    payload = data[len(_MAGIC) + 4:]
+    if zlib.crc32(payload).to_bytes(4, "big") != data[len(_MAGIC):len(_MAGIC) + 4]:
+        return None
+    try:
+        names, inodes = marshal.loads(payload)
+        return dict(zip(names, inodes, strict=True))
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
 def take(out: Path, target: Path) -> dict[str, int] | None:
     """Move a finished clone of `out` to `target`; return its files (name -> inode), or None if there is none to use.
 
@@ -63,10 +83,8 @@ def take(out: Path, target: Path) -> dict[str, int] | None:
     folder = clone_dir(out)
     if not folder.is_dir() or folder.is_symlink():
         return None
-    try:
-        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        files = {str(k): int(v) for k, v in listed["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    files = read_manifest(folder)
+    if files is None:
         return None  # incomplete or damaged: the caller removes it
     os.rename(folder, target)
     os.unlink(target / MANIFEST)
@@ -133,7 +151,9 @@ def make(out: Path) -> None:
 
 def _install(folder: Path, files: dict[str, int], out: Path) -> None:
     """List `files` in `folder` and put it in place as the clone of `out` (replacing any other)."""
-    (folder / MANIFEST).write_text(json.dumps({"files": files}, sort_keys=True), encoding="utf-8")
+    # marshal, not JSON: at 100,000 reports the list has 420,000 names (JSON took 0.3 s to read and 0.7 s to write)
+    payload = marshal.dumps((list(files), list(files.values())))
+    (folder / MANIFEST).write_bytes(_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
     old = clone_dir(out)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
