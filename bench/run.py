@@ -200,7 +200,7 @@ def edit_row(name: str, edits: list[tuple[Measured, dict]], reference: float | N
     edit_m, edit = sorted(edits, key=lambda e: e[0].wall)[len(edits) // 2]
     return row(name, edit_m, edit["pages"], reference, edit["stages"],
                f"{edit['written']} written, {edit['reports_processed']} report re-validated, "
-               + ("by the text edit (generator/text_edit.py); " if edit.get("how") == "text" else f"{edit['search_files_written']} search file(s) rewritten; ")
+               + ("by the text edit (generator/build/text_edit.py); " if edit.get("how") == "text" else f"{edit['search_files_written']} search file(s) rewritten; ")
                + f"median of {len(edits)} back to back: {', '.join(f'{m.wall:.2f}' for m, _ in edits)} s")
 
 

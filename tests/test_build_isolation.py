@@ -173,7 +173,7 @@ def test_content_given_as_dot_still_isolates_reports(tmp_path: Path) -> None:
 
 
 def test_the_all_or_nothing_build_the_preview_uses(tmp_path: Path) -> None:
-    from generator.build import build as build_in_process
+    from generator.build.pipeline import build as build_in_process
 
     content = narrative_content(tmp_path / "content", 2)
     out = tmp_path / "site"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import SearchOptions, build as full_build
+from generator.build.pipeline import SearchOptions, build as full_build
 from generator.formats import catalogue
 from generator.incremental import clone
 from generator.stages.write import StagingOptions

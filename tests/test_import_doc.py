@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, run_cli
-from generator.build import check
+from generator.build.pipeline import check
 
 pytest.importorskip("docx")
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import CONTENT, run_cli
-from generator.build import check
+from generator.build.pipeline import check
 from generator.formats import catalogue
 
 docx = pytest.importorskip("docx")

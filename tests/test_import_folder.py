@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from conftest import CONTENT, run_cli
-from generator.build import check
+from generator.build.pipeline import check
 from test_import_doc import REPORT as YANGTING_2021
 from test_import_html import write_page
 

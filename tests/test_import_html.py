@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from conftest import CONTENT, run_cli
-from generator.build import check
+from generator.build.pipeline import check
 from generator.formats import catalogue
 from generator.importer.convert import convert
 from generator.importer.html_reader import read_html

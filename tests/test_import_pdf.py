@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, run_cli
-from generator.build import check
+from generator.build.pipeline import check
 from generator.formats import catalogue
 from generator.importer.convert import UnreadableSource, convert
 from generator.importer.pdf_reader import read_pdf

@@ -11,7 +11,7 @@ import yaml
 
 from conftest import CONTENT, FIXTURES, run_cli
 from import_truth import flatten
-from generator.build import check
+from generator.build.pipeline import check
 from generator.model import Report
 
 SEEDS = FIXTURES / "seeds"

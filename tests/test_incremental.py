@@ -15,10 +15,10 @@ import pytest
 
 from conftest import REPO
 from sites import edit_keeping_size_and_time
-from generator import build as build_module
+from generator.build import pipeline as build_module
 from generator import parallel
 from generator.stages import render, reports
-from generator.build import SearchOptions, build as full_build
+from generator.build.pipeline import SearchOptions, build as full_build
 from generator.incremental.cache import FILE_NAME, Memory, cache_dir
 from generator.formats import catalogue
 from generator.synth import synthesise
@@ -352,7 +352,7 @@ def test_the_build_saves_its_cache_before_the_command_ends(synthetic: Path, tmp_
     out = tmp_path / "site"
     program = f"""
 from pathlib import Path
-from generator.build import SearchOptions, build
+from generator.build.pipeline import SearchOptions, build
 
 result = build(Path({str(synthetic)!r}), Path({str(out)!r}), SearchOptions(enabled=False), jobs=1)
 print("built", result.ok, flush=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import check
+from generator.build.pipeline import check
 from generator.diagnostics import Level
 
 REPORT = "format: narrative\nyear: 2021\ntitle: 测试镇2021年政府信息公开工作年度报告\n"

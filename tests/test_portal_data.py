@@ -8,7 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.build import SearchOptions, build
+from generator.build.pipeline import SearchOptions, build
 from generator.render.data_export import neutralise
 
 YANGTING = "shandong/weihai/huancui/yangting"

@@ -254,7 +254,7 @@ def test_footer_furniture_comes_from_site_yaml(make_content, tmp_path: Path) -> 
             "_assets/badge.png": b"\x89PNG fake",
         }
     )
-    from generator.build import build
+    from generator.build.pipeline import build
 
     result = build(content, tmp_path / "site")
     assert result.ok, [p.format() for p in result.check.diags.problems]
@@ -297,7 +297,7 @@ def test_elder_mode_switch_is_in_the_header(built_default: Path) -> None:
 
 
 def test_publisher_theme_overrides_templates_and_assets_file_by_file(make_content, tmp_path: Path) -> None:
-    from generator.build import build
+    from generator.build.pipeline import build
     from reports import narrative_md, report_yaml
 
     content = make_content(
@@ -326,7 +326,7 @@ def test_publisher_theme_overrides_templates_and_assets_file_by_file(make_conten
 
 
 def test_missing_theme_folder_is_a_warning(make_content, tmp_path: Path) -> None:
-    from generator.build import build
+    from generator.build.pipeline import build
     from reports import narrative_md, report_yaml
 
     content = make_content(
@@ -342,7 +342,7 @@ def test_missing_theme_folder_is_a_warning(make_content, tmp_path: Path) -> None
 
 
 def test_consistency_notes_follow_the_publishers_choice(make_content, tmp_path: Path) -> None:
-    from generator.build import build
+    from generator.build.pipeline import build
     from reports import narrative_md, report_yaml
 
     files = {
@@ -375,7 +375,7 @@ def test_ids_are_unique_on_every_page(built_default: Path) -> None:
 
 def test_towns_at_any_depth_empty_regions_and_towns_without_reports(tmp_path: Path) -> None:
     from conftest import write_tree
-    from generator.build import build
+    from generator.build.pipeline import build
     from reports import narrative_md, report_yaml
 
     content = write_tree(
@@ -409,7 +409,7 @@ def test_towns_at_any_depth_empty_regions_and_towns_without_reports(tmp_path: Pa
 
 
 def test_a_large_portal_gets_a_compare_page_per_group_of_towns(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from generator.build import SearchOptions, build
+    from generator.build.pipeline import SearchOptions, build
     from generator.stages import plan
 
     monkeypatch.setattr(plan, "COMPARE_TOWNS", 1)  # jilin (one town) fits whole; shandong splits into its cities
@@ -441,7 +441,7 @@ def test_a_large_portal_gets_a_compare_page_per_group_of_towns(tmp_path: Path, m
 
 
 def test_a_large_portal_lists_regions_not_every_town_on_the_home_and_region_pages(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from generator.build import SearchOptions, build
+    from generator.build.pipeline import SearchOptions, build
     from generator.pages import home
 
     monkeypatch.setattr(home, "TREE_TOWNS", 1)  # the default content's 3 towns count as many

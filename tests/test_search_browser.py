@@ -20,7 +20,7 @@ import pytest
 from browser import serve
 from conftest import run_cli
 from sites import built_and_unpacked
-from generator.build import check
+from generator.build.pipeline import check
 from generator.formats import catalogue
 from generator.search.documents import SearchDoc, searched_text, site_docs
 from generator.search.normalise import run_text, search_terms

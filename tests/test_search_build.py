@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import run_cli
-from generator.build import SearchOptions, build
+from generator.build.pipeline import SearchOptions, build
 from generator.search import stage
 from generator.search.normalise import search_terms
 from generator.search.reader import Index, holds

@@ -465,7 +465,7 @@ def test_the_watcher_polls_when_told_to_or_when_inotify_is_unavailable(watched_t
 
 
 def test_a_build_given_up_before_writing_leaves_the_site_and_its_cache_as_they_were(make_content, tmp_path: Path) -> None:
-    from generator.build import build
+    from generator.build.pipeline import build
     from generator.incremental.cache import cache_dir
     from sites import snapshot
 

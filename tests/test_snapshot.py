@@ -120,7 +120,7 @@ def test_nothing_changed_imports_neither_the_pipeline_nor_its_libraries(settled:
     assert proc.returncode == 0 and FAST in proc.stderr, proc.stderr
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "generator.incremental.snapshot" in imported
-    assert not imported & {"generator.build", "generator.incremental.cache", "jinja2", "markdown_it", "yaml", "sqlite3", "pickle"}
+    assert not imported & {"generator.build", "generator.build.pipeline", "generator.build.text_edit", "generator.incremental.cache", "jinja2", "markdown_it", "yaml", "sqlite3", "pickle"}
 
 
 def _same_size_and_time(content: Path) -> None:
@@ -240,7 +240,7 @@ def test_content_changed_just_before_the_build_is_not_vouched_for(tmp_path: Path
 
 def test_an_edit_made_while_the_build_runs_is_seen_by_the_next(settled: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from generator import build as build_module
+    from generator.build import pipeline as build_module
 
     content = settled()
     out = content.parent / "site"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.render import data_export
-from generator.build import SearchOptions, build, check
+from generator.build.pipeline import SearchOptions, build, check
 from generator.incremental.cache import BuildCache
 from generator.formats import catalogue
 from generator.incremental.splice import write_spliced

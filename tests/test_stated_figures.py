@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import CONTENT, FIXTURES, REPO, run_cli
-from generator.build import check
+from generator.build.pipeline import check
 from generator.render.data_export import report_csv, report_record
 from generator.diagnostics import Diagnostics
 from generator.formats.parse import load_catalogue

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from generator.build import check
+from generator.build.pipeline import check
 from generator.diagnostics import Level
 from generator.formats import catalogue
 from generator.synth import ERRORS_FILE, synthesise

@@ -125,7 +125,7 @@ def test_a_table_reads_like_a_drawn_table_in_a_theme_that_calls_the_macro_itself
 
 
 def test_a_custom_table_template_takes_effect_on_report_pages(make_content, tmp_path: Path) -> None:
-    from generator.build import build
+    from generator.build.pipeline import build
     from reports import narrative_md, report_yaml
 
     fmt = catalogue().formats["gov-2021"]

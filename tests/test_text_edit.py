@@ -1,4 +1,4 @@
-"""An edit to narratives only is built from the edited reports alone (`generator.text_edit`), and the
+"""An edit to narratives only is built from the edited reports alone (`generator.build.text_edit`), and the
 site is, byte for byte, the one a clean build makes; anything more than the text goes to the full build."""
 
 from __future__ import annotations

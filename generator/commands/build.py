@@ -26,12 +26,12 @@ from generator.incremental.state import state_dir
 from generator.progress import Timings
 
 if TYPE_CHECKING:
-    from generator.build import BuildResult
+    from generator.build.pipeline import BuildResult
     from generator.stages.write import StagingOptions
 
 
 HELP = "检查内容并生成站点"
-TEXT_EDITED = "只有年报正文的文字有改动"  # what the last line says of a build by `generator.text_edit`
+TEXT_EDITED = "只有年报正文的文字有改动"  # what the last line says of a build by `generator.build.text_edit`
 TEXT_UNCHANGED = "（改动过的文件经核对内容未变，沿用现有站点）"
 # The libraries whose code turns content into pages: an upgrade of one is a change of input.
 LIBRARIES = ("jinja2", "markupsafe", "markdown_it", "mdurl", "yaml", "numpy")
@@ -71,7 +71,7 @@ class Done:
     code: int
     result: BuildResult | None
     pages: int
-    how: str = "build"  # "snapshot": nothing to do; "text": only narratives' texts (`generator.text_edit`)
+    how: str = "build"  # "snapshot": nothing to do; "text": only narratives' texts (`generator.build.text_edit`)
     written: int = 0  # pages written, when not by a build
     stages: dict[str, float] = field(default_factory=dict)  # time per stage, when not by a build
 
@@ -110,8 +110,8 @@ def _unchanged(args: argparse.Namespace, outcome: Outcome, timings: Timings) -> 
 def _text_edited(args: argparse.Namespace, content: Path, out: Path, started_ns: int, key: tuple[str, ...], changes: snapshot.Changes,
                  outcome: Outcome) -> Done | None:
     """If only reports' files changed, and only in their narratives' text, the build of their pages
-    and of the search index alone (`generator.text_edit`); None when it is not that (the full build runs)."""
-    from generator.text_edit import edit_texts
+    and of the search index alone (`generator.build.text_edit`); None when it is not that (the full build runs)."""
+    from generator.build.text_edit import edit_texts
 
     snapshot.discard(out)  # until this build succeeds, no snapshot says the site is current
     made = edit_texts(content, out, changes, search=not args.no_search, staging=staging_options(os.environ))
@@ -131,7 +131,7 @@ def _text_edited(args: argparse.Namespace, content: Path, out: Path, started_ns:
 def _build(args: argparse.Namespace, content: Path, out: Path, started_ns: int) -> tuple[int, BuildResult | None]:
     """Build; record the input snapshot if the build left the site as its own (what changed within
     `snapshot.RACY_NS` of `started_ns` recorded as changed)."""
-    from generator.build import SearchOptions, build
+    from generator.build.pipeline import SearchOptions, build
     from generator.commands.report import counts, print_problems, problem_lines, summary
     from generator.incremental.fingerprint import GENERATOR_DIR
     from generator.stages.render import THEMES_DIR

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.build import check
+from generator.build.pipeline import check
 from generator.commands.report import exit_code, print_problems, summary
 
 

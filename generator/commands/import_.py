@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.build import check
+from generator.build.pipeline import check
 from generator.commands.report import summary
 from generator.importer.content_files import TargetExists, bad_segments, read_name, region_yaml, town_folders, town_yaml, write_files
 from generator.diagnostics import Diagnostics, Level

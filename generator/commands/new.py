@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.build import check
+from generator.build.pipeline import check
 from generator.commands.report import print_problems, summary
 from generator.importer.content_files import (
     ReportFile,

@@ -170,7 +170,7 @@ class BuildCache:
     def open_towns(cls, out: Path, content: Path, towns: Iterable[str], folders: Iterable[str]) -> "BuildCache | None":
         """The cache with only these towns' reports read, and of the report files' records only those
         under `folders` (content-relative, as the records name them, ending in "/"); every other
-        record whole. For a build that changes nothing else (`generator.text_edit`): saved, the rows
+        record whole. For a build that changes nothing else (`generator.build.text_edit`): saved, the rows
         it did not read stay as they are. None if it cannot be used as it is."""
         cache = cls(out, content)
         cache.enabled = True

@@ -135,7 +135,7 @@ class Inputs:
     def unsettle(self, started_ns: int) -> None:
         """Record every file and folder changed within `RACY_NS` before `started_ns` (or after) as
         changed: its size is recorded as -1, which no stat has, so the next build looks at it again
-        (a narrative, by its content: `generator.text_edit`) instead of trusting a stat that its
+        (a narrative, by its content: `generator.build.text_edit`) instead of trusting a stat that its
         next edit may share."""
         limit = started_ns - RACY_NS
         for n, (base, suffixes, names, values, followed, followed_values) in enumerate(self.recorded):

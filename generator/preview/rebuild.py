@@ -8,7 +8,7 @@ from typing import Callable, NamedTuple
 import jinja2
 import yaml
 
-from generator.build import build
+from generator.build.pipeline import build
 from generator.incremental.cache import Memory
 from generator.diagnostics import Level
 from generator.stages.render import THEMES_DIR, RenderSetup

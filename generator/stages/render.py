@@ -293,7 +293,7 @@ def render_pages(
             made[0] += len(chunk)
             progress.update("生成页面", made[0], len(todo))
 
-    gc.freeze()  # the planned pages too, as the model (build.py; measured: docs/architecture.md)
+    gc.freeze()  # the planned pages too, as the model (build/pipeline.py; measured: docs/architecture.md)
     make(_whole_site_first(todo))
     progress.done()
     return result
