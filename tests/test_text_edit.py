@@ -229,3 +229,22 @@ def test_text_edits_over_the_staging_clone(content: Path, monkeypatch: pytest.Mo
         # the replaced index (now in the clone) still holds what it held: nothing was written through a link
         replaced = {p: (state / "next" / p.relative_to(site)).read_bytes() for p in before}
         assert replaced == before
+
+
+def test_a_text_edit_while_another_build_holds_the_output_is_refused_as_a_build_is(content: Path) -> None:
+    import fcntl
+
+    site = content.parent / "site"
+    build(content)
+    before = site_bytes(site)
+    append(_narratives(content)[3], "\n补充一句没有数字的话。\n")
+    lock = os.open(content.parent / ".site.nianbao" / "lock", os.O_RDWR)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a build in progress holds it
+        refused = run_cli("build", "--content", str(content), "--out", str(site))
+    finally:
+        os.close(lock)
+    assert refused.code == 2 and "另一个 nianbao 正在生成站点" in refused.err, refused.err
+    assert site_bytes(site) == before
+    build(content)  # (a full one: the refused build had already set the snapshot aside)
+    assert site_bytes(site) == clean(content)

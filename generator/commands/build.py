@@ -113,8 +113,13 @@ def _text_edited(args: argparse.Namespace, content: Path, out: Path, started_ns:
     and of the search index alone (`generator.build.text_edit`); None when it is not that (the full build runs)."""
     from generator.build.text_edit import edit_texts
 
+    from generator.stages.write import OutputError
+
     snapshot.discard(out)  # until this build succeeds, no snapshot says the site is current
-    made = edit_texts(content, out, changes, search=not args.no_search, staging=staging_options(os.environ))
+    try:
+        made = edit_texts(content, out, changes, search=not args.no_search, staging=staging_options(os.environ))
+    except OutputError:
+        return None  # another build holds the output, say: the full build says so, as always
     if made is None:
         return None
     changes.inputs.unsettle(started_ns)
