@@ -46,10 +46,10 @@ from generator.search.stage import FOLDER
 from generator.search.writer import patch_texts
 from generator.source.yaml_source import MAX_BYTES as MAX_YAML_BYTES, load_yaml
 from generator.stages.badge import badge_source
-from generator.stages.load import MAX_NARRATIVE_BYTES, REPORT_FILE, FileId, ReportSource, Sources, content_prefix
+from generator.stages.load import MAX_NARRATIVE_BYTES, REPORT_FILE, ReportSource, Sources, content_prefix, read_plain
 from generator.stages.plan import Page, town_report_pages
 from generator.stages.render import Renderer, make_env, theme_dirs
-from generator.stages.reports import content_hash, process_report, report_fingerprint, without_narrative
+from generator.stages.reports import content_hash, process_report, report_fingerprint, with_narrative, without_narrative
 from generator.stages.validate import site_config
 from generator.stages.write import MARKER, Staging, StagingOptions, write_new
 
@@ -106,11 +106,11 @@ def edit_texts(content: Path, out: Path, changes: Changes, *, search: bool, stag
         config_and_theme = _setup(content, search)
         if config_and_theme is None:
             return None
-        site, made, records = _render(cache, fresh, catalogue, *config_and_theme)
+        made, records = _render(cache, fresh, catalogue, *config_and_theme)
     with timings.stage("index"):
         index = None
         if search:
-            docs, stamps = _search_docs(fresh, site, catalogue)
+            docs, stamps = _search_docs(fresh, catalogue)
             index = patch_texts(out / FOLDER, docs, stamps)
             if index is None:
                 return None
@@ -185,7 +185,7 @@ def _validated(content: Path, edited: list[_Edited], cache: BuildCache, catalogu
         folder = os.fspath(content.joinpath(*e.town_path.split("/")))
         data_file = f"{folder}/{old_report.data_path[len(town_rel):]}"
         narrative_file = f"{folder}/{old_report.narrative_path[len(town_rel):]}"
-        data, narrative = _read(data_file, MAX_YAML_BYTES), _read(narrative_file, MAX_NARRATIVE_BYTES)
+        data, narrative = read_plain(data_file, MAX_YAML_BYTES), read_plain(narrative_file, MAX_NARRATIVE_BYTES)
         if data is None or narrative is None:
             return None
         (data_id, raw_data), (narrative_id, raw_narrative) = data, narrative
@@ -199,31 +199,11 @@ def _validated(content: Path, edited: list[_Edited], cache: BuildCache, catalogu
         if fp == old_fp:
             continue  # the same bytes: nothing to make
         report, problems = process_report(source, old_report.town, catalogue)
-        if report is None or problems != old_problems or _without_text(report) != _without_text(old_report):
+        if report is None or problems != old_problems or with_narrative(report, "", "") != with_narrative(old_report, "", ""):
             return None  # more than the text changed (a figure, a note, a heading): the full build
-        outcome: Outcome = (_without_text(report), problems)
+        outcome: Outcome = (with_narrative(report, "", ""), problems)
         fresh.append(_Fresh(old_fp, fp, outcome, without_narrative(report, source), source))
     return fresh
-
-
-def _without_text(report: Report) -> Report:
-    """The report with no narrative, in memory or named: what the model holds of it, compared."""
-    copy = object.__new__(Report)
-    copy.__dict__.update(report.__dict__, narrative="", narrative_file="")
-    return copy
-
-
-def _read(path: str, limit: int) -> tuple[FileId, bytes] | None:
-    """A plain file's identity (as the loader records it) and bytes; None for anything the loader
-    would refuse or question (a link, a special or too large file): the full build says why."""
-    try:
-        st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-            return None
-        with open(path, "rb") as f:
-            return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns), f.read()
-    except OSError:
-        return None
 
 
 # ---- the pages ----
@@ -257,7 +237,7 @@ def _setup(content: Path, search: bool) -> Setup | None:
 
 
 def _render(cache: BuildCache, fresh: list[_Fresh], catalogue: Catalogue, empty: Site, dirs: list[Path], env_globals: dict[str, str],
-            badge: Path | None, shared_by_all: str) -> tuple[Site, dict[str, bytes], dict[str, str]]:
+            badge: Path | None, shared_by_all: str) -> tuple[dict[str, bytes], dict[str, str]]:
     """The edited reports' towns as a site of their own, their edited reports' pages rendered with it,
     and those pages' fingerprints (what a full build computes for them)."""
     replaced = {f.old_fp: f for f in fresh}
@@ -287,10 +267,10 @@ def _render(cache: BuildCache, fresh: list[_Fresh], catalogue: Catalogue, empty:
     renderer = Renderer(site, catalogue, env)
     made = {page.url: renderer.render(page) for page in pages}
     records = dict(zip((p.url for p in pages), page_fingerprints(pages, site, dirs, fps, shared_by_all)))
-    return site, made, records
+    return made, records
 
 
-def _search_docs(fresh: list[_Fresh], site: Site, catalogue: Catalogue) -> tuple[dict[str, SearchDoc], dict[str, str]]:
+def _search_docs(fresh: list[_Fresh], catalogue: Catalogue) -> tuple[dict[str, SearchDoc], dict[str, str]]:
     docs: dict[str, SearchDoc] = {}
     stamps: dict[str, str] = {}
     for f in fresh:

@@ -13,7 +13,7 @@ output's hidden folder (`state`), what it was made from and what it left:
   folder's), and the cache file's own stamp;
 - what the build said about the content (`said`, the caller's plain values), to be said again.
 
-The next build compares (`current`): every recorded file and folder still has its stat (no name can
+The next build compares (`changes`): every recorded file and folder still has its stat (no name can
 be added to, removed from or renamed in a folder without changing its modification and change
 times, so no folder is listed again), the key is the same and the site and the cache are as left.
 Then the site is what a build would make, and nothing else is read: no library is imported, the
@@ -271,10 +271,3 @@ def changes(out: Path, key: tuple[str, ...], content: Path) -> Changes | None:
     inputs = Inputs()
     inputs.recorded = [*recorded[:at], now, *recorded[at + 1:]]
     return Changes(said, inputs, names, file_names, folder_names)
-
-
-def current(out: Path, key: tuple[str, ...], content: Path) -> Any | None:
-    """What the last build said, if its snapshot shows that the site is what a build would make
-    now (same key, inputs, site and cache); None otherwise, and for no snapshot or a damaged one."""
-    found = changes(out, key, content)
-    return found.said if found is not None and not found.names else None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import stat
 from pathlib import Path
 
 import jinja2
@@ -23,7 +22,7 @@ import jinja2
 from generator.diagnostics import Level
 from generator.model import Report, Site
 from generator.source.yaml_source import MAX_BYTES as MAX_YAML_BYTES
-from generator.stages.load import MAX_NARRATIVE_BYTES, REPORT_FILE, ReportSource, content_prefix
+from generator.stages.load import MAX_NARRATIVE_BYTES, REPORT_FILE, ReportSource, content_prefix, read_plain
 from generator.stages.plan import town_report_pages
 from generator.stages.render import Renderer, RenderSetup
 from generator.stages.reports import process_report, without_narrative
@@ -107,9 +106,10 @@ class FastLane:
         prefix = content_prefix(self.content)
         data_name, narrative_name = old.data_path.rsplit("/", 1)[1], old.narrative_path.rsplit("/", 1)[1]
         data_file, narrative_file = f"{folder}/{data_name}", f"{folder}/{narrative_name}"
-        raw_data, raw_narrative = _read(data_file, MAX_YAML_BYTES), _read(narrative_file, MAX_NARRATIVE_BYTES)
-        if raw_data is None or raw_narrative is None:
+        data, narrative = read_plain(data_file, MAX_YAML_BYTES), read_plain(narrative_file, MAX_NARRATIVE_BYTES)
+        if data is None or narrative is None:
             return None
+        raw_data, raw_narrative = data[1], narrative[1]
         rel = f"{prefix}/{old.town.path}"
         source = ReportSource(old.town.path, old.year, f"{rel}/{data_name}", f"{rel}/{narrative_name}", raw_data=raw_data,
                               raw_narrative=raw_narrative, data_file=data_file, narrative_file=narrative_file)
@@ -117,15 +117,3 @@ class FastLane:
         if report is None or any(p.level >= Level.ERROR for p in problems):
             return None
         return without_narrative(report, source)
-
-
-def _read(path: str, limit: int) -> bytes | None:
-    """A plain file's bytes, as the loader would take them; None for anything it would refuse or question."""
-    try:
-        st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-            return None  # a link, a special file or too large: the full build checks and says why
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError:
-        return None

@@ -59,6 +59,18 @@ def content_prefix(root: Path) -> str:
     return root.name or root.resolve().name
 
 
+def read_plain(path: str, limit: int) -> tuple[FileId, bytes] | None:
+    """A plain file's identity (as `load` records it) and bytes, outside a build; None for anything
+    `load` would refuse or question (a link, a special or too large file: the full build says why)."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with open(path, "rb") as f:
+            return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns), f.read()
+    except OSError:
+        return None
+
 def load(root: Path, diags: Diagnostics, *, parse_reports: bool = True) -> Sources:
     """Read every file of the content tree; problems go to `diags`, nothing raises for bad content.
 

@@ -49,7 +49,7 @@ def _town_repr(town: Town, memo: dict[str, str]) -> str:
     return text
 
 
-def _with_narrative(report: Report, narrative: str, narrative_file: str) -> Report:
+def with_narrative(report: Report, narrative: str, narrative_file: str) -> Report:
     """`dataclasses.replace(report, narrative=…, narrative_file=…)` without running `__init__`
     again: a build does it for every cached report, and nothing else of the report changes."""
     copy = object.__new__(Report)
@@ -137,7 +137,7 @@ def without_narrative(report: Report | None, source: ReportSource) -> Report | N
     (`views.text_of_narrative`), so that the model holds no narratives; as it is if there is no file."""
     if report is None or source.narrative_file is None:
         return report
-    return _with_narrative(report, "", source.narrative_file)
+    return with_narrative(report, "", source.narrative_file)
 
 
 Work = tuple[list[tuple[ReportSource, Town]], Catalogue]  # the reports to process, with their towns; the formats
@@ -234,7 +234,7 @@ def _for_cache(report: Report | None) -> Report | None:
     file it names is replaced by the report's current file when the cache is used: `_cached`)."""
     if report is None or not report.narrative:
         return report
-    return _with_narrative(report, "", "")
+    return with_narrative(report, "", "")
 
 
 def _key(source: ReportSource) -> str:
@@ -259,7 +259,7 @@ def _cached(outcome: Outcome, source: ReportSource) -> Outcome:
     """A cached outcome for this build: the cache holds no narratives (read when the page is rendered)."""
     report, problems = outcome
     if report is not None and source.narrative_file is None and source.raw_narrative is not None:
-        return _with_narrative(report, narrative_text(source.raw_narrative), ""), problems
+        return with_narrative(report, narrative_text(source.raw_narrative), ""), problems
     return without_narrative(report, source), problems
 
 
