@@ -71,8 +71,11 @@ def run_chunks(
     *,
     jobs: int,
     items_per_process: int = 0,
+    chunk_size: int = 0,
 ) -> Iterator[R]:
     """`task(setup(), start, stop)` over [0, count) in chunks; results in completion order.
+
+    `chunk_size` > 0: the items of a chunk (the last may have fewer); 0: chosen from the count.
 
     `items_per_process` > 0: no worker handles many more items than that (see the module's text);
     0: the workers live through the whole run.
@@ -81,12 +84,12 @@ def run_chunks(
         return
     if in_process(count, jobs):
         state = setup()
-        step = 256
+        step = chunk_size or 256
         for start in range(0, count, step):
             yield task(state, start, min(start + step, count))
         return
     workers = _workers(count, jobs)
-    size = max(1, min(256, count // (workers * 4)))
+    size = chunk_size or max(1, min(256, count // (workers * 4)))
     chunks = deque((start, min(start + size, count)) for start in range(0, count, size))
     budget = items_per_process if items_per_process > 0 else count
     live: list[_Worker[S, R]] = []

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import random
+import shutil
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from generator.search import counting, writer
+from generator.search import counting, full, layout, writer
 from generator.search.buckets import fnv1a, fnv1a_all
 from generator.search.counting import TooManyCharacters, counted_parts, gram_postings
 from generator.search.normalise import index_grams
@@ -25,6 +28,13 @@ SAMPLES = [
     "a",
     "2022年行政复议0件\n行政诉讼0件\t2022",
 ]
+
+
+def index_bytes(docs: list, folder: Path) -> dict[str, bytes]:
+    """Every file of the index of `docs`, written into `folder` (made anew)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    writer.write_index(docs, folder, jobs=1)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def reference(texts: list[str], first: int) -> dict[str, tuple[int, int, str, str | None]]:
@@ -54,18 +64,18 @@ def test_parts_are_those_of_the_reference(first: int) -> None:
     assert counted_parts(texts, first) == reference(texts, first)
 
 
-def test_synthetic_reports_give_the_same_index_bytes_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_synthetic_reports_give_the_same_index_bytes_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     docs = corpus(towns=24)
-    counted = writer.index_files(docs, jobs=1)
+    counted = index_bytes(docs, tmp_path / "index")
 
     def refuse(texts: object, first: int) -> object:
         raise TooManyCharacters(0)
 
     monkeypatch.setattr(counting, "counted_parts", refuse)  # every run cut down to single reports, counted gram by gram
-    assert writer.index_files(docs, jobs=1) == counted
+    assert index_bytes(docs, tmp_path / "index") == counted
 
 
-def test_a_run_with_too_many_characters_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_with_too_many_characters_is_cut(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     docs = corpus(towns=4)
     wide = "".join(chr(0x4E00 + i) for i in range(20_000))  # 15 bits a character: 4 × 15 + 5 > 64 for 32 reports
     docs = [replace(d, text=d.text + wide[i * 500 :]) for i, d in enumerate(writer.ordered(docs))]
@@ -79,19 +89,58 @@ def test_a_run_with_too_many_characters_is_cut(monkeypatch: pytest.MonkeyPatch) 
         return original(texts, first)
 
     monkeypatch.setattr(counting, "counted_parts", counted)
-    files = writer.index_files(docs, jobs=1)
+    files = index_bytes(docs, tmp_path / "index")
     assert calls[0] == len(docs) and len(calls) > 2 and min(calls) < len(docs)  # refused whole, then cut
     monkeypatch.setattr(counting, "counted_parts", lambda texts, first: (_ for _ in ()).throw(TooManyCharacters(0)))
-    assert writer.index_files(docs, jobs=1) == files
+    assert index_bytes(docs, tmp_path / "index") == files
 
 
-def test_batches_cover_the_reports_in_order() -> None:
+def test_runs_cover_the_reports_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     docs = writer.ordered(corpus(towns=30))
-    for jobs in (1, 2, 7):
-        chunks = writer.batches(docs, jobs)
-        assert [d for run, _ in chunks for d in run] == docs
-        assert [first for _, first in chunks] == [sum(len(r) for r, _ in chunks[:n]) for n in range(len(chunks))]
-        assert len(chunks) >= min(jobs, len(docs))
+    for chars in (1, 2_000, 10_000_000):
+        monkeypatch.setattr(full, "BATCH_CHARS", chars)
+        runs = full._runs(docs, 17)
+        assert [d for run, _ in runs for d in run] == docs
+        assert [first for _, first in runs] == [17 + sum(len(r) for r, _ in runs[:n]) for n in range(len(runs))]
+        if chars == 1:
+            assert len(runs) == len(docs)  # every report over the limit: one run each
+        elif chars > 1_000_000:
+            assert len(runs) == 1
+        else:
+            assert 1 < len(runs) < len(docs)
+            assert all(sum(len(d.text or "") + len(d.title) + 64 for d in run) <= chars for run, _ in runs)
+
+
+def entries(files: dict[str, bytes]) -> dict[str, str]:
+    """Every gram's postings (and "#"-keyed title-and-town postings) of an index, from whichever file holds it."""
+    found: dict[str, str] = {}
+    for name, data in files.items():
+        if name.startswith(("b/", "g/")):
+            found.update(json.loads(data[data.index(b",") + 1 : data.rindex(b")")]))
+    return found
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_partitions_change_the_bucket_count_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: int) -> None:
+    docs = corpus(towns=40)  # 200 reports
+    one = index_bytes(docs, tmp_path / "one")
+    monkeypatch.setattr(layout, "REPORTS_PER_PARTITION", 30)
+    monkeypatch.setattr(full, "BATCH_CHARS", 5_000)  # many runs inside each process's share
+    shutil.rmtree(tmp_path / "many", ignore_errors=True)
+    writer.write_index(docs, tmp_path / "many", jobs=jobs)
+    many = {p.relative_to(tmp_path / "many").as_posix(): p.read_bytes() for p in sorted((tmp_path / "many").rglob("*")) if p.is_file()}
+    assert layout.partition_count(len(docs)) == 6
+    meta_one, meta_many = (json.loads(f["meta.js"][f["meta.js"].index(b",") + 1 : f["meta.js"].rindex(b")")]) for f in (one, many))
+    assert meta_many["buckets"] % 6 == 0 and meta_many["buckets"] >= meta_one["buckets"]
+    assert {k: v for k, v in meta_one.items() if k != "buckets"} == {k: v for k, v in meta_many.items() if k != "buckets"}
+    assert entries(many) == entries(one) and len(entries(one)) > meta_one["grams"]  # grams, and title grams with "#"
+    assert {n: v for n, v in many.items() if n.startswith("d/")} == {n: v for n, v in one.items() if n.startswith("d/")}
+    assert len([n for n in many if n.startswith("b/")]) == meta_many["buckets"]
+    for name, data in many.items():
+        if name.startswith("b/"):
+            for key in json.loads(data[data.index(b",") + 1 : data.rindex(b")")]):
+                assert fnv1a(key.removeprefix("#")) % meta_many["buckets"] == int(name[2:-3]), (name, key)
+    assert not (tmp_path / "many" / full.SPILL).exists()
 
 
 def test_bucket_hashes_at_once_are_fnv1a_one_by_one() -> None:

@@ -12,7 +12,7 @@ from generator.search.documents import plain_text
 from generator.search.normalise import index_grams, search_terms, term_keys
 from generator.search.postings import TF_CAP, decode, encode, join, part
 from generator.search.reader import Index, holds
-from generator.search import writer
+from generator.search import layout, writer
 from generator.search.writer import ordered, update_index, write_index
 from search_corpus import YEARS, ALL, LONG, NAME, NONE, PHRASE, PHRASE_DOCS, corpus, truth
 
@@ -63,7 +63,7 @@ def test_same_documents_same_bytes_in_any_order_and_jobs(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("big", [16_000, 60])  # 60: many grams in files of their own, some moving in and out
 def test_update_after_an_edit_equals_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: int) -> None:
-    monkeypatch.setattr(writer, "BIG", big)
+    monkeypatch.setattr(layout, "BIG", big)
     docs = corpus()
     write_index(docs, tmp_path / "index")
     if big < 1000:

@@ -8,7 +8,7 @@ every report of a format shares them, so they would only make every report match
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from generator.incremental.fingerprint import digest
@@ -29,7 +29,7 @@ class SearchDoc:
     year: int
     format: str  # format id
     format_name: str
-    text: str | None  # narrative as plain text; None until read (`with_texts`)
+    text: str | None  # narrative as plain text; None until read (`texts_reader`)
 
 
 def field_text(doc: SearchDoc) -> str:
@@ -69,10 +69,16 @@ def site_docs(site: Site, catalogue: Catalogue, *, texts: bool = True) -> list[S
     return docs
 
 
-def with_texts(docs: Sequence[SearchDoc], site: Site) -> list[SearchDoc]:
-    """`docs` (of `site`'s reports) with their narratives read."""
-    reports = {r.key: r for r in site.reports} if any(d.text is None for d in docs) else {}
-    return [d if d.text is not None else replace(d, text=plain_text(text_of_narrative(reports[d.key]))) for d in docs]
+def texts_reader(site: Site) -> Callable[[Sequence[SearchDoc]], list[SearchDoc]]:
+    """What gives documents of `site`'s reports their narratives (read from the reports' files). The
+    reports are looked up by key once, not for every run of documents, nor in a forked process,
+    where going through every report would copy it."""
+    reports = {r.key: r for r in site.reports}
+
+    def complete(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
+        return [d if d.text is not None else replace(d, text=plain_text(text_of_narrative(reports[d.key]))) for d in docs]
+
+    return complete
 
 
 def stamp(doc: SearchDoc, report_fp: str | None) -> str:

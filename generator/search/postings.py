@@ -97,6 +97,26 @@ def packed_part(packed: Sequence[int]) -> Part:
     return first, last, body, row
 
 
+def merged(parts: Sequence[Part]) -> Part:
+    """One part holding the postings of `parts` (in id order, not overlapping): `join` of it is `join` of them."""
+    if len(parts) == 1:
+        return parts[0]
+    bodies = [parts[0][2]]
+    for (_, last, _, _), (first, _, body, _) in zip(parts, parts[1:]):
+        bodies.append(number(first - last - 1))
+        bodies.append(body)
+    body = "".join(bodies)
+    first, last = parts[0][0], parts[-1][1]
+    row = None
+    if last - first + 1 <= 2 * len(body) and all(p[3] is not None for p in parts):  # as `packed_part` keeps a row
+        cells = [parts[0][3]]
+        for (_, end, _, _), (begin, _, _, r) in zip(parts, parts[1:]):
+            cells.append("0" * (begin - end - 1))
+            cells.append(r)
+        row = "".join(cells)  # type: ignore[arg-type]
+    return first, last, body, row
+
+
 def join(parts: Sequence[Part]) -> str:
     """`encode` of the postings of `parts` (in id order, not overlapping)."""
     start = number(parts[0][0])

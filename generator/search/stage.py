@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.incremental.fingerprint import digest
 from generator.formats import Catalogue
 from generator.model import Site
-from generator.search.documents import SearchDoc, site_docs, stamp, with_texts
+from generator.search.documents import SearchDoc, site_docs, stamp, texts_reader
 from generator.search.writer import IndexSummary, update_index, write_index
 
 FOLDER = "search-data"  # at the top of the site; holds no page
@@ -35,11 +35,10 @@ def write_search(site: Site, catalogue: Catalogue, out: Path, *, previous: Path 
     """
     fps = report_fps or {}
     old = previous / FOLDER if previous is not None else None
+    docs = site_docs(site, catalogue, texts=False)
     if old is not None and old.is_dir():
-        docs = site_docs(site, catalogue, texts=False)
-        return update_index(out, docs, old, jobs=jobs, stamps=_stamps(docs, fps), complete=lambda some: with_texts(some, site))
-    docs = site_docs(site, catalogue)
-    return write_index(docs, out, jobs=jobs, stamps=_stamps(docs, fps))
+        return update_index(out, docs, old, jobs=jobs, stamps=_stamps(docs, fps), complete=texts_reader(site))
+    return write_index(docs, out, jobs=jobs, stamps=_stamps(docs, fps), complete=texts_reader(site))
 
 
 def _stamps(docs: list[SearchDoc], report_fps: Mapping[str, str]) -> dict[str, str]:
