@@ -61,6 +61,18 @@ def test_same_documents_same_bytes_in_any_order_and_jobs(tmp_path: Path) -> None
     assert a[writer.STAMPS].decode("utf-8").splitlines() == [f"- {d.key}" for d in ordered(docs)]  # no stamps given
 
 
+def test_many_edited_reports_make_the_index_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = corpus()
+    assert writer.patch_limit(len(docs)) == 50
+    for edits, segmented in ((50, 50), (51, len(docs))):  # a 51st edited report: the index is made in full
+        write_index(docs, tmp_path / "index")
+        edited = [replace(d, text=d.text + f"第{n}次修改。") if n < edits else d for n, d in enumerate(docs)]
+        summary = update_index(tmp_path / "index", edited, tmp_path / "index")
+        assert summary.segmented == segmented
+        write_index(edited, tmp_path / "clean")
+        assert files_of(tmp_path / "index") == files_of(tmp_path / "clean")
+
+
 @pytest.mark.parametrize("big", [16_000, 60])  # 60: many grams in files of their own, some moving in and out
 def test_update_after_an_edit_equals_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: int) -> None:
     monkeypatch.setattr(layout, "BIG", big)

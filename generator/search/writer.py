@@ -13,7 +13,7 @@ The same documents give the same bytes; `update_index` writes only the files who
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,7 +92,7 @@ def patched_files(docs: list[SearchDoc], previous: Path, stamps: Mapping[str, st
         else:
             maybe.append(i)
     changed: list[tuple[int, SearchDoc | None, SearchDoc]] = []
-    for i, doc in zip(maybe, complete([docs[i] for i in maybe])):
+    for i, doc in _completed(maybe, docs, complete):
         name = doc_file(i)
         data = script(name, shown(i, doc))
         try:
@@ -105,6 +105,8 @@ def patched_files(docs: list[SearchDoc], previous: Path, stamps: Mapping[str, st
         before: dict = payload(previous / name)  # type: ignore[assignment]
         if before.get("key") != doc.key:
             return None  # other reports: ids move, every postings list changes
+        if len(changed) >= patch_limit(len(docs)):
+            return None  # so many edited reports that making the index anew is cheaper (and holds less)
         files[name] = data
         was = SearchDoc(key=before["key"], url=before["url"], title=before["title"], town=before["town"], town_path=doc.town_path,
                         region=tuple(before["region"]), year=before["year"], format=before["format"], format_name="", text=before["text"])
@@ -115,6 +117,21 @@ def patched_files(docs: list[SearchDoc], previous: Path, stamps: Mapping[str, st
     buckets, big, grams, small_total = patched
     files["meta.js"] = script("meta.js", meta(docs, buckets, big, grams, small_total))
     return files, len(changed)
+
+
+def patch_limit(reports: int) -> int:
+    """How many edited reports an index of `reports` is patched for, at most (beyond, it is made anew)."""
+    return max(50, reports // 50)
+
+
+READ_AT_ONCE = 1_000  # documents whose texts are read and compared at a time (not all of them held at once)
+
+
+def _completed(ids: list[int], docs: list[SearchDoc], complete: Complete) -> Iterator[tuple[int, SearchDoc]]:
+    """(id, document with its text) for each of `ids`, read a thousand at a time."""
+    for at in range(0, len(ids), READ_AT_ONCE):
+        some = ids[at : at + READ_AT_ONCE]
+        yield from zip(some, complete([docs[i] for i in some]))
 
 
 def patch_texts(previous: Path, docs: Mapping[str, SearchDoc], stamps: Mapping[str, str]) -> tuple[dict[str, bytes | None], int] | None:
