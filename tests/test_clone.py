@@ -38,6 +38,15 @@ def _wait_for_clone(out: Path) -> None:
     assert (clone.clone_dir(out) / clone.MANIFEST).is_file(), "the clone was not made"
 
 
+def _edit_gives_a_clean_builds_site(content: Path, out: Path, narrative: str, clean: Path) -> None:
+    """Add a sentence to the first report's `narrative`, build `out` from its clone: a clean build's site."""
+    edited = sorted(content.rglob(narrative))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert build(content, out, NO_SEARCH, jobs=1).ok
+    assert build(content, clean, NO_SEARCH, jobs=1, use_cache=False).ok
+    assert _site(out) == _site(clean)
+
+
 def _keep_links(site: Path, keep: Path) -> dict[Path, bytes]:
     """A second link to every file of the site, with its bytes now: a write into a shared file would show."""
     kept: dict[Path, bytes] = {}
@@ -96,12 +105,7 @@ def test_a_damaged_clone_is_not_trusted(synthetic: Path, tmp_path: Path, damage:
         (folder / victim).unlink()
         if damage == "wrong-inode":
             (folder / victim).write_text("stale", encoding="utf-8")
-    edited = sorted(content.rglob("2019.md"))[0]
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
-    assert build(content, out, NO_SEARCH, jobs=1).ok
-    clean = tmp_path / "clean"
-    assert build(content, clean, NO_SEARCH, jobs=1, use_cache=False).ok
-    assert _site(out) == _site(clean)
+    _edit_gives_a_clean_builds_site(content, out, "2019.md", tmp_path / "clean")
 
 
 def test_the_replaced_site_becomes_the_next_staging_folder(synthetic: Path, tmp_path: Path) -> None:
@@ -129,6 +133,22 @@ def test_the_replaced_site_becomes_the_next_staging_folder(synthetic: Path, tmp_
     clean = tmp_path / "clean"
     assert build(content, clean, NO_SEARCH, jobs=1, use_cache=False).ok
     assert _site(out) == _site(clean)
+
+
+def test_after_a_build_that_wrote_most_of_the_site_the_next_staging_folder_is_linked_from_the_new_site(synthetic: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    out = tmp_path / "site"
+    assert build(content, out, NO_SEARCH, jobs=1).ok
+    site_yaml = content / "site.yaml"  # every page shows the site's title: all of them written anew
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace('title: "', 'title: "新', 1), encoding="utf-8")
+    step = build(content, out, NO_SEARCH, jobs=1)
+    assert step.ok and step.rendered.unchanged == []
+    listed = clone.read_manifest(clone.clone_dir(out))
+    files = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    assert listed == files  # every file a link to the new site's: the next edit takes them over as they are
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("content", "site", ".site.nianbao")]  # the replaced site is gone
+    _edit_gives_a_clean_builds_site(content, out, "2020.md", tmp_path / "clean")
 
 
 def test_the_command_clones_a_site_given_by_a_relative_path(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

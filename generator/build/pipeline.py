@@ -217,7 +217,7 @@ def _build(content: Path, out: Path, search: SearchOptions, jobs: int, use_cache
             cache.new.others = identities(staging.stage, set(cache.new.pages))
             cache.new.others_made_from = others_made_from
             cache.mark_incomplete()  # until saved again, no cache describes the files being swapped
-            staging.commit()
+            staging.commit(rewritten=len(made) + (result.search.written if result.search else 0))
             cache.new.folders = folder_stamps(staging.out, site_folders([*cache.new.pages, *cache.new.others]))
             cache.save()  # the site is in place: the cache is complete (only what changed written) before the build returns
     result.written = True

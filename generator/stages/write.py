@@ -131,6 +131,7 @@ class Staging:
         # files already in the staging folder when it is a clone of the site (generator.incremental.clone): name -> inode
         self.present: dict[str, int] = {}
         self.fresh = False  # the staging folder was made empty by this build (not a clone)
+        self.rewritten = 0  # files written anew, as the build tells `commit`
 
     def __enter__(self) -> "Staging":
         self.state.mkdir(parents=True, exist_ok=True)
@@ -302,7 +303,10 @@ class Staging:
                 if name not in self.written:
                     self.write(name, path.read_bytes())
 
-    def commit(self) -> None:
+    def commit(self, *, rewritten: int = 0) -> None:
+        """Swap the staging folder in. `rewritten`: how many of its files were written anew (not
+        taken over), which decides what becomes of the replaced site (`_retire`)."""
+        self.rewritten = rewritten
         if MARKER not in self.written:
             self.write(MARKER, b"nianbao\n")
         self._remove_leftovers()
@@ -333,11 +337,19 @@ class Staging:
                 pass  # not empty: the new site has files there
 
     def _retire(self, previous: Path) -> None:
-        """The replaced site: the next build's staging folder for a large site, else deleted now."""
-        if len(self.written) >= self.options.clone_min_files:
+        """The replaced site: the next build's staging folder for a large site, else deleted now.
+
+        When most of the site was written anew (a changed template, say), the replaced site shares
+        few files with the new one: as a staging folder, the next build (an edit, which should be
+        quick) would have to unlink and link again almost every file (63 s at 100,000 reports). It
+        is deleted now instead, and the next staging folder linked from the new site (`clone.make`)."""
+        large = len(self.written) >= self.options.clone_min_files
+        if large and 2 * self.rewritten <= len(self.written):
             clone.adopt(previous, self.out, self.previous_files)
-        else:
-            remove_tree(previous)
+            return
+        remove_tree(previous)
+        if large:
+            clone.make(self.out)
 
 
 def _unlink(path: str | Path) -> None:
