@@ -260,21 +260,20 @@ def changes(out: Path, key: tuple[str, ...], content: Path) -> Changes | None:
             return None
         if folder_stamps_flat(os.fspath(out), folder_names) != _array(folder_values):
             return None
-        now = _content_now(recorded[at])
+        found = _content_now(recorded[at])
     except (OSError, TypeError, ValueError):
         return None
-    if now is None:
+    if found is None:
         return None
-    before = recorded[at]
-    old_values, new_values = _array(before[3]), _array(now[3])
-    names = [name for n, name in enumerate(now[2]) if old_values[4 * n:4 * n + 4] != new_values[4 * n:4 * n + 4]]
+    now, names = found
     inputs = Inputs()
     inputs.recorded = [*recorded[:at], now, *recorded[at + 1:]]
     return Changes(said, inputs, names)
 
 
-def _content_now(before: Record) -> Record | None:
-    """The content folder's record as it is now, if it holds the names it held (None otherwise).
+def _content_now(before: Record) -> tuple[Record, list[str]] | None:
+    """The content folder's record as it is now and the names whose stat changed, if it holds the
+    names it held (None otherwise).
 
     Its recorded names are stat'ed again; only if one of the changed ones is a folder (a name in
     it may have been added, removed or renamed) is the content folder listed again."""
@@ -285,10 +284,15 @@ def _content_now(before: Record) -> Record | None:
     if now_values is None or now_followed is None or now_followed != _array(followed_values):
         return None  # a name gone, a link changed, or the folder itself
     old = _array(values)
-    changed = [name for n, name in enumerate(names) if old[4 * n:4 * n + 4] != now_values[4 * n:4 * n + 4]]
+    changed = _differing(names, old, now_values)
     if not any(os.path.isdir(_under(base, name)) for name in changed):
-        return (base, suffixes, names, now_values.tobytes(), followed, now_followed.tobytes())
+        return (base, suffixes, names, now_values.tobytes(), followed, now_followed.tobytes()), changed
     now = record(Path(base), suffixes)
     if now[2] != names or now[4] != followed or now[5] != followed_values:
         return None  # a name added, removed or renamed, or a link changed
-    return now
+    return now, _differing(names, old, _array(now[3]))
+
+
+def _differing(names: list[str], old: array, new: array) -> list[str]:
+    """The names whose four recorded fields differ between `old` and `new`."""
+    return [name for n, name in enumerate(names) if old[4 * n:4 * n + 4] != new[4 * n:4 * n + 4]]

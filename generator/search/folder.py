@@ -15,12 +15,12 @@ from pathlib import Path
 
 
 class IndexFolder:
-    def __init__(self, out: Path, previous: Path | None, *, fresh: bool = True) -> None:
-        """`fresh`: make `out` empty first (unless it is `previous`); False where another process did."""
+    def __init__(self, out: Path, previous: Path | None) -> None:
+        """Makes `out` empty first, unless it is `previous`."""
         self.out = out
         self.previous = previous
         self.in_place = previous is not None and previous.resolve() == out.resolve()
-        if fresh and not self.in_place and out.exists():
+        if not self.in_place and out.exists():
             shutil.rmtree(out)
 
     def put(self, name: str, data: bytes | None) -> tuple[bool, int]:

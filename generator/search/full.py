@@ -23,7 +23,7 @@ from __future__ import annotations
 import marshal
 from array import array
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -54,6 +54,9 @@ class _Job:
     partitions: int
 
 
+Dumped = tuple[list[str], bytes, list[str], list["str | None"]]  # a `_Section` as spilled
+
+
 class _Section:
     """The parts of some grams over one run of reports, as flat lists (cheap to spill and read back)."""
 
@@ -70,11 +73,11 @@ class _Section:
         self.bodies.append(part[2])
         self.rows.append(part[3])
 
-    def dumped(self) -> tuple[list[str], bytes, list[str], list[str | None]]:
+    def dumped(self) -> Dumped:
         return self.grams, array("q", self.ids).tobytes(), self.bodies, self.rows
 
 
-def _parts(dumped: tuple[list[str], bytes, list[str], list[str | None]]) -> Iterator[tuple[str, Part]]:
+def _parts(dumped: Dumped) -> Iterator[tuple[str, Part]]:
     grams, id_bytes, bodies, rows = dumped
     ids = array("q")
     ids.frombytes(id_bytes)
@@ -92,7 +95,6 @@ class _Run:
 
 @dataclass(frozen=True)
 class _Joined:
-    partition: int
     small: int  # bytes of the postings that go into buckets
     big: list[str]
     grams: int
@@ -146,13 +148,8 @@ def _count(job: _Job, start: int, stop: int) -> _Run:
     fields: dict[str, list[Part]] = {}
     for run in _runs(docs, start):
         for part_body, part_fields in _parts_of(run):
-            for into, parts in ((body, part_body), (fields, part_fields)):
-                for gram, part in parts.items():
-                    have = into.get(gram)
-                    if have is None:
-                        into[gram] = [part]
-                    else:
-                        have.append(part)
+            _gather(body, part_body.items())
+            _gather(fields, part_fields.items())
     grams = list(body)
     where = dict(zip(grams, (h % job.partitions for h in fnv1a_all(grams))))
     sections = [(_Section(), _Section()) for _ in range(job.partitions)]
@@ -166,6 +163,16 @@ def _count(job: _Job, start: int, stop: int) -> _Run:
     return _Run(start, offsets, written, total)
 
 
+def _gather(into: dict[str, list[Part]], parts: Iterable[tuple[str, Part]]) -> None:
+    """Append each (gram, part) to the gram's list of parts (in the order given: id order)."""
+    for gram, part in parts:
+        have = into.get(gram)
+        if have is None:
+            into[gram] = [part]
+        else:
+            have.append(part)
+
+
 def _join(state: tuple[_Job, list[_Run]], start: int, stop: int) -> list[_Joined]:
     """Pass 2 over partitions [start, stop): every gram's parts joined, the entries spilled again."""
     job, runs = state
@@ -173,14 +180,9 @@ def _join(state: tuple[_Job, list[_Run]], start: int, stop: int) -> list[_Joined
     for q in range(start, stop):
         body: dict[str, list[Part]] = {}
         fields: dict[str, list[Part]] = {}
-        for section in _sections(job.spill, runs, q):
-            for into, half in zip((body, fields), section):
-                for gram, part in _parts(half):
-                    have = into.get(gram)
-                    if have is None:
-                        into[gram] = [part]
-                    else:
-                        have.append(part)
+        for section_body, section_fields in _sections(job.spill, runs, q):
+            _gather(body, _parts(section_body))
+            _gather(fields, _parts(section_fields))
         entries: list[tuple[str, str, str | None]] = []
         small = 0
         big: list[str] = []
@@ -196,11 +198,8 @@ def _join(state: tuple[_Job, list[_Run]], start: int, stop: int) -> list[_Joined
             else:
                 small += size
         (job.spill / f"{q}.joined").write_bytes(marshal.dumps(entries))
-        done.append(_Joined(q, small, big, len(entries)))
+        done.append(_Joined(small, big, len(entries)))
     return done
-
-
-Dumped = tuple[list[str], bytes, list[str], list["str | None"]]
 
 
 def _sections(spill: Path, runs: list[_Run], q: int) -> Iterator[tuple[Dumped, Dumped]]:
