@@ -44,6 +44,7 @@ SHAPES = {
     "zhejiang-shuitou-2008": "narrative, breakdown by category",
     "zhejiang-zhouquan-2008": "narrative, zeros stated as negations",
     "anhui-tljq-2017": "narrative, short and complete, no title, an approximate count",
+    "fujian-hongshan-2011": "narrative, held out, breakdown with zeros as 0条, a space before the unit",
     "fujian-chengxiang-2013": "narrative, index block as bullet lines, indented paragraphs",
     "guangdong-jiangnanzhong-2020": "gov-2019, every cell a paragraph, header 本年增/ cut, an amount written with 万元 in its cell (left for a human)",
     "guangdong-nanyuan-2020": "gov-2019, every cell a paragraph, a signed change (+19), the district's 人民政府 in the title",
