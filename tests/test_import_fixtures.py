@@ -18,6 +18,7 @@ SHAPES = {
     "guangdong-longgui-2016": "narrative run together on one line",
     "guangdong-xiangmihu-2018": "narrative, breakdown with percentages",
     "guangdong-xiangmihu-2018-pdf": "PDF with a text layer",
+    "beijing-tanzhesi-2011": "narrative without a title, the year from its statistics period, the town from its own name",
     "beijing-xinhua-2019": "gov-2019 as `a |` lines with sub-rows the format lacks, no title",
     "jiangsu-liandao-2019": "index block as pipe rows, the title in a 标 题 cell and again below",
     "shaanxi-meizi-2024": "gov-2021 (2024), every cell a paragraph",

@@ -113,3 +113,24 @@ def test_a_first_line_that_names_no_report_is_kept_as_the_title_with_a_finding()
     assert narrative.title == "羊亭镇2016年政务公开工作总结"
     assert any("不像年报标题" in f.message for f in narrative.findings)
     assert narrative.markdown.startswith("## 一、总体情况")
+
+
+def test_a_copy_without_a_title_takes_its_year_and_town_from_what_its_text_says_of_itself(tmp_path: Path) -> None:
+    # saved under the portal's page name, whose digits are the day it was posted (2012), not the report's year
+    source = tmp_path / "t20120325_0756709.txt"
+    source.write_bytes((REPORTS / "beijing-tanzhesi-2011" / "source.txt").read_bytes())
+    result = convert(source, catalogue())
+    assert result.report is not None and result.report.year == 2011
+    assert (result.places.town, result.places.regions) == ("潭柘寺镇", ("北京市", "门头沟区"))
+    assert result.report.title == "潭柘寺镇2011年政府信息公开工作年度报告"
+    messages = [f.message for f in result.findings]
+    assert any("统计期限自2011年1月1日起" in m and "取 2011 年" in m for m in messages)
+    assert any("暂定为“潭柘寺镇2011年政府信息公开工作年度报告”" in m for m in messages)
+
+
+def test_a_copy_that_says_its_year_nowhere_is_not_imported(tmp_path: Path) -> None:
+    source = tmp_path / "copy.txt"
+    source.write_text("一、概述\n本镇认真贯彻《条例》，主动公开政府信息33条。\n", encoding="utf-8")
+    result = convert(source, catalogue())
+    assert result.report is None
+    assert any("都没有报告年度" in f.message for f in result.findings)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.importer.content_files import ReportFile
+from generator.importer.dates import self_naming, stated_year
 from generator.formats import Catalogue, Format
 from generator.importer.figures import key_figures, stated_figures
 from generator.importer.findings import INFO, Finding
@@ -87,8 +88,8 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
     narrative = build_narrative(prose)
     findings += narrative.findings
     all_text = "\n".join(p.text for p in source.pieces)
-    places = read_places(narrative.title, narrative.signature_authority, all_text, tables.filled_by)
-    year = _year(narrative.title, path, findings)
+    places = read_places(narrative.title or _named_as(all_text), narrative.signature_authority, all_text, tables.filled_by)
+    year = _year(narrative.title, path, all_text, findings)
     if not narrative.title and fallback_title(places.town, year):
         narrative.title = fallback_title(places.town, year)
         findings.append(Finding(path.name, f"原文没有标题，按读出的镇名和年度暂定为“{narrative.title}”，请按原件核对"))
@@ -125,15 +126,28 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
     return Imported(path, recognition, narrative, places, report, findings)
 
 
-def _year(title: str, path: Path, findings: list[Finding]) -> int | None:
+def _named_as(text: str) -> str:
+    """For a copy without a title: the name the report's opening gives itself ("由…镇编制的2011年度
+    政府信息公开年度报告"), which names its town as a title would; empty if it names no organ."""
+    named = self_naming(text)
+    return f"{named[0]}{named[1]}年政府信息公开工作年度报告" if named and named[0] else ""
+
+
+def _year(title: str, path: Path, text: str, findings: list[Finding]) -> int | None:
+    """The report's year: from its title, else from what its text says it covers (a file name such
+    as t20120412_1700923.htm tells when it was posted, not its year), else from the file name."""
     m = _YEAR.search(title)
     if m:
         return int(m.group(1))
+    said = stated_year(text)
+    if said is not None:
+        findings.append(Finding(path.name, f"标题中没有年度，按正文“{said[1]}”取 {said[0]} 年，请核对"))
+        return said[0]
     m = re.search(r"(20\d{2})", path.stem)
     if m:
         findings.append(Finding(path.name, f"标题中没有年度，按文件名取 {m.group(1)} 年，请核对"))
         return int(m.group(1))
-    findings.append(Finding(path.name, "标题和文件名中都没有报告年度，无法导入（请在标题中写明年度后重试）"))
+    findings.append(Finding(path.name, "标题、正文（统计期限）和文件名中都没有报告年度，无法导入（请在标题中写明年度后重试）"))
     return None
 
 

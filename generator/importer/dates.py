@@ -47,3 +47,30 @@ def is_date_line(text: str) -> bool:
     stripped = re.sub(r"[\s\u3000（）()]", "", text)
     m = DATE.fullmatch(stripped)
     return bool(m) and parse_date(stripped) is not None
+
+
+# The statistics period a report states for itself: "统计期限自2011年1月1日起，至2011年12月31日止".
+_PERIOD = re.compile(
+    r"统计(?:期限|时限|期间|区间|时段|时间)[^。\n]{0,8}?(20\d{2})\s*年\s*1\s*月\s*1\s*日[^。\n]{0,8}?(?:至|到)\s*(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日"
+)
+# The report naming itself near its start: "由北京市门头沟区潭柘寺镇编制的2011年度政府信息公开年度报告".
+_SELF_NAMED = re.compile(
+    r"(?:由\s*(?P<organ>[^\s，,。、；;:：《》()（）“”]{2,40}?)\s*)?(?:编制|发布|公布)[了的]?\s*(?P<year>20\d{2})\s*年度?(?:本机关)?政府信息公开(?:工作)?(?:年度)?报告"
+)
+OPENING = 600  # characters of the text in which a report names itself
+
+
+def self_naming(text: str) -> tuple[str, int, str] | None:
+    """The organ (may be empty) and the year a report's opening sentences name it by, with the words."""
+    m = _SELF_NAMED.search(text[:OPENING])
+    return (m["organ"] or "", int(m["year"]), m.group(0)) if m else None
+
+
+def stated_year(text: str) -> tuple[int, str] | None:
+    """The year a report's text says it covers (its statistics period of one calendar year, or its
+    own name in its opening sentences), with the words that say it; None where it says neither."""
+    for m in _PERIOD.finditer(text):
+        if m.group(2) is None or m.group(2) == m.group(1):
+            return int(m.group(1)), m.group(0)
+    named = self_naming(text)
+    return (named[1], named[2]) if named else None
