@@ -14,6 +14,7 @@ RECALL = 0.95
 # What each fixture's copy is an example of (each text shape and input kind at least once).
 SHAPES = {
     "gansu-zhangyi-2008": "narrative, index block as pipe rows above the title",
+    "gansu-zhangyi-2009": "narrative without a title, index block values row, the year from its statistics period",
     "guangdong-changgang-2018": "narrative, breadcrumb above the title, numbered breakdown",
     "guangdong-longgui-2016": "narrative run together on one line",
     "guangdong-xiangmihu-2018": "narrative, breakdown with percentages",

@@ -131,6 +131,8 @@ _FURNITURE_WORDS = re.compile(
     r"[大中小]\s+[大中小]\s+[大中小]|打印|关闭|分享(?:到|至)?\s*[:：]|无障碍|繁體|长者模式|扫一扫|下载(?:Word|PDF|word|pdf)"
 )
 _PIPE = re.compile(r"[|｜]")
+# the values row of an index block: its first cell the 索引号 (“116223010139324488/2010-00023 | 主动公开 | …”)
+_INDEX_NUMBER_ROW = re.compile(r"^\s*[|｜]?\s*[0-9A-Za-z]{6,}\s*[/／-]\s*\d{4}\s*[-－—]\s*\d+\s*[|｜]")
 _PIPES_ONLY = re.compile(r"^[\s|｜\-—:：]*$")
 _TITLE_CELL = re.compile(r"^\s*(?:标\s*题|名\s*称)\s*[:：]\s*[|｜]?\s*(?P<title>[^|｜]+?)\s*(?:[|｜].*)?$")
 _REPORT_WORD = re.compile(r"报告|年报")
@@ -142,7 +144,7 @@ def is_furniture(text: str) -> bool:
     """A line of a portal's page around the report: breadcrumb, index block, publication line, buttons."""
     if _title_cell(text):
         return False
-    if _PIPES_ONLY.match(text):
+    if _PIPES_ONLY.match(text) or _INDEX_NUMBER_ROW.match(text):
         return True
     if "。" in text or len(text) > 120:
         return False
