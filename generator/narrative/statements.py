@@ -125,6 +125,7 @@ _CONNECTIVE = re.compile(r"(?:和|及|与|以及|并)$")
 _OPEN, _CLOSE = "（(", "）)"
 _CLAUSES = re.compile(r"[，,：:]")  # a negation is read clause by clause, and quoted as its sentence
 MAX_LABEL = 40
+_COUNTED_AS = re.compile(r"计为?$")
 _EVERY = re.compile(r"每(?:半年|[月周年季天日]度?)$")
 _TOTAL_BEFORE = re.compile(r"、[^、，,。；;]*(?:共计|合计|总计|共)$")  # a listing, then its total: "…、城镇建设管理办公室共"
 _LISTING = re.compile(r"、[^、]*等([^、等（）()]{2,})$")
@@ -178,8 +179,8 @@ def find_stated(text: str, indicators: dict[str, Indicator], names: tuple[str, .
         for m in words.figure.finditer(line):
             if len(m.group("n").split(".")[0]) > MAX_DIGITS:
                 continue
-            if line[m.end("unit"):m.end("unit") + 1] in ("）", ")") and line[max(0, m.start() - 4):m.start()].endswith("计"):
-                continue
+            if line[m.end("unit"):m.end("unit") + 1] in ("）", ")") and _COUNTED_AS.search(line, max(0, m.start() - 4), m.start()):
+                continue  # the counting rule in brackets ("不同渠道发布的同一信息计为1条"), not a count
             if _EVERY.search(line, max(0, m.start() - 4), m.start()):
                 continue  # a frequency ("每月1次"), not a count
             start = _clause_start(line, m.start())
