@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.importer.content_files import ReportFile
@@ -15,6 +15,7 @@ from generator.importer.narrative import Narrative, build_narrative, fallback_ti
 from generator.importer.pieces import Source, read_text
 from generator.importer.places import Places, read_places
 from generator.importer.recognise import Recognition, recognise
+from generator.importer.run_together import split_run_together
 from generator.importer.tables import TablesRead, read_tables
 from generator.source.numbers import Number, format_number
 
@@ -79,6 +80,10 @@ def convert(path: Path, catalogue: Catalogue) -> Imported:
         findings.append(Finding(path.name, f"识别为 {fmt.id}（{fmt.name}）格式，依据：{recognition.basis(FINDING_MARKERS)}", INFO))
     else:
         findings.append(Finding(path.name, f"原文没有可识别的统计表，按 {fmt.id}（{fmt.name}）导入，关键数字取自正文", INFO))
+    if fmt.tables:
+        pieces, split = split_run_together(source.pieces, fmt)
+        source = replace(source, pieces=pieces)
+        findings += split
     tables = read_tables(source.pieces, fmt) if fmt.tables else TablesRead()
     findings += tables.findings
     stray = [p for p in source.pieces if p.cell and p.text.strip()] if not fmt.tables else []
