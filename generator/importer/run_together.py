@@ -16,6 +16,7 @@ from generator.formats import Format
 from generator.importer.findings import Finding, excerpt
 from generator.importer.labels import label_forms, norm
 from generator.importer.pieces import Piece
+from generator.importer.tables import value_cells
 
 _LABEL_THEN_NUMBER = re.compile(r"^(?P<label>.*?\D)(?P<digits>\d+(?:\.\d+)?)$")
 
@@ -24,13 +25,10 @@ def row_value_counts(fmt: Format) -> dict[str, int]:
     """Every row label form of the format's tables -> how many value cells follow it."""
     counts: dict[str, int] = {}
     for table in fmt.tables:
-        ncols = len(table.value_columns)
         for root in table.rows:
             for node in root.walk():
-                if not node.label:
-                    continue
-                values = (1 if node.value else 0) if table.layout == "list" else (0 if node.children else ncols)
-                if values:
+                values = value_cells(table, node)
+                if node.label and values:
                     for form in label_forms(node.label, fmt.id):
                         counts.setdefault(form, values)
     return counts

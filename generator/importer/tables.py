@@ -65,6 +65,13 @@ def read_tables(pieces: list[Piece], fmt: Format) -> TablesRead:
     return result
 
 
+def value_cells(table: Table, node: HeaderNode) -> int:
+    """How many value cells follow a row's label (0 for a heading row)."""
+    if table.layout == "list":
+        return 1 if node.value else 0
+    return 0 if node.children else len(table.value_columns)
+
+
 def _spelled_by(key: str, labels: set[str]) -> bool:
     """A merged header line: the key is several header labels written one after another."""
     reach = [False] * (len(key) + 1)
@@ -101,10 +108,8 @@ class _Reader:
         found: list[_Item] = []
         for root in self.table.rows:
             for node in root.walk():
-                if self.table.layout == "list":
-                    found.append(_Item(node, 1 if node.value else 0, (node.unit or self.table.unit) if self.table.unit_column else ""))
-                else:
-                    found.append(_Item(node, 0 if node.children else self.ncols, ""))
+                unit = (node.unit or self.table.unit) if self.table.layout == "list" and self.table.unit_column else ""
+                found.append(_Item(node, value_cells(self.table, node), unit))
         return found
 
     # ---- the walk ----
